@@ -1,0 +1,25 @@
+# Optional CUDA: the CUDA kernels are built whenever nvcc is found (GENDIV_CUDA=AUTO), for
+# sm_80 and sm_90 machine code plus sm_90 PTX so newer GPUs JIT-compile it. The CUDA runtime
+# is linked statically: the library loads on machines without CUDA and reports no device.
+set(GENDIV_CUDA "AUTO" CACHE STRING "Build the CUDA kernels: AUTO (when nvcc is found), ON, OFF")
+set(GENDIV_CUDA_ARCHITECTURES "80-real;90-real;90-virtual" CACHE STRING "CUDA architectures")
+
+set(GENDIV_WITH_CUDA OFF)
+if(NOT GENDIV_CUDA STREQUAL "OFF")
+  include(CheckLanguage)
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    set(CMAKE_CUDA_ARCHITECTURES ${GENDIV_CUDA_ARCHITECTURES})
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(GENDIV_WITH_CUDA ON)
+    message(STATUS "gendiv: CUDA kernels ON (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, archs ${CMAKE_CUDA_ARCHITECTURES})")
+  elseif(GENDIV_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "gendiv: GENDIV_CUDA=ON but no CUDA compiler (nvcc) was found")
+  else()
+    message(STATUS "gendiv: CUDA kernels OFF (nvcc not found)")
+  endif()
+endif()

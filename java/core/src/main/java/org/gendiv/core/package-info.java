@@ -1,0 +1,5 @@
+/**
+ * gendiv-core: data, tokenizer, the LibTorch model, the trainer's stages and the study's
+ * evaluation and report. Filled by the model, trainer and study issues; see ../shared/DESIGN.md.
+ */
+package org.gendiv.core;

@@ -1,0 +1,198 @@
+// Sampling on the CPU: temperature, top-k, top-p, min-p, then Gumbel-max over the kept set
+// with Philox noise countered by (row id, step, token), so a row's token depends only on its
+// own logits, seed, row id and step (never on batch layout or thread count).
+//
+// One read of each row: the chunk loop keeps an online logsumexp and either the running
+// Gumbel argmax (no filter) or a candidate set that provably contains the kept set (a top-k
+// heap, or every token within the filters' threshold of the running max); the filters then
+// run on the candidates only.
+#include <algorithm>
+#include <cmath>
+
+#include "cpu.h"
+
+namespace gendiv::cpu {
+namespace {
+
+struct Candidate {
+    float x;      // z / T
+    int32_t idx;  // token id
+};
+// Sort order and top-k order: larger value first, lower index first on ties.
+inline bool ranks_before(const Candidate& a, const Candidate& b) {
+    return a.x > b.x || (a.x == b.x && a.idx < b.idx);
+}
+
+struct Scratch {
+    std::vector<float> buf = std::vector<float>(kChunk);
+    std::vector<float> keys = std::vector<float>(kChunk);
+    std::vector<Candidate> cands;
+};
+
+// Gumbel keys x + g for a chunk starting at token c0 (a multiple of 4); n_pad = n rounded up
+// to 4, with buf padded by -inf.
+GD_HOT void chunk_gumbel_keys(const float* buf, int64_t n_pad, int64_t c0, DrawKey key, float* keys) {
+    uint32_t block0 = uint32_t(c0 >> 2);
+#pragma omp simd
+    for (int64_t g = 0; g < n_pad / 4; ++g) {
+        Philox4 r = draw_block(key, block0 + uint32_t(g));
+        keys[4 * g + 0] = buf[4 * g + 0] + gumbel(r.v[0]);
+        keys[4 * g + 1] = buf[4 * g + 1] + gumbel(r.v[1]);
+        keys[4 * g + 2] = buf[4 * g + 2] + gumbel(r.v[2]);
+        keys[4 * g + 3] = buf[4 * g + 3] + gumbel(r.v[3]);
+    }
+}
+
+struct Draw {
+    int32_t token;
+    float logprob, kept_mass;
+};
+
+template <class T>
+Draw greedy_row(const T* z, int64_t vocab) {
+    float best = -kInf;
+    int64_t best_i = -1, ties = 0;
+    for (int64_t i = 0; i < vocab; ++i) {
+        float x = load_logit(z, i);
+        if (x > best) {
+            best = x;
+            best_i = i;
+            ties = 1;
+        } else if (x == best) {
+            ++ties;
+        }
+    }
+    if (best == -kInf) return {-1, NAN, 0.0f};
+    // T -> 0 limit of softmax(z/T): uniform over the tied maxima.
+    return {int32_t(best_i), -std::log(float(ties)), 1.0f};
+}
+
+template <class T>
+Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const DrawKey& key, Scratch& sc) {
+    if (p.temperature == 0.0f) return greedy_row(z, vocab);
+    const float inv_t = 1.0f / p.temperature;
+    const bool top_k = p.top_k > 0 && p.top_k < vocab;
+    const bool top_p = p.top_p < 1.0f;
+    const bool min_p = p.min_p > 0.0f;
+    const bool filtered = top_k || top_p || min_p;
+    // Candidates for top-p / min-p without top-k: the kept set lies within
+    // {x - lse >= log((1 - top_p) / V)} and {x - max >= log(min_p)}; the running max never
+    // exceeds lse or the final max, so testing against it keeps a superset (margin for rounding).
+    float rel = -kInf;
+    if (top_p) rel = std::max(rel, std::log((1.0f - p.top_p) / float(vocab)) - 1e-3f);
+    if (min_p) rel = std::max(rel, std::log(p.min_p) - 1e-3f);
+
+    float* buf = sc.buf.data();
+    sc.cands.clear();
+    LseState st;
+    float best_key = -kInf;
+    int64_t best_i = -1;
+    for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
+        int64_t n = std::min(kChunk, vocab - c0);
+        float cm = chunk_load_max(z + c0, n, inv_t, buf);
+        if (cm == -kInf) continue;
+        lse_merge(st, cm, chunk_sum_exp(buf, n, cm));
+        if (!filtered) {
+            if (cm + kGumbelMax <= best_key) continue;  // no token here can win
+            int64_t n_pad = (n + 3) & ~int64_t(3);
+            for (int64_t i = n; i < n_pad; ++i) buf[i] = -kInf;
+            chunk_gumbel_keys(buf, n_pad, c0, key, sc.keys.data());
+            for (int64_t i = 0; i < n; ++i)
+                if (sc.keys[i] > best_key) {
+                    best_key = sc.keys[i];
+                    best_i = c0 + i;
+                }
+        } else if (top_k) {
+            auto& h = sc.cands;  // heap with the worst-ranked candidate on top
+            for (int64_t i = 0; i < n; ++i) {
+                Candidate c{buf[i], int32_t(c0 + i)};
+                if (int64_t(h.size()) < p.top_k) {
+                    h.push_back(c);
+                    std::push_heap(h.begin(), h.end(), ranks_before);
+                } else if (c.x > h.front().x) {  // equal values: the earlier index stays
+                    std::pop_heap(h.begin(), h.end(), ranks_before);
+                    h.back() = c;
+                    std::push_heap(h.begin(), h.end(), ranks_before);
+                }
+            }
+        } else {
+            float thr = st.m + rel;
+            for (int64_t i = 0; i < n; ++i)
+                if (buf[i] >= thr) sc.cands.push_back({buf[i], int32_t(c0 + i)});
+        }
+    }
+    if (st.m == -kInf) return {-1, NAN, 0.0f};
+    const float lse = lse_value(st);
+    if (!filtered) return {int32_t(best_i), load_logit(z, best_i) * inv_t - lse, 1.0f};
+
+    auto& cands = sc.cands;
+    std::sort(cands.begin(), cands.end(), ranks_before);
+    size_t kept = cands.size();
+    if (top_p) {
+        double total = 1.0;  // the top-k set's mass when top-k ran first, else the whole distribution
+        if (top_k) {
+            total = 0.0;
+            for (const auto& c : cands) total += std::exp(double(c.x) - lse);
+        }
+        double cum = 0.0;
+        for (size_t i = 0; i < cands.size(); ++i) {
+            cum += std::exp(double(cands[i].x) - lse);
+            if (cum >= double(p.top_p) * total) {
+                kept = i + 1;
+                break;
+            }
+        }
+    }
+    if (min_p) {
+        float floor_x = cands[0].x + std::log(p.min_p);
+        size_t i = 1;
+        while (i < kept && cands[i].x >= floor_x) ++i;
+        kept = i;
+    }
+    double mass = 0.0;
+    float best = -kInf;
+    int32_t token = -1;
+    for (size_t i = 0; i < kept; ++i) {
+        mass += std::exp(double(cands[i].x) - lse);
+        float k = cands[i].x + token_gumbel(key, cands[i].idx);
+        if (k > best || (k == best && cands[i].idx < token)) {
+            best = k;
+            token = cands[i].idx;
+        }
+    }
+    if (token < 0) token = cands[0].idx;  // only when every kept logit is -inf: cannot happen
+    return {token, load_logit(z, token) * inv_t - lse, float(mass)};
+}
+
+template <class T>
+void sample_rows(const T* logits, int64_t rows, int64_t vocab, int64_t stride, const int64_t* row_ids,
+                 const gd_sampling_params& p, int32_t* out_tokens, float* out_logprobs, float* out_kept,
+                 int threads) {
+    parallel_for(rows, threads, vocab, [&](int64_t r0, int64_t r1) {
+        Scratch sc;
+        for (int64_t r = r0; r < r1; ++r) {
+            DrawKey key = draw_key(p.seed, row_ids ? row_ids[r] : r, p.step);
+            Draw d = sample_row(logits + r * stride, vocab, p, key, sc);
+            out_tokens[r] = d.token;
+            out_logprobs[r] = d.logprob;
+            if (out_kept) out_kept[r] = d.kept_mass;
+        }
+    });
+}
+
+}  // namespace
+
+gd_status sample(const gd_context* ctx, const void* logits, int32_t dtype, int64_t rows, int64_t vocab,
+                 int64_t row_stride, const int64_t* row_ids, const gd_sampling_params* p, int32_t* out_tokens,
+                 float* out_logprobs, float* out_kept_mass) {
+    int threads = resolve_threads(ctx ? ctx->num_threads : 0);
+    if (dtype == GD_BF16)
+        sample_rows(static_cast<const uint16_t*>(logits), rows, vocab, row_stride, row_ids, *p, out_tokens,
+                    out_logprobs, out_kept_mass, threads);
+    else
+        sample_rows(static_cast<const float*>(logits), rows, vocab, row_stride, row_ids, *p, out_tokens,
+                    out_logprobs, out_kept_mass, threads);
+    return GD_OK;
+}
+
+}  // namespace gendiv::cpu

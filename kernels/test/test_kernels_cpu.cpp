@@ -1,0 +1,153 @@
+// ctest: every kernel of the C ABI on the CPU against float64 references (reference.h).
+// Build and run: cmake -S native -B build/native && cmake --build build/native -j && ctest --test-dir build/native
+#include <cstring>
+
+#include "gendiv.h"
+#include "reference.h"
+
+using ref::close;
+
+static void test_logprobs(std::mt19937_64& rng) {
+    for (int64_t vocab : {1, 7, 1000, 5003}) {
+        const int64_t n = 5;
+        auto z = ref::normal(rng, size_t(n * vocab), 3.0);
+        if (vocab > 2) z[2] = -INFINITY;
+        std::vector<int32_t> y(n);
+        for (int64_t i = 0; i < n; ++i) y[i] = int32_t((i * 7919) % vocab);
+        if (vocab > 2) y[0] = 3;  // z[2] is -inf, so keep targets off it
+        std::vector<float> lp(n), h(n);
+        gd_context ctx{-1, 2, nullptr};
+        if (gd_token_logprobs(&ctx, z.data(), GD_F32, n, vocab, vocab, y.data(), 0.7f, lp.data(), h.data()) != GD_OK)
+            std::printf("FAIL logprobs: %s\n", gd_last_error()), ++ref::g_failures;
+        for (int64_t i = 0; i < n; ++i) {
+            const float* row = z.data() + i * vocab;
+            close("logprob", lp[i], row[y[i]] / 0.7 - ref::lse(row, vocab, 0.7));
+            close("entropy", h[i], ref::entropy(row, vocab, 0.7));
+        }
+    }
+}
+
+static void test_kl_exact(std::mt19937_64& rng) {
+    const int64_t n = 4, vocab = 3001;
+    auto a = ref::normal(rng, n * vocab, 2.0), b = ref::normal(rng, n * vocab, 2.0);
+    std::vector<float> out(n);
+    if (gd_kl_exact(nullptr, a.data(), b.data(), GD_F32, n, vocab, vocab, vocab, 1.3f, out.data()) != GD_OK)
+        std::printf("FAIL kl_exact: %s\n", gd_last_error()), ++ref::g_failures;
+    for (int64_t i = 0; i < n; ++i) close("kl_exact", out[i], ref::kl(a.data() + i * vocab, b.data() + i * vocab, vocab, 1.3));
+}
+
+static void test_ppo(std::mt19937_64& rng) {
+    const int64_t n = 6, vocab = 1037;
+    const double t = 0.9, eps = 0.2, c_ent = 0.01;
+    auto z = ref::normal(rng, n * vocab, 2.0);
+    std::vector<int32_t> act(n);
+    std::vector<float> old(n), adv(n), mask = {1, 1, 0, 1, 1, 1};
+    std::uniform_real_distribution<double> u(-0.5, 0.5);
+    for (int64_t i = 0; i < n; ++i) {
+        act[i] = int32_t((i * 131) % vocab);
+        double lp = z[i * vocab + act[i]] / t - ref::lse(&z[i * vocab], vocab, t);
+        old[i] = float(lp + u(rng));
+        adv[i] = float(2 * u(rng));
+    }
+    gd_ppo_params p{float(t), float(eps), float(eps), 0.0f, float(c_ent), 20.0f};
+    std::vector<float> grad(n * vocab);
+    gd_ppo_stats st{};
+    if (gd_ppo_loss(nullptr, z.data(), GD_F32, n, vocab, vocab, act.data(), old.data(), adv.data(), mask.data(), &p,
+                    grad.data(), &st) != GD_OK)
+        std::printf("FAIL ppo: %s\n", gd_last_error()), ++ref::g_failures;
+    double msum = 0, loss = 0;
+    for (int64_t i = 0; i < n; ++i) msum += mask[i];
+    for (int64_t i = 0; i < n; ++i) {
+        if (mask[i] == 0) {
+            for (int64_t v = 0; v < vocab; ++v) close("ppo grad masked", grad[i * vocab + v], 0.0);
+            continue;
+        }
+        const float* row = &z[i * vocab];
+        double l = ref::lse(row, vocab, t), h = ref::entropy(row, vocab, t);
+        double lp = row[act[i]] / t - l, ratio = std::exp(lp - old[i]);
+        double a1 = -adv[i] * ratio, a2 = -adv[i] * std::min(std::max(ratio, 1 - eps), 1 + eps);
+        double g = a2 > a1 ? 0.0 : -adv[i] * ratio;
+        loss += std::max(a1, a2) / msum - c_ent * h / msum;
+        for (int64_t v = 0; v < vocab; ++v) {
+            double pv = std::exp(row[v] / t - l), lpv = row[v] / t - l;
+            double want = (g * ((v == act[i]) - pv) + c_ent * pv * (lpv + h)) / t / msum;
+            close("ppo grad", grad[i * vocab + v], want, 1e-6, 1e-3);
+        }
+    }
+    close("ppo loss", st.loss, loss);
+}
+
+static void test_gae_whiten_value() {
+    // Hand-worked GAE, gamma = 1, lambda = 0.5, one sequence of 3 then a masked tail:
+    // delta2 = 1 - 0.5 = 0.5; delta1 = 0 + 0.5 - 0.2 = 0.3; delta0 = 0 + 0.2 - 0.1 = 0.1
+    // A2 = 0.5; A1 = 0.3 + 0.25 = 0.55; A0 = 0.1 + 0.275 = 0.375.
+    float r[4] = {0, 0, 1, 9}, v[4] = {0.1f, 0.2f, 0.5f, 7}, m[4] = {1, 1, 1, 0}, a[4], ret[4];
+    if (gd_gae(nullptr, r, v, m, 1, 4, 1.0f, 0.5f, a, ret) != GD_OK) ++ref::g_failures;
+    close("gae A0", a[0], 0.375);
+    close("gae A1", a[1], 0.55);
+    close("gae A2", a[2], 0.5);
+    close("gae masked", a[3], 0.0);
+    close("gae R0", ret[0], 0.475);
+    // Whitening of {1, 2, 3} (mask drops the 100): mean 2, Bessel var 1 -> {-1, 0, 1}.
+    float x[4] = {1, 2, 100, 3}, wm[4] = {1, 1, 0, 1}, w[4];
+    if (gd_masked_whiten(nullptr, x, wm, 4, 1, w) != GD_OK) ++ref::g_failures;
+    close("whiten", w[0], -1.0);
+    close("whiten", w[3], 1.0);
+    close("whiten masked", w[2], 0.0);
+    // Value loss: v = 1.5, v_old = 1, R = 2, eps = 0.2: unclipped 0.25, clipped (1.2-2)^2 = 0.64 -> 0.5*0.64.
+    float vv = 1.5f, vo = 1.0f, rr = 2.0f, mm = 1.0f, g;
+    gd_value_stats vs{};
+    if (gd_value_loss(nullptr, &vv, &vo, &rr, &mm, 1, 0.2f, &g, &vs) != GD_OK) ++ref::g_failures;
+    close("value loss", vs.loss, 0.32);
+    close("value grad", g, 0.0);
+}
+
+static void test_sampling(std::mt19937_64& rng) {
+    const int64_t rows = 8, vocab = 50257;
+    auto z = ref::normal(rng, rows * vocab, 2.0);
+    gd_sampling_params p{1.0f, 0, 1.0f, 0.0f, 1234, 7};
+    std::vector<int32_t> t1(rows), t2(rows);
+    std::vector<float> lp(rows), km(rows);
+    gd_context one{-1, 1, nullptr}, two{-1, 2, nullptr};
+    gd_sample(&one, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t1.data(), lp.data(), km.data());
+    gd_sample(&two, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t2.data(), lp.data(), km.data());
+    for (int64_t r = 0; r < rows; ++r) {
+        ref::check(t1[r] == t2[r], "sample thread-count invariance", t1[r], t2[r], 0);
+        close("sample logprob", lp[r], z[r * vocab + t2[r]] - ref::lse(&z[r * vocab], vocab, 1.0));
+    }
+    p.temperature = 0.0f;
+    gd_sample(&two, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t2.data(), lp.data(), km.data());
+    for (int64_t r = 0; r < rows; ++r) {
+        int64_t best = 0;
+        for (int64_t v = 1; v < vocab; ++v)
+            if (z[r * vocab + v] > z[r * vocab + best]) best = v;
+        ref::check(t2[r] == best, "greedy argmax", t2[r], double(best), 0);
+    }
+}
+
+static void test_errors() {
+    float z[4] = {0, 1, 2, 3}, lp;
+    int32_t tok;
+    gd_sampling_params p{NAN, 0, 1.0f, 0.0f, 1, 0};
+    gd_status s = gd_sample(nullptr, z, GD_F32, 1, 4, 4, nullptr, &p, &tok, &lp, nullptr);
+    ref::check(s == GD_ERR_INVALID_ARGUMENT && std::strstr(gd_last_error(), "temperature"), "NaN temperature error",
+               s, GD_ERR_INVALID_ARGUMENT, 0);
+    gd_context gpu{0, 0, nullptr};
+    p.temperature = 1.0f;
+    s = gd_sample(&gpu, z, GD_F32, 1, 4, 4, nullptr, &p, &tok, &lp, nullptr);
+    if (gd_cuda_device_count() == 0)
+        ref::check(s == GD_ERR_NO_CUDA_DEVICE && std::strstr(gd_last_error(), "no CUDA device"), "no CUDA device",
+                   s, GD_ERR_NO_CUDA_DEVICE, 0);
+}
+
+int main() {
+    std::mt19937_64 rng(42);
+    test_logprobs(rng);
+    test_kl_exact(rng);
+    test_ppo(rng);
+    test_gae_whiten_value();
+    test_sampling(rng);
+    test_errors();
+    std::printf("%s (%d failures)\n", ref::g_failures ? "FAILED" : "passed", ref::g_failures);
+    return ref::g_failures ? 1 : 0;
+}
