@@ -48,6 +48,7 @@ struct RowStats {
     float m = -kInf, s = 0.0f, u = 0.0f;
     float lse() const { return m == -kInf ? -kInf : m + log_pos(s); }
     float entropy() const { return log_pos(s) - u / s; }
+    LogNorm norm() const { return log_norm(m, s); }
 };
 
 // Loads n logits scaled by inv_t into buf (float32) and returns their max.

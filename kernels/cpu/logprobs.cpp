@@ -92,8 +92,7 @@ static void logprobs_rows(const T* logits, int64_t n, int64_t vocab, int64_t str
         for (int64_t r = r0; r < r1; ++r) {
             const T* z = logits + r * stride;
             RowStats st = row_stats(z, vocab, inv_t, buf.data());
-            float lse = st.lse();
-            out_logprobs[r] = st.m == -kInf ? NAN : load_logit(z, targets[r]) * inv_t - lse;
+            out_logprobs[r] = st.m == -kInf ? NAN : st.norm().logp(load_logit(z, targets[r]) * inv_t);
             if (out_entropy) out_entropy[r] = st.m == -kInf ? NAN : st.entropy();
         }
     });

@@ -15,27 +15,27 @@ struct RowResult {
 };
 
 // The dense part of the gradient, -p_v (a - b (log p_v + H)); the caller adds a at v = y.
-GD_HOT void grad_dense(const float* z, float* grad, int64_t vocab, float inv_t, float lse, float h, float a,
+GD_HOT void grad_dense(const float* z, float* grad, int64_t vocab, float inv_t, LogNorm nz, float h, float a,
                        float b) {
 #pragma omp simd
     for (int64_t v = 0; v < vocab; ++v) {
-        float lp = z[v] * inv_t - lse;
+        float lp = nz.logp(z[v] * inv_t);
         float pv = exp_nonpos(lp);
         grad[v] = pv == 0.0f ? 0.0f : -pv * (a - b * (lp + h));
     }
 }
 
 template <class T>
-void grad_row(const T* z, T* grad, int64_t vocab, float inv_t, float lse, float h, float a, float b, int32_t y,
+void grad_row(const T* z, T* grad, int64_t vocab, float inv_t, LogNorm nz, float h, float a, float b, int32_t y,
               float* buf) {
     if constexpr (sizeof(T) == 4) {
-        grad_dense(z, grad, vocab, inv_t, lse, h, a, b);
+        grad_dense(z, grad, vocab, inv_t, nz, h, a, b);
         grad[y] += a;
     } else {
         for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
             int64_t n = std::min(kChunk, vocab - c0);
             for (int64_t i = 0; i < n; ++i) buf[i] = load_logit(z + c0, i);
-            grad_dense(buf, buf, n, inv_t, lse, h, a, b);
+            grad_dense(buf, buf, n, inv_t, nz, h, a, b);
             if (y >= c0 && y < c0 + n) buf[y - c0] += a;
             for (int64_t i = 0; i < n; ++i) store_logit(grad + c0, i, buf[i]);
         }
@@ -61,14 +61,15 @@ void ppo_rows(const T* logits, int64_t n, int64_t vocab, int64_t stride, const i
                 continue;
             }
             RowStats st = row_stats(z, vocab, inv_t, buf.data());
-            float lse = st.lse(), h = st.entropy();
-            float logp = load_logit(z, actions[r]) * inv_t - lse;
+            LogNorm nz = st.norm();
+            float h = st.entropy();
+            float logp = nz.logp(load_logit(z, actions[r]) * inv_t);
             PpoToken t = ppo_token(logp, old_logprobs[r], advantages[r], p.eps_low, p.eps_high, p.dual_clip,
                                    p.log_ratio_clamp);
             rows[size_t(r)] = {t.loss, t.clipped, t.approx_kl, h};
             if (gz) {
                 float w = float(double(mask[r]) / msum);
-                grad_row(z, gz, vocab, inv_t, lse, h, w * t.dloss_dlogp * inv_t, w * p.entropy_coef * inv_t,
+                grad_row(z, gz, vocab, inv_t, nz, h, w * t.dloss_dlogp * inv_t, w * p.entropy_coef * inv_t,
                          actions[r], buf.data());
             }
         }

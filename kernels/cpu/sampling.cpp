@@ -122,8 +122,9 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
         }
     }
     if (st.m == -kInf) return {-1, NAN, 0.0f};
-    const float lse = lse_value(st);
-    if (!filtered) return {int32_t(best_i), load_logit(z, best_i) * inv_t - lse, 1.0f};
+    const LogNorm nz = log_norm(st.m, st.s);
+    auto prob = [&](float x) { return std::exp(double(nz.logp(x))); };
+    if (!filtered) return {int32_t(best_i), nz.logp(load_logit(z, best_i) * inv_t), 1.0f};
 
     auto& cands = sc.cands;
     std::sort(cands.begin(), cands.end(), ranks_before);
@@ -132,11 +133,11 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
         double total = 1.0;  // the top-k set's mass when top-k ran first, else the whole distribution
         if (top_k) {
             total = 0.0;
-            for (const auto& c : cands) total += std::exp(double(c.x) - lse);
+            for (const auto& c : cands) total += prob(c.x);
         }
         double cum = 0.0;
         for (size_t i = 0; i < cands.size(); ++i) {
-            cum += std::exp(double(cands[i].x) - lse);
+            cum += prob(cands[i].x);
             if (cum >= double(p.top_p) * total) {
                 kept = i + 1;
                 break;
@@ -153,7 +154,7 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     float best = -kInf;
     int32_t token = -1;
     for (size_t i = 0; i < kept; ++i) {
-        mass += std::exp(double(cands[i].x) - lse);
+        mass += prob(cands[i].x);
         float k = cands[i].x + token_gumbel(key, cands[i].idx);
         if (k > best || (k == best && cands[i].idx < token)) {
             best = k;
@@ -161,7 +162,7 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
         }
     }
     if (token < 0) token = cands[0].idx;  // only when every kept logit is -inf: cannot happen
-    return {token, load_logit(z, token) * inv_t - lse, float(mass)};
+    return {token, nz.logp(load_logit(z, token) * inv_t), float(mass)};
 }
 
 template <class T>

@@ -140,6 +140,7 @@ __device__ Stats3 row_stats(const T* z, int64_t vocab, float inv_t) {
 }
 __device__ __forceinline__ float stats_lse(const Stats3& s) { return s.m == -kInf ? -kInf : s.m + log_pos(s.s); }
 __device__ __forceinline__ float stats_entropy(const Stats3& s) { return log_pos(s.s) - s.u / s.s; }
+__device__ __forceinline__ LogNorm stats_norm(const Stats3& s) { return log_norm(s.m, s.s); }
 
 }  // namespace gendiv::cuda
 

@@ -10,7 +10,7 @@ __global__ void logprobs_kernel(const T* logits, int64_t vocab, int64_t stride, 
     Stats3 st = row_stats(z, vocab, inv_t);
     if (threadIdx.x == 0) {
         bool empty = st.m == -kInf;
-        out_logprobs[blockIdx.x] = empty ? NAN : load_logit(z, targets[blockIdx.x]) * inv_t - stats_lse(st);
+        out_logprobs[blockIdx.x] = empty ? NAN : stats_norm(st).logp(load_logit(z, targets[blockIdx.x]) * inv_t);
         if (out_entropy) out_entropy[blockIdx.x] = empty ? NAN : stats_entropy(st);
     }
 }

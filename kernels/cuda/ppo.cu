@@ -34,9 +34,10 @@ __global__ void ppo_rows_kernel(const T* logits, int64_t vocab, int64_t stride, 
     }
     const float inv_t = 1.0f / p.temperature;
     Stats3 st = row_stats(z, vocab, inv_t);
-    const float lse = stats_lse(st), h = stats_entropy(st);
+    const LogNorm nz = stats_norm(st);
+    const float h = stats_entropy(st);
     const int32_t y = actions[r];
-    const float logp = load_logit(z, y) * inv_t - lse;
+    const float logp = nz.logp(load_logit(z, y) * inv_t);
     PpoToken t = ppo_token(logp, old_logprobs[r], adv[r], p.eps_low, p.eps_high, p.dual_clip, p.log_ratio_clamp);
     __syncthreads();  // every thread has read z[y] before anyone overwrites it
     if (threadIdx.x == 0) rows[r] = RowOut{t.loss, t.clipped, t.approx_kl, h};
@@ -44,7 +45,7 @@ __global__ void ppo_rows_kernel(const T* logits, int64_t vocab, int64_t stride, 
     const float w = float(double(mask[r]) / ms);
     const float a = w * t.dloss_dlogp * inv_t, b = w * p.entropy_coef * inv_t;
     for (int64_t v = threadIdx.x; v < vocab; v += blockDim.x) {
-        float lp = load_logit(z, v) * inv_t - lse;
+        float lp = nz.logp(load_logit(z, v) * inv_t);
         float pv = exp_nonpos(lp);
         float gv = pv == 0.0f ? 0.0f : -pv * (a - b * (lp + h));
         if (v == y) gv += a;

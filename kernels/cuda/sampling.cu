@@ -25,7 +25,7 @@ struct Boundary {
 // Weight (1 or p_v) of the members of `in_set` whose rank lies in the prefix {key > k} or
 // {key == k, index <= i}; `which` picks the predicate.
 template <class T, class InSet>
-__device__ float prefix_weight(const T* z, int64_t vocab, float inv_t, float lse, bool mass, InSet in_set, int which,
+__device__ float prefix_weight(const T* z, int64_t vocab, float inv_t, LogNorm nz, bool mass, InSet in_set, int which,
                                uint32_t k, int64_t i) {
     float w = 0.0f;
     for (int64_t v = threadIdx.x; v < vocab; v += blockDim.x) {
@@ -33,28 +33,28 @@ __device__ float prefix_weight(const T* z, int64_t vocab, float inv_t, float lse
         uint32_t key = order_key(x);
         if (!in_set(key, v)) continue;
         bool in = which == 0 ? key >= k : (which == 1 ? key > k : (key == k && v <= i));
-        if (in) w += mass ? exp_nonpos(x - lse) : 1.0f;
+        if (in) w += mass ? exp_nonpos(nz.logp(x)) : 1.0f;
     }
     return block_sum(w);
 }
 
 // The shortest rank-order prefix of in_set whose weight reaches target.
 template <class T, class InSet>
-__device__ Boundary find_boundary(const T* z, int64_t vocab, float inv_t, float lse, bool mass, InSet in_set,
+__device__ Boundary find_boundary(const T* z, int64_t vocab, float inv_t, LogNorm nz, bool mass, InSet in_set,
                                   float target) {
     uint32_t lo = 0, hi = 0xffffffffu;  // largest key t with W(key >= t) >= target
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo + 1u) / 2u;
-        if (prefix_weight(z, vocab, inv_t, lse, mass, in_set, 0, mid, 0) >= target)
+        if (prefix_weight(z, vocab, inv_t, nz, mass, in_set, 0, mid, 0) >= target)
             lo = mid;
         else
             hi = mid - 1u;
     }
-    float above = prefix_weight(z, vocab, inv_t, lse, mass, in_set, 1, lo, 0);
+    float above = prefix_weight(z, vocab, inv_t, nz, mass, in_set, 1, lo, 0);
     int64_t ilo = 0, ihi = vocab - 1;  // smallest index completing the prefix among ties
     while (ilo < ihi) {
         int64_t mid = (ilo + ihi) / 2;
-        if (above + prefix_weight(z, vocab, inv_t, lse, mass, in_set, 2, lo, mid) >= target)
+        if (above + prefix_weight(z, vocab, inv_t, nz, mass, in_set, 2, lo, mid) >= target)
             ihi = mid;
         else
             ilo = mid + 1;
@@ -104,20 +104,20 @@ __global__ void sample_kernel(const T* logits, int64_t vocab, int64_t stride, co
     }
     st = block_reduce(st, StatsOp{});
     if (st.m == -kInf) return finish(-1, NAN, 0.0f);
-    const float lse = stats_lse(st);
+    const LogNorm nz = stats_norm(st);
     if (!filtered) {
         best = block_reduce(best, BestOp{});
-        return finish(best.idx, load_logit(z, best.idx) * inv_t - lse, 1.0f);
+        return finish(best.idx, nz.logp(load_logit(z, best.idx) * inv_t), 1.0f);
     }
 
     auto everything = [](uint32_t, int64_t) { return true; };
     Boundary bk{0u, vocab};  // the whole vocabulary
-    if (top_k) bk = find_boundary(z, vocab, inv_t, lse, false, everything, float(p.top_k));
+    if (top_k) bk = find_boundary(z, vocab, inv_t, nz, false, everything, float(p.top_k));
     auto in_k = [bk](uint32_t k, int64_t v) { return bk.contains(k, v); };
     Boundary bp{0u, vocab};
     if (top_p) {
-        float total = prefix_weight(z, vocab, inv_t, lse, true, in_k, 0, 0u, 0);
-        bp = find_boundary(z, vocab, inv_t, lse, true, in_k, p.top_p * total);
+        float total = prefix_weight(z, vocab, inv_t, nz, true, in_k, 0, 0u, 0);
+        bp = find_boundary(z, vocab, inv_t, nz, true, in_k, p.top_p * total);
     }
     const float min_x = min_p ? st.m + logf(p.min_p) : -kInf;
 
@@ -127,12 +127,12 @@ __global__ void sample_kernel(const T* logits, int64_t vocab, int64_t stride, co
         float x = load_logit(z, v) * inv_t;
         uint32_t k = order_key(x);
         if (x == -kInf || !bk.contains(k, v) || !bp.contains(k, v) || x < min_x) continue;
-        mass += exp_nonpos(x - lse);
+        mass += exp_nonpos(nz.logp(x));
         best = best_of(best, ArgBest{x + token_gumbel(key, v), int32_t(v)});
     }
     mass = block_sum(mass);
     best = block_reduce(best, BestOp{});
-    finish(best.idx, load_logit(z, best.idx) * inv_t - lse, mass);
+    finish(best.idx, nz.logp(load_logit(z, best.idx) * inv_t), mass);
 }
 
 gd_status sample(void* stream, const void* logits, int32_t dtype, int64_t rows, int64_t vocab, int64_t row_stride,

@@ -170,6 +170,14 @@ GD_HD void lse_merge(LseState& a, float m, float s) {
 }
 GD_HD float lse_value(const LseState& a) { return a.m == -kInf ? -kInf : a.m + log_pos(a.s); }
 
+// log softmax as (x - m) - log s rather than x - (m + log s): with logits near 1e4 the sum
+// m + log s rounds to float32's 1e-3 spacing there, while x - m is exact.
+struct LogNorm {
+    float m, log_s;
+    GD_HD float logp(float x) const { return (x - m) - log_s; }
+};
+GD_HD LogNorm log_norm(float m, float s) { return LogNorm{m, log_pos(s)}; }
+
 // ---- KL estimators (Schulman, "Approximating KL divergence", 2020) ------------------------
 // r = log pi_ref(y) - log pi(y);  k1 = -r,  k2 = r^2 / 2,  k3 = (e^r - 1) - r.
 enum KlEstimator : int32_t { kK1 = 1, kK2 = 2, kK3 = 3 };
