@@ -26,20 +26,46 @@ inline bool ranks_before(const Candidate& a, const Candidate& b) {
 struct Scratch {
     std::vector<float> buf = std::vector<float>(kChunk);
     std::vector<float> keys = std::vector<float>(kChunk);
+    std::vector<uint32_t> bits = std::vector<uint32_t>(kChunk);
     std::vector<Candidate> cands;
 };
 
 // Gumbel keys x + g for a chunk starting at token c0 (a multiple of 4); n_pad = n rounded up
-// to 4, with buf padded by -inf.
-GD_HOT void chunk_gumbel_keys(const float* buf, int64_t n_pad, int64_t c0, DrawKey key, float* keys) {
+// to 4, with buf padded by -inf. Two flat loops (Philox bits, then keys) so both vectorise.
+// Returns the largest key.
+GD_HOT float chunk_gumbel_keys(const float* buf, int64_t n_pad, int64_t c0, DrawKey key, uint32_t* bits,
+                               float* keys) {
     uint32_t block0 = uint32_t(c0 >> 2);
 #pragma omp simd
     for (int64_t g = 0; g < n_pad / 4; ++g) {
         Philox4 r = draw_block(key, block0 + uint32_t(g));
-        keys[4 * g + 0] = buf[4 * g + 0] + gumbel(r.v[0]);
-        keys[4 * g + 1] = buf[4 * g + 1] + gumbel(r.v[1]);
-        keys[4 * g + 2] = buf[4 * g + 2] + gumbel(r.v[2]);
-        keys[4 * g + 3] = buf[4 * g + 3] + gumbel(r.v[3]);
+        bits[4 * g + 0] = r.v[0];
+        bits[4 * g + 1] = r.v[1];
+        bits[4 * g + 2] = r.v[2];
+        bits[4 * g + 3] = r.v[3];
+    }
+    float best = -kInf;
+#pragma omp simd reduction(max : best)
+    for (int64_t i = 0; i < n_pad; ++i) {
+        float k = buf[i] + gumbel(bits[i]);
+        keys[i] = k;
+        best = k > best ? k : best;
+    }
+    return best;
+}
+
+// Calls f(i) for the indices of buf[0, n) whose value may exceed floor, skipping blocks of 64
+// whose (vectorised) max does not: the filters keep a few tokens in tens of thousands.
+template <class F>
+inline void for_each_above(const float* buf, int64_t n, const float& floor, F f) {
+    constexpr int64_t kBlock = 64;
+    for (int64_t b0 = 0; b0 < n; b0 += kBlock) {
+        int64_t b1 = std::min(n, b0 + kBlock);
+        float m = -kInf;
+#pragma omp simd reduction(max : m)
+        for (int64_t i = b0; i < b1; ++i) m = buf[i] > m ? buf[i] : m;
+        if (m <= floor) continue;
+        for (int64_t i = b0; i < b1; ++i) f(i);
     }
 }
 
@@ -48,19 +74,26 @@ struct Draw {
     float logprob, kept_mass;
 };
 
+// argmax of a row, lowest index on ties, one read (chunks through L1).
 template <class T>
-Draw greedy_row(const T* z, int64_t vocab) {
+Draw greedy_row(const T* z, int64_t vocab, float* buf) {
     float best = -kInf;
     int64_t best_i = -1, ties = 0;
-    for (int64_t i = 0; i < vocab; ++i) {
-        float x = load_logit(z, i);
-        if (x > best) {
-            best = x;
-            best_i = i;
-            ties = 1;
-        } else if (x == best) {
-            ++ties;
+    for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
+        int64_t n = std::min(kChunk, vocab - c0);
+        float cm = chunk_load_max(z + c0, n, 1.0f, buf);
+        if (cm < best || cm == -kInf) continue;
+        int64_t count = 0;
+#pragma omp simd reduction(+ : count)
+        for (int64_t i = 0; i < n; ++i) count += buf[i] == cm ? 1 : 0;
+        if (cm > best) {
+            int64_t i = 0;
+            while (buf[i] != cm) ++i;
+            best = cm;
+            best_i = c0 + i;
+            ties = 0;
         }
+        ties += count;
     }
     if (best == -kInf) return {-1, NAN, 0.0f};
     // T -> 0 limit of softmax(z/T): uniform over the tied maxima.
@@ -69,7 +102,7 @@ Draw greedy_row(const T* z, int64_t vocab) {
 
 template <class T>
 Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const DrawKey& key, Scratch& sc) {
-    if (p.temperature == 0.0f) return greedy_row(z, vocab);
+    if (p.temperature == 0.0f) return greedy_row(z, vocab, sc.buf.data());
     const float inv_t = 1.0f / p.temperature;
     const bool top_k = p.top_k > 0 && p.top_k < vocab;
     const bool top_p = p.top_p < 1.0f;
@@ -87,6 +120,7 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     LseState st;
     float best_key = -kInf;
     int64_t best_i = -1;
+    float heap_floor = -kInf;  // top-k: the k-th best value once the heap is full (-inf never enters)
     for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
         int64_t n = std::min(kChunk, vocab - c0);
         float cm = chunk_load_max(z + c0, n, inv_t, buf);
@@ -96,29 +130,33 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
             if (cm + kGumbelMax <= best_key) continue;  // no token here can win
             int64_t n_pad = (n + 3) & ~int64_t(3);
             for (int64_t i = n; i < n_pad; ++i) buf[i] = -kInf;
-            chunk_gumbel_keys(buf, n_pad, c0, key, sc.keys.data());
-            for (int64_t i = 0; i < n; ++i)
-                if (sc.keys[i] > best_key) {
-                    best_key = sc.keys[i];
-                    best_i = c0 + i;
-                }
+            float chunk_best = chunk_gumbel_keys(buf, n_pad, c0, key, sc.bits.data(), sc.keys.data());
+            if (chunk_best > best_key) {  // the first index holding it: lowest index on ties
+                int64_t i = 0;
+                while (sc.keys[i] != chunk_best) ++i;
+                best_key = chunk_best;
+                best_i = c0 + i;
+            }
         } else if (top_k) {
             auto& h = sc.cands;  // heap with the worst-ranked candidate on top
-            for (int64_t i = 0; i < n; ++i) {
+            for_each_above(buf, n, heap_floor, [&](int64_t i) {
+                if (buf[i] <= heap_floor) return;  // equal values: the earlier index stays
                 Candidate c{buf[i], int32_t(c0 + i)};
                 if (int64_t(h.size()) < p.top_k) {
                     h.push_back(c);
                     std::push_heap(h.begin(), h.end(), ranks_before);
-                } else if (c.x > h.front().x) {  // equal values: the earlier index stays
+                } else {
                     std::pop_heap(h.begin(), h.end(), ranks_before);
                     h.back() = c;
                     std::push_heap(h.begin(), h.end(), ranks_before);
                 }
-            }
+                if (int64_t(h.size()) == p.top_k) heap_floor = h.front().x;
+            });
         } else {
             float thr = st.m + rel;
-            for (int64_t i = 0; i < n; ++i)
+            for_each_above(buf, n, std::nextafter(thr, -kInf), [&](int64_t i) {
                 if (buf[i] >= thr) sc.cands.push_back({buf[i], int32_t(c0 + i)});
+            });
         }
     }
     if (st.m == -kInf) return {-1, NAN, 0.0f};

@@ -15,8 +15,10 @@
 
 #if defined(__CUDACC__)
 #define GD_HD __host__ __device__ __forceinline__
+#define GD_UNROLL _Pragma("unroll")
 #else
 #define GD_HD inline __attribute__((always_inline))
+#define GD_UNROLL _Pragma("GCC unroll 16")
 #endif
 
 namespace gendiv {
@@ -28,18 +30,14 @@ GD_HD uint32_t float_bits(float x) {
 #if defined(__CUDA_ARCH__)
     return __float_as_uint(x);
 #else
-    uint32_t u;
-    memcpy(&u, &x, 4);
-    return u;
+    return __builtin_bit_cast(uint32_t, x);
 #endif
 }
 GD_HD float bits_float(uint32_t u) {
 #if defined(__CUDA_ARCH__)
     return __uint_as_float(u);
 #else
-    float x;
-    memcpy(&x, &u, 4);
-    return x;
+    return __builtin_bit_cast(float, u);
 #endif
 }
 // bf16 is the top half of a float32.
@@ -80,10 +78,9 @@ GD_HD float log_pos(float x) {
     uint32_t u = float_bits(x);
     int32_t e = int32_t((u >> 23) & 0xffu) - 127;
     float m = bits_float((u & 0x007fffffu) | 0x3f800000u);  // [1, 2)
-    if (m > 1.41421356237f) {
-        m *= 0.5f;
-        e += 1;
-    }
+    bool big = m > 1.41421356237f;  // branch-free, so loops of log_pos vectorise
+    m = big ? m * 0.5f : m;
+    e += big ? 1 : 0;
     float f = m - 1.0f;
     float z = f * f;
     float y = 7.0376836292e-2f;
@@ -112,6 +109,7 @@ GD_HD void mulhilo(uint32_t a, uint32_t b, uint32_t& hi, uint32_t& lo) {
     lo = uint32_t(p);
 }
 GD_HD Philox4 philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1) {
+    GD_UNROLL
     for (int round = 0; round < 10; ++round) {
         uint32_t hi0, lo0, hi1, lo1;
         mulhilo(0xD2511F53u, c0, hi0, lo0);

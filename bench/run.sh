@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the benchmarks and runs JMH. Arguments go to JMH, e.g.
+#   bench/run.sh SamplingBench            # one class
+#   bench/run.sh PpoLossBench -p vocab=50257
+#   bench/run.sh                          # everything (about 15 minutes on 2 cores)
+# Results print as a table and are saved under bench/results/<date>.json.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+java_home="$(./gendiv --java-home)"   # exits with the install hint when JDK 25 is missing
+mvn -B -q -DskipTests package -pl bench -am
+mkdir -p bench/results
+out="bench/results/$(date +%Y%m%d-%H%M%S).json"
+"$java_home/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -cp "bench/target/gendiv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" org.openjdk.jmh.Main \
+  -rf json -rff "$out" "$@" 2> >(grep -v 'Using incubator modules' >&2)
+echo "bench: results in $out"
