@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The gendiv command line: {@code ./gendiv <command>}. */
 @Command(name = "gendiv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "RLHF kernels, trainer and the generalisation/diversity study on the JVM.",
-        subcommands = {SelftestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SelftestCommand.class, DiversityCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Tests: ./gendiv test runs the whole suite (CMake, ctest, JUnit)."})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

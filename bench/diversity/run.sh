@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Diversity engine end to end, in one run on the same generated files:
+#   1. EAD + distinct-n over 100k outputs: `gendiv diversity` against plain Python (ead_python.py),
+#      both timed from reading the JSONL to the numbers (the JVM's start-up counted against gendiv);
+#   2. scale: 1M outputs of ~48 words through `gendiv diversity` in a 2 GiB heap (peak RSS reported).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="${WORK:-$(mktemp -d)}"
+cd "$root"
+./gendiv --help >/dev/null   # build first, so no build lands inside a timing
+python3 bench/diversity/make_generations.py "$work/100k.jsonl" 6250 16
+echo "== 100k outputs: plain Python"
+python3 bench/diversity/ead_python.py "$work/100k.jsonl" | tee "$work/python.json"
+echo "== 100k outputs: gendiv diversity --metrics ead,distinct"
+start=$(date +%s.%N)
+./gendiv diversity --input "$work/100k.jsonl" --metrics ead,distinct --bootstrap 0 --output "$work/gendiv.json" >/dev/null
+end=$(date +%s.%N)
+python3 - "$work/python.json" "$work/gendiv.json" "$start" "$end" <<'PY'
+import json, sys
+py = json.load(open(sys.argv[1])); g = json.load(open(sys.argv[2]))["all"]
+secs = float(sys.argv[4]) - float(sys.argv[3])
+print(f"python {py['seconds']:.2f} s, gendiv {secs:.2f} s: {py['seconds'] / secs:.1f}x")
+print(f"per-input EAD python {py['per_input_ead']:.6f} gendiv {g['per_input']['ead']['mean']:.6f}; "
+      f"across EAD python {py['across_ead']:.6f} gendiv {g['across_input']['ead']:.6f}")
+PY
+echo "== 1M outputs in a 2 GiB heap (all default metrics)"
+python3 bench/diversity/make_generations.py "$work/1m.jsonl" 62500 16
+GENDIV_JAVA_OPTS="-Xmx2g" /usr/bin/time -v ./gendiv diversity --input "$work/1m.jsonl" --bootstrap 200 \
+  --output "$work/1m.json" 2> "$work/time.txt" >/dev/null || { cat "$work/time.txt"; exit 1; }
+grep -E "Elapsed|Maximum resident" "$work/time.txt"
+grep "gendiv diversity" "$work/time.txt"

@@ -1,0 +1,103 @@
+package org.gendiv.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.gendiv.diversity.IntList;
+import org.gendiv.diversity.Lexical;
+import org.gendiv.diversity.NGramIndex;
+import org.gendiv.diversity.StudyWords;
+import org.gendiv.diversity.WordInterner;
+import org.gendiv.diversity.reference.NaiveDiversity;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * EAD + distinct-n over 100k outputs of about 48 words (6250 inputs x 16 samples: every per-input
+ * set, then the across-input set of first samples), from the texts: gendiv's engine (interned
+ * words, primitive n-gram tables) against the straightforward Java (String n-grams in HashSets),
+ * single-threaded both.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+public class DiversityBench {
+    static final int INPUTS = 6250, K = 16;
+    List<List<String>> sets;
+
+    /** Words from a Zipf-like vocabulary of 20k, sentences of 40..56 words with some punctuation. */
+    static List<List<String>> corpus(long seed) {
+        var rng = new SplittableRandom(seed);
+        List<List<String>> sets = new ArrayList<>(INPUTS);
+        for (int q = 0; q < INPUTS; q++) {
+            List<String> set = new ArrayList<>(K);
+            for (int s = 0; s < K; s++) {
+                StringBuilder b = new StringBuilder();
+                int len = 40 + rng.nextInt(17);
+                for (int w = 0; w < len; w++) {
+                    int id = (int) Math.floor(Math.pow(20000, rng.nextDouble()));  // log-uniform ranks
+                    b.append("w").append(id).append(rng.nextInt(12) == 0 ? ". " : " ");
+                }
+                set.add(b.toString());
+            }
+            sets.add(set);
+        }
+        return sets;
+    }
+
+    @Setup(Level.Trial)
+    public void setup() {
+        sets = corpus(42);
+    }
+
+    @Benchmark
+    public double engine() {
+        var interner = new WordInterner();
+        var split = new StudyWords();
+        var index = new NGramIndex();
+        var words = new IntList();
+        double sum = 0;
+        int[][] firsts = new int[INPUTS][];
+        for (int q = 0; q < INPUTS; q++) {
+            List<String> set = sets.get(q);
+            int[][] ids = new int[set.size()][];
+            for (int s = 0; s < ids.length; s++) {
+                words.clear();
+                split.split(set.get(s), interner, words);
+                ids[s] = words.toArray();
+            }
+            firsts[q] = ids[0];
+            Lexical.Counts c = Lexical.counts(ids, index);
+            sum += c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
+        }
+        Lexical.Counts across = Lexical.counts(firsts, index);
+        return sum + across.ead(Lexical.DEFAULT_VOCAB) + across.distinct();
+    }
+
+    @Benchmark
+    public double naiveJava() {
+        double sum = 0;
+        List<String> firsts = new ArrayList<>(INPUTS);
+        for (List<String> set : sets) {
+            firsts.add(set.get(0));
+            double[] ed = NaiveDiversity.eadAndDistinct(set, Lexical.DEFAULT_VOCAB);
+            sum += ed[0] + ed[1];
+        }
+        double[] across = NaiveDiversity.eadAndDistinct(firsts, Lexical.DEFAULT_VOCAB);
+        return sum + across[0] + across[1];
+    }
+}

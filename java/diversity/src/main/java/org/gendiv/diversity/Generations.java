@@ -1,0 +1,170 @@
+package org.gendiv.diversity;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import java.io.StringReader;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+
+/**
+ * Generations read from JSONL, one object per line: "input_id" (string), "text" (string); optional
+ * "sample_index" (integer >= 0; absent = order within the input), "embedding" (array of numbers),
+ * "method" (string; absent = "all"). Read line by line into compact per-output records (word ids,
+ * not strings; the text only when a metric needs it), grouped by method and input.
+ */
+public final class Generations {
+    /** One output: its words as ids, its text (null when not kept), its embedding (null when absent). */
+    public record Output(int sampleIndex, int[] words, String text, float[] embedding, int line) {}
+
+    /** An input's outputs, sorted by sample index once reading is done. */
+    public static final class Input {
+        public final String id;
+        public final List<Output> outputs = new ArrayList<>(4);
+
+        Input(String id) {
+            this.id = id;
+        }
+    }
+
+    /** Inputs of each method in order of first appearance. */
+    public final Map<String, List<Input>> methods = new LinkedHashMap<>();
+    public final WordInterner words = new WordInterner();
+    public long lines;
+
+    /** Thrown for bad input, with the file and line in the message. */
+    public static final class BadInput extends RuntimeException {
+        public BadInput(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads path. keepText keeps each text (compression needs it); embeddings are kept when present.
+     */
+    public static Generations read(Path path, boolean keepText) throws IOException {
+        var g = new Generations();
+        var split = new StudyWords();
+        var ids = new IntList(256);
+        Map<String, Map<String, Input>> byId = new HashMap<>();
+        Map<String, Integer> dims = new HashMap<>();
+        String name = path.toString();
+        try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) continue;
+                JsonObject o = parseObject(line, name, no);
+                String inputId = string(o, "input_id", true, name, no);
+                String text = string(o, "text", true, name, no);
+                String method = string(o, "method", false, name, no);
+                if (method == null) method = "all";
+                Integer sampleIndex = null;
+                if (o.has("sample_index")) {
+                    JsonElement s = o.get("sample_index");
+                    if (!isNumber(s) || s.getAsDouble() != Math.rint(s.getAsDouble()) || s.getAsDouble() < 0
+                            || s.getAsDouble() > Integer.MAX_VALUE)
+                        throw new BadInput(name + ":" + no + ": \"sample_index\" must be an integer >= 0, got " + s);
+                    sampleIndex = s.getAsInt();
+                }
+                float[] embedding = null;
+                if (o.has("embedding")) {
+                    embedding = floats(o.get("embedding"), name, no);
+                    Integer d = dims.putIfAbsent(method, embedding.length);
+                    if (d != null && d != embedding.length)
+                        throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length
+                                + " values but earlier lines of method " + method + " have " + d);
+                }
+                ids.clear();
+                split.split(text, g.words, ids);
+                String m = method;
+                Input in = byId.computeIfAbsent(m, k -> new HashMap<>()).computeIfAbsent(inputId, k -> {
+                    Input fresh = new Input(k);
+                    g.methods.computeIfAbsent(m, x -> new ArrayList<>()).add(fresh);
+                    return fresh;
+                });
+                int idx = sampleIndex != null ? sampleIndex : in.outputs.size();
+                in.outputs.add(new Output(idx, ids.toArray(), keepText ? text : null, embedding, no));
+                g.lines++;
+            }
+        }
+        if (g.lines == 0) throw new BadInput(name + ": no generations (the file is empty)");
+        for (List<Input> inputs : g.methods.values())
+            for (Input in : inputs) {
+                in.outputs.sort((a, b) -> Integer.compare(a.sampleIndex(), b.sampleIndex()));
+                for (int i = 1; i < in.outputs.size(); i++)
+                    if (in.outputs.get(i).sampleIndex() == in.outputs.get(i - 1).sampleIndex())
+                        throw new BadInput(name + ":" + in.outputs.get(i).line() + ": sample_index "
+                                + in.outputs.get(i).sampleIndex() + " repeats for input_id " + in.id);
+            }
+        return g;
+    }
+
+    private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
+
+    /** Strict JSON (no unquoted strings, no trailing data), one object. */
+    private static JsonObject parseObject(String line, String file, int no) {
+        JsonElement e;
+        try {
+            JsonReader r = new JsonReader(new StringReader(line));
+            r.setStrictness(Strictness.STRICT);
+            e = JSON.read(r);
+            if (r.peek() != JsonToken.END_DOCUMENT) throw new BadInput(file + ":" + no + ": data after the JSON object");
+        } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException ex) {
+            throw new BadInput(file + ":" + no + ": malformed JSON (" + rootMessage(ex) + ")");
+        }
+        if (e == null || !e.isJsonObject()) throw new BadInput(file + ":" + no + ": not a JSON object");
+        return e.getAsJsonObject();
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) e = e.getCause();
+        return e.getMessage();
+    }
+
+    private static boolean isNumber(JsonElement e) {
+        return e.isJsonPrimitive() && ((JsonPrimitive) e).isNumber();
+    }
+
+    private static String string(JsonObject o, String key, boolean required, String file, int line) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            if (required) throw new BadInput(file + ":" + line + ": missing \"" + key + "\"");
+            return null;
+        }
+        if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isString())
+            throw new BadInput(file + ":" + line + ": \"" + key + "\" must be a string, got " + e);
+        return e.getAsString();
+    }
+
+    private static float[] floats(JsonElement e, String file, int line) {
+        if (!e.isJsonArray()) throw new BadInput(file + ":" + line + ": \"embedding\" must be an array of numbers");
+        JsonArray a = e.getAsJsonArray();
+        if (a.isEmpty()) throw new BadInput(file + ":" + line + ": \"embedding\" is empty");
+        float[] v = new float[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            if (!isNumber(a.get(i)))
+                throw new BadInput(file + ":" + line + ": \"embedding\"[" + i + "] is not a number: " + a.get(i));
+            v[i] = a.get(i).getAsFloat();
+        }
+        return v;
+    }
+}
