@@ -29,21 +29,8 @@ gd_status value_loss(const gd_context*, const float* values, const float* old_va
 gd_status gae(const gd_context*, const float* rewards, const float* values, const float* mask, int64_t batch,
               int64_t seq_len, float gamma, float lambda, float* out_advantages, float* out_returns) {
     for (int64_t b = 0; b < batch; ++b) {
-        float next_value = 0.0f, next_adv = 0.0f;
-        for (int64_t t = seq_len - 1; t >= 0; --t) {
-            int64_t i = b * seq_len + t;
-            if (mask[i] == 0.0f) {
-                out_advantages[i] = out_returns[i] = 0.0f;
-                next_value = next_adv = 0.0f;
-                continue;
-            }
-            float delta = rewards[i] + gamma * next_value - values[i];
-            float adv = delta + gamma * lambda * next_adv;
-            out_advantages[i] = adv;
-            out_returns[i] = adv + values[i];
-            next_value = values[i];
-            next_adv = adv;
-        }
+        int64_t o = b * seq_len;
+        gae_sequence(rewards + o, values + o, mask + o, seq_len, gamma, lambda, out_advantages + o, out_returns + o);
     }
     return GD_OK;
 }

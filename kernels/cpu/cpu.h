@@ -10,9 +10,9 @@
 #include "gendiv.h"
 #include "gendiv/math.h"
 
-// Hot loops get an AVX2+FMA clone chosen at load time, and a baseline x86-64 one.
+// Hot loops get AVX-512 and AVX2+FMA clones chosen at load time, and a baseline x86-64 one.
 #if defined(__x86_64__) && !defined(GENDIV_NO_CLONES)
-#define GD_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define GD_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define GD_HOT
 #endif

@@ -16,19 +16,9 @@ gd_status kl_rewards(const gd_context*, const float* logprobs, const float* ref_
                      const float* scores, int64_t batch, int64_t seq_len, const gd_kl_reward_params* p,
                      float* out_rewards, float* out_kl) {
     for (int64_t b = 0; b < batch; ++b) {
-        int64_t last = -1;
-        for (int64_t t = 0; t < seq_len; ++t) {
-            int64_t i = b * seq_len + t;
-            float k = mask[i] != 0.0f ? kl_estimate(p->estimator, logprobs[i], ref_logprobs[i]) * mask[i] : 0.0f;
-            out_rewards[i] = -p->beta * k;
-            if (out_kl) out_kl[i] = k;
-            if (mask[i] != 0.0f) last = t;
-        }
-        if (last >= 0) {
-            float s = scores[b];
-            if (p->score_clip > 0.0f) s = std::clamp(s, -p->score_clip, p->score_clip);
-            out_rewards[b * seq_len + last] += s;
-        }
+        int64_t o = b * seq_len;
+        kl_rewards_sequence(logprobs + o, ref_logprobs + o, mask + o, scores[b], seq_len, p->beta, p->estimator,
+                            p->score_clip, out_rewards + o, out_kl ? out_kl + o : nullptr);
     }
     return GD_OK;
 }

@@ -19,9 +19,33 @@ struct Candidate {
     int32_t idx;  // token id
 };
 // Sort order and top-k order: larger value first, lower index first on ties.
-inline bool ranks_before(const Candidate& a, const Candidate& b) {
-    return a.x > b.x || (a.x == b.x && a.idx < b.idx);
-}
+struct RanksBefore {
+    bool operator()(const Candidate& a, const Candidate& b) const { return a.x > b.x || (a.x == b.x && a.idx < b.idx); }
+};
+constexpr RanksBefore ranks_before{};
+
+// The top-k candidates so far as a binary heap with the worst-ranked on top: a better candidate
+// replaces the top and sifts down once (one walk instead of pop_heap + push_heap).
+struct TopK {
+    std::vector<Candidate>& h;
+    void push(Candidate c) {
+        h.push_back(c);
+        std::push_heap(h.begin(), h.end(), ranks_before);
+    }
+    void replace_top(Candidate c) {
+        size_t n = h.size(), i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1, r = l + 1, worst = i;
+            Candidate w = c;
+            if (l < n && ranks_before(w, h[l])) worst = l, w = h[l];
+            if (r < n && ranks_before(w, h[r])) worst = r;
+            if (worst == i) break;
+            h[i] = h[worst];
+            i = worst;
+        }
+        h[i] = c;
+    }
+};
 
 struct Scratch {
     std::vector<float> buf = std::vector<float>(kChunk);
@@ -54,8 +78,9 @@ GD_HOT float chunk_gumbel_keys(const float* buf, int64_t n_pad, int64_t c0, Draw
     return best;
 }
 
-// Calls f(i) for the indices of buf[0, n) whose value may exceed floor, skipping blocks of 64
-// whose (vectorised) max does not: the filters keep a few tokens in tens of thousands.
+// Calls f(i) for the indices of buf[0, n) whose value may exceed floor (floor may rise as f runs;
+// f checks again), skipping blocks of 64 whose vectorised max does not: the filters keep a few
+// tokens in tens of thousands, so most blocks cost one vector compare.
 template <class F>
 inline void for_each_above(const float* buf, int64_t n, const float& floor, F f) {
     constexpr int64_t kBlock = 64;
@@ -138,19 +163,13 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
                 best_i = c0 + i;
             }
         } else if (top_k) {
-            auto& h = sc.cands;  // heap with the worst-ranked candidate on top
+            TopK heap{sc.cands};
             for_each_above(buf, n, heap_floor, [&](int64_t i) {
                 if (buf[i] <= heap_floor) return;  // equal values: the earlier index stays
                 Candidate c{buf[i], int32_t(c0 + i)};
-                if (int64_t(h.size()) < p.top_k) {
-                    h.push_back(c);
-                    std::push_heap(h.begin(), h.end(), ranks_before);
-                } else {
-                    std::pop_heap(h.begin(), h.end(), ranks_before);
-                    h.back() = c;
-                    std::push_heap(h.begin(), h.end(), ranks_before);
-                }
-                if (int64_t(h.size()) == p.top_k) heap_floor = h.front().x;
+                if (int64_t(heap.h.size()) < p.top_k) heap.push(c);
+                else heap.replace_top(c);
+                if (int64_t(heap.h.size()) == p.top_k) heap_floor = heap.h.front().x;
             });
         } else {
             float thr = st.m + rel;

@@ -52,21 +52,8 @@ __global__ void gae_kernel(const float* rewards, const float* values, const floa
                            int64_t seq_len, float gamma, float lambda, float* adv_out, float* ret_out) {
     int64_t b = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
     if (b >= batch) return;
-    float next_value = 0.0f, next_adv = 0.0f;
-    for (int64_t t = seq_len - 1; t >= 0; --t) {
-        int64_t i = b * seq_len + t;
-        if (mask[i] == 0.0f) {
-            adv_out[i] = ret_out[i] = 0.0f;
-            next_value = next_adv = 0.0f;
-            continue;
-        }
-        float delta = rewards[i] + gamma * next_value - values[i];
-        float adv = delta + gamma * lambda * next_adv;
-        adv_out[i] = adv;
-        ret_out[i] = adv + values[i];
-        next_value = values[i];
-        next_adv = adv;
-    }
+    int64_t o = b * seq_len;
+    gae_sequence(rewards + o, values + o, mask + o, seq_len, gamma, lambda, adv_out + o, ret_out + o);
 }
 
 gd_status gae(void* stream, const float* rewards, const float* values, const float* mask, int64_t batch,

@@ -18,33 +18,20 @@ gd_status kl_per_token(void* stream, const float* logprobs, const float* ref_log
 }
 
 __global__ void kl_rewards_kernel(const float* logp, const float* ref, const float* mask, const float* scores,
-                                  int64_t seq_len, gd_kl_reward_params p, float* rewards, float* out_kl) {
-    int64_t base = blockIdx.x * seq_len;
-    float last = -1.0f;  // last unmasked position, as a float for the max reduction (exact below 2^24)
-    for (int64_t t = threadIdx.x; t < seq_len; t += blockDim.x) {
-        int64_t i = base + t;
-        float k = mask[i] != 0.0f ? kl_estimate(p.estimator, logp[i], ref[i]) * mask[i] : 0.0f;
-        rewards[i] = -p.beta * k;
-        if (out_kl) out_kl[i] = k;
-        if (mask[i] != 0.0f) last = fmaxf(last, float(t));
-    }
-    last = block_reduce(last, MaxOp{});
-    if (threadIdx.x == 0 && last >= 0.0f) {
-        float s = scores[blockIdx.x];
-        if (p.score_clip > 0.0f) s = fminf(fmaxf(s, -p.score_clip), p.score_clip);
-        rewards[base + int64_t(last)] += s;
-    }
+                                  int64_t batch, int64_t seq_len, gd_kl_reward_params p, float* rewards, float* out_kl) {
+    int64_t b = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
+    if (b >= batch) return;
+    int64_t o = b * seq_len;
+    kl_rewards_sequence(logp + o, ref + o, mask + o, scores[b], seq_len, p.beta, p.estimator, p.score_clip,
+                        rewards + o, out_kl ? out_kl + o : nullptr);
 }
 
 gd_status kl_rewards(void* stream, const float* logprobs, const float* ref_logprobs, const float* mask,
                      const float* scores, int64_t batch, int64_t seq_len, const gd_kl_reward_params* p,
                      float* out_rewards, float* out_kl, char* msg, int msg_len) {
-    if (seq_len >= (1 << 24)) {
-        snprintf(msg, size_t(msg_len), "seq_len must be < 2^24 on CUDA, got %lld", (long long)seq_len);
-        return GD_ERR_INVALID_ARGUMENT;
-    }
-    kl_rewards_kernel<<<dim3(unsigned(batch)), 256, 0, as_stream(stream)>>>(logprobs, ref_logprobs, mask, scores,
-                                                                          seq_len, *p, out_rewards, out_kl);
+    unsigned blocks = unsigned((batch + 127) / 128);
+    kl_rewards_kernel<<<blocks, 128, 0, as_stream(stream)>>>(logprobs, ref_logprobs, mask, scores, batch, seq_len, *p,
+                                                             out_rewards, out_kl);
     GD_CUDA_LAUNCHED("kl_rewards kernel");
     return GD_OK;
 }

@@ -239,6 +239,44 @@ GD_HD ValueToken value_token(float v, float v_old, float ret, float eps) {
     return t;
 }
 
+// ---- per-token KL rewards of one sequence --------------------------------------------------
+// reward_t = -beta k_t mask_t, plus the score (clipped to +-score_clip when > 0) at the last
+// t with mask_t != 0; kl_t (nullable) = k_t mask_t.
+GD_HD void kl_rewards_sequence(const float* logp, const float* ref, const float* mask, float score, int64_t len,
+                               float beta, int32_t estimator, float score_clip, float* rewards, float* kl) {
+    int64_t last = -1;
+    for (int64_t t = 0; t < len; ++t) {
+        float k = mask[t] != 0.0f ? kl_estimate(estimator, logp[t], ref[t]) * mask[t] : 0.0f;
+        rewards[t] = -beta * k;
+        if (kl) kl[t] = k;
+        if (mask[t] != 0.0f) last = t;
+    }
+    if (last < 0) return;
+    if (score_clip > 0.0f) score = score > score_clip ? score_clip : (score < -score_clip ? -score_clip : score);
+    rewards[last] += score;
+}
+
+// ---- GAE (Schulman et al. 2016) over one sequence -----------------------------------------
+// delta_t = r_t + gamma V_{t+1} - V_t, A_t = delta_t + gamma lambda A_{t+1}, R_t = A_t + V_t.
+// A masked position gets A = R = 0 and ends the recursion, as the end of the sequence does.
+GD_HD void gae_sequence(const float* r, const float* v, const float* mask, int64_t len, float gamma, float lambda,
+                        float* adv, float* ret) {
+    float next_value = 0.0f, next_adv = 0.0f;
+    for (int64_t t = len - 1; t >= 0; --t) {
+        if (mask[t] == 0.0f) {
+            adv[t] = ret[t] = 0.0f;
+            next_value = next_adv = 0.0f;
+            continue;
+        }
+        float delta = r[t] + gamma * next_value - v[t];
+        float a = delta + gamma * lambda * next_adv;
+        adv[t] = a;
+        ret[t] = a + v[t];
+        next_value = v[t];
+        next_adv = a;
+    }
+}
+
 }  // namespace gendiv
 
 #endif

@@ -88,6 +88,36 @@ public class DiversityBench {
         return sum + across.ead(Lexical.DEFAULT_VOCAB) + across.distinct();
     }
 
+    /** What `gendiv diversity` does: each thread splits and counts its sets with its own interner. */
+    @Benchmark
+    public double engineTwoThreads() {
+        record Ws(WordInterner interner, StudyWords split, IntList words, NGramIndex index) {}
+        ThreadLocal<Ws> ws = ThreadLocal.withInitial(() -> new Ws(new WordInterner(), new StudyWords(), new IntList(),
+                new NGramIndex()));
+        double per = java.util.stream.IntStream.range(0, INPUTS).parallel().mapToDouble(q -> {
+            Ws w = ws.get();
+            List<String> set = sets.get(q);
+            int[][] ids = new int[set.size()][];
+            for (int s = 0; s < ids.length; s++) {
+                w.words().clear();
+                w.split().split(set.get(s), w.interner(), w.words());
+                ids[s] = w.words().toArray();
+            }
+            Lexical.Counts c = Lexical.counts(ids, w.index());
+            return c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
+        }).sum();
+        var interner = new WordInterner();
+        var split = new StudyWords();
+        int[][] firsts = new int[INPUTS][];
+        for (int q = 0; q < INPUTS; q++) {
+            var l = new IntList();
+            split.split(sets.get(q).get(0), interner, l);
+            firsts[q] = l.toArray();
+        }
+        Lexical.Counts across = Lexical.counts(firsts, new NGramIndex());
+        return per + across.ead(Lexical.DEFAULT_VOCAB) + across.distinct();
+    }
+
     @Benchmark
     public double naiveJava() {
         double sum = 0;

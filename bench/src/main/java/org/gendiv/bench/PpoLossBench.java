@@ -97,6 +97,12 @@ public class PpoLossBench {
         return fused(ffm, zSeg);
     }
 
+    /** One plain read of the logits: the bandwidth ceiling (the fused kernel reads twice, writes once). */
+    @Benchmark
+    public float readLogits() {
+        return MemoryRead.sum(zSeg, threads);
+    }
+
     @Benchmark
     public float libtorch() {
         try (PointerScope scope = new PointerScope()) {

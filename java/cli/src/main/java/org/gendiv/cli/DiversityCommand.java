@@ -62,8 +62,7 @@ final class DiversityCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Generations g;
         try {
-            boolean keepText = metrics == null || chosen.contains(Metric.COMPRESSION);
-            g = Generations.read(input, keepText);
+            g = Generations.read(input);
         } catch (NoSuchFileException e) {
             return fail("cannot read " + input + ": no such file");
         } catch (Generations.BadInput e) {
@@ -75,12 +74,14 @@ final class DiversityCommand implements Callable<Integer> {
                     .allMatch(in -> in.outputs.stream().allMatch(o -> o.embedding() != null));
             if (allEmbedded) chosen.add(Metric.EMBEDDING);
         }
-        System.err.printf(Locale.ROOT, "gendiv diversity: read %d generations (%d words in the vocabulary) in %.1f s%n",
-                g.lines, g.words.size(), (System.nanoTime() - t0) / 1e9);
+        System.err.printf(Locale.ROOT, "gendiv diversity: read %d generations in %.2f s%n", g.lines,
+                (System.nanoTime() - t0) / 1e9);
         var options = new DiversityReport.Options(chosen, vocab, bootstrap, seed, acrossDraws);
         com.google.gson.JsonObject report;
+        long t1 = System.nanoTime();
         try {
             report = DiversityReport.compute(g, options);
+            System.err.printf(Locale.ROOT, "gendiv diversity: computed the metrics in %.2f s%n", (System.nanoTime() - t1) / 1e9);
         } catch (Generations.BadInput e) {
             return fail(input + ":" + e.getMessage().replaceFirst("^line ", ""));
         }

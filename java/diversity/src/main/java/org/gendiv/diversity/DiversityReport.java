@@ -47,11 +47,32 @@ public final class DiversityReport {
 
     private DiversityReport() {}
 
+    /**
+     * A thread's scratch: word ids only need to agree within a set, so each thread splits and
+     * interns the sets it computes with its own interner, in parallel.
+     */
+    static final class Workspace {
+        final WordInterner interner = new WordInterner();
+        final StudyWords split = new StudyWords();
+        final IntList ids = new IntList(256);
+        final NGramIndex index = new NGramIndex();
+
+        int[][] words(List<Generations.Output> set) {
+            int[][] words = new int[set.size()][];
+            for (int i = 0; i < words.length; i++) {
+                ids.clear();
+                split.split(set.get(i).text(), interner, ids);
+                words[i] = ids.toArray();
+            }
+            return words;
+        }
+    }
+
     /** Values of every metric of one set, keyed as in the JSON ("ead", "ead_n/1", ...). */
-    static Map<String, Double> setMetrics(List<Generations.Output> set, Options o, NGramIndex index) {
+    static Map<String, Double> setMetrics(List<Generations.Output> set, Options o, Workspace ws) {
         Map<String, Double> m = new LinkedHashMap<>();
-        int[][] words = new int[set.size()][];
-        for (int i = 0; i < words.length; i++) words[i] = set.get(i).words();
+        NGramIndex index = ws.index;
+        int[][] words = ws.words(set);
         if (o.metrics().contains(Metric.EAD) || o.metrics().contains(Metric.DISTINCT)) {
             Lexical.Counts c = Lexical.counts(words, index);
             if (o.metrics().contains(Metric.EAD)) {
@@ -93,7 +114,7 @@ public final class DiversityReport {
         long samples = 0;
         for (Generations.Input in : inputs) samples += in.outputs.size();
         List<Generations.Input> sets = inputs.stream().filter(in -> in.outputs.size() >= 2).toList();
-        ThreadLocal<NGramIndex> index = ThreadLocal.withInitial(NGramIndex::new);
+        ThreadLocal<Workspace> index = ThreadLocal.withInitial(Workspace::new);
         @SuppressWarnings("unchecked")
         Map<String, Double>[] per = new Map[sets.size()];
         IntStream.range(0, sets.size()).parallel().forEach(i -> per[i] = setMetrics(sets.get(i).outputs, o, index.get()));

@@ -27,12 +27,12 @@ import com.google.gson.stream.JsonToken;
 /**
  * Generations read from JSONL, one object per line: "input_id" (string), "text" (string); optional
  * "sample_index" (integer >= 0; absent = order within the input), "embedding" (array of numbers),
- * "method" (string; absent = "all"). Read line by line into compact per-output records (word ids,
- * not strings; the text only when a metric needs it), grouped by method and input.
+ * "method" (string; absent = "all"). Read line by line into compact per-output records, grouped by
+ * method and input; words are split later, per set, on the thread that computes its metrics.
  */
 public final class Generations {
-    /** One output: its words as ids, its text (null when not kept), its embedding (null when absent). */
-    public record Output(int sampleIndex, int[] words, String text, float[] embedding, int line) {}
+    /** One output: its text, its embedding (null when absent) and the line it came from. */
+    public record Output(int sampleIndex, String text, float[] embedding, int line) {}
 
     /** An input's outputs, sorted by sample index once reading is done. */
     public static final class Input {
@@ -46,7 +46,6 @@ public final class Generations {
 
     /** Inputs of each method in order of first appearance. */
     public final Map<String, List<Input>> methods = new LinkedHashMap<>();
-    public final WordInterner words = new WordInterner();
     public long lines;
 
     /** Thrown for bad input, with the file and line in the message. */
@@ -56,13 +55,9 @@ public final class Generations {
         }
     }
 
-    /**
-     * Reads path. keepText keeps each text (compression needs it); embeddings are kept when present.
-     */
-    public static Generations read(Path path, boolean keepText) throws IOException {
+    /** Reads path (embeddings are kept when present). */
+    public static Generations read(Path path) throws IOException {
         var g = new Generations();
-        var split = new StudyWords();
-        var ids = new IntList(256);
         Map<String, Map<String, Input>> byId = new HashMap<>();
         Map<String, Integer> dims = new HashMap<>();
         String name = path.toString();
@@ -93,8 +88,6 @@ public final class Generations {
                         throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length
                                 + " values but earlier lines of method " + method + " have " + d);
                 }
-                ids.clear();
-                split.split(text, g.words, ids);
                 String m = method;
                 Input in = byId.computeIfAbsent(m, k -> new HashMap<>()).computeIfAbsent(inputId, k -> {
                     Input fresh = new Input(k);
@@ -102,7 +95,7 @@ public final class Generations {
                     return fresh;
                 });
                 int idx = sampleIndex != null ? sampleIndex : in.outputs.size();
-                in.outputs.add(new Output(idx, ids.toArray(), keepText ? text : null, embedding, no));
+                in.outputs.add(new Output(idx, text, embedding, no));
                 g.lines++;
             }
         }

@@ -10,30 +10,109 @@ import java.util.Arrays;
 public final class NGramIndex {
     private int[] slotId = new int[0];
     private long[] slotHash = new long[0];
+    private int[] slotStamp = new int[0];  // a slot is in use when its stamp is the current one
+    private int stamp;
     private int[] firstOut = new int[16], firstPos = new int[16];
     private int ids;
 
     /** ids[o][p] = the id of the n-gram of output o starting at p; ids run 0..distinct()-1. */
     public int[][] index(int[][] set, int n) {
+        int mask = reset(set, n);
+        int[][] result = new int[set.length][];
+        for (int o = 0; o < set.length; o++) {
+            int m = Math.max(0, set[o].length - n + 1);
+            int[] r = new int[m];
+            for (int p = 0; p < m; p++) r[p] = lookup(set, o, p, n, mask);
+            result[o] = r;
+        }
+        return result;
+    }
+
+    /**
+     * The number of distinct n-grams of the set (what EAD needs), without the per-position ids.
+     * Unigrams are counted with a stamp per word id, n <= 6 as exact keys of two longs with three
+     * 21-bit word ids each (ids below 2^21), anything else by hash with the exact comparison.
+     */
+    public int countDistinct(int[][] set, int n) {
+        int maxId = 0;
+        for (int[] out : set) for (int w : out) maxId = Math.max(maxId, w);
+        if (n == 1) return distinctWords(set, maxId);
+        if (n <= 6 && maxId < (1 << 21)) return distinctPacked(set, n);
+        int mask = reset(set, n);
+        for (int o = 0; o < set.length; o++)
+            for (int p = 0, m = set[o].length - n + 1; p < m; p++) lookup(set, o, p, n, mask);
+        return ids;
+    }
+
+    private int[] wordStamp = new int[0];
+    private int wordGen;
+
+    private int distinctWords(int[][] set, int maxId) {
+        if (wordStamp.length <= maxId) {
+            wordStamp = new int[Math.max(maxId + 1, 2 * wordStamp.length)];
+            wordGen = 0;
+        }
+        if (++wordGen == 0) {
+            Arrays.fill(wordStamp, 0);
+            wordGen = 1;
+        }
+        int distinct = 0;
+        for (int[] out : set)
+            for (int w : out)
+                if (wordStamp[w] != wordGen) {
+                    wordStamp[w] = wordGen;
+                    distinct++;
+                }
+        return distinct;
+    }
+
+    private long[] keysHi = new long[0], keysLo = new long[0];
+
+    private int distinctPacked(int[][] set, int n) {
+        int mask = reset(set, n);
+        if (keysHi.length < slotStamp.length) {
+            keysHi = new long[slotStamp.length];
+            keysLo = new long[slotStamp.length];
+        }
+        int shift = 64 - Integer.numberOfTrailingZeros(mask + 1);
+        int distinct = 0;
+        for (int[] out : set)
+            for (int p = 0, m = out.length - n + 1; p < m; p++) {
+                long hi = 0, lo = 0;
+                for (int i = 0; i < Math.min(n, 3); i++) hi = (hi << 21) | out[p + i];
+                for (int i = 3; i < n; i++) lo = (lo << 21) | out[p + i];
+                long mix = (hi * 0x9E3779B97F4A7C15L) ^ (lo * 0xC2B2AE3D27D4EB4FL);
+                for (int slot = (int) ((mix ^ (mix >>> 29)) * 0xBF58476D1CE4E5B9L >>> shift);; slot = (slot + 1) & mask) {
+                    if (slotStamp[slot] != stamp) {
+                        slotStamp[slot] = stamp;
+                        keysHi[slot] = hi;
+                        keysLo[slot] = lo;
+                        distinct++;
+                        break;
+                    }
+                    if (keysHi[slot] == hi && keysLo[slot] == lo) break;
+                }
+            }
+        return distinct;
+    }
+
+    /** Sizes the table for the set (load <= 1/2) and empties it; returns the slot mask. */
+    private int reset(int[][] set, int n) {
         long positions = 0;
         for (int[] out : set) positions += Math.max(0, out.length - n + 1);
         int cap = Integer.highestOneBit((int) Math.max(16, Math.min(1 << 30, 2 * positions)) - 1) << 1;
         if (slotId.length < cap) {
             slotId = new int[cap];
             slotHash = new long[cap];
+            slotStamp = new int[cap];
+            stamp = 0;
         }
-        int mask = cap - 1;
-        Arrays.fill(slotId, 0, cap, -1);
+        if (++stamp == 0) {  // wrapped: clear for real once every 2^32 sets
+            Arrays.fill(slotStamp, 0);
+            stamp = 1;
+        }
         ids = 0;
-        int[][] result = new int[set.length][];
-        for (int o = 0; o < set.length; o++) {
-            int[] out = set[o];
-            int m = Math.max(0, out.length - n + 1);
-            int[] r = new int[m];
-            for (int p = 0; p < m; p++) r[p] = lookup(set, o, p, n, mask);
-            result[o] = r;
-        }
-        return result;
+        return cap - 1;
     }
 
     /** Number of distinct n-grams in the last {@link #index} call. */
@@ -47,8 +126,7 @@ public final class NGramIndex {
         for (int i = p; i < p + n; i++) h = (h ^ w[i]) * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
         h ^= h >>> 31;
         for (int slot = (int) h & mask;; slot = (slot + 1) & mask) {
-            int id = slotId[slot];
-            if (id < 0) {
+            if (slotStamp[slot] != stamp) {
                 if (ids == firstOut.length) {
                     firstOut = Arrays.copyOf(firstOut, 2 * ids);
                     firstPos = Arrays.copyOf(firstPos, 2 * ids);
@@ -57,8 +135,10 @@ public final class NGramIndex {
                 firstPos[ids] = p;
                 slotHash[slot] = h;
                 slotId[slot] = ids;
+                slotStamp[slot] = stamp;
                 return ids++;
             }
+            int id = slotId[slot];
             if (slotHash[slot] == h && Arrays.equals(w, p, p + n, set[firstOut[id]], firstPos[id], firstPos[id] + n))
                 return id;
         }

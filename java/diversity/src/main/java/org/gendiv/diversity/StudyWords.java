@@ -14,20 +14,26 @@ public final class StudyWords {
     public int split(String text, WordInterner interner, IntList out) {
         int n = text.length();
         if (buf.length < n) buf = new char[Math.max(n, 2 * buf.length)];
-        int len = 0;
+        // One pass: deleted characters are skipped, a space ends the word being built (hashed as it grows).
+        int len = 0, start = 0, words = 0, h = WordInterner.SEED;
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            if (c != '.' && c != '\n') buf[len++] = c;
-        }
-        int words = 0, start = 0;
-        for (int i = 0; i <= len; i++) {
-            if (i == len || buf[i] == ' ') {
-                if (i > start) {
-                    out.add(interner.intern(buf, start, i - start));
+            if (c == '.' || c == '\n') continue;
+            if (c == ' ') {
+                if (len > start) {
+                    out.add(interner.intern(buf, start, len - start, WordInterner.finish(h)));
                     words++;
                 }
-                start = i + 1;
+                start = len;
+                h = WordInterner.SEED;
+                continue;
             }
+            buf[len++] = c;
+            h = WordInterner.step(h, c);
+        }
+        if (len > start) {
+            out.add(interner.intern(buf, start, len - start, WordInterner.finish(h)));
+            words++;
         }
         return words;
     }

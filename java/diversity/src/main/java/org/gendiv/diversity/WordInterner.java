@@ -17,7 +17,11 @@ public final class WordInterner {
 
     /** The id of chars[from, from + len), assigning the next id to a new word. */
     public int intern(char[] chars, int from, int len) {
-        int h = hash(chars, from, len);
+        return intern(chars, from, len, hash(chars, from, len));
+    }
+
+    /** As {@link #intern(char[], int, int)} with the hash already computed by {@link #step}/{@link #finish}. */
+    public int intern(char[] chars, int from, int len, int h) {
         int mask = table.length - 1;
         for (int slot = h & mask;; slot = (slot + 1) & mask) {
             int e = table[slot];
@@ -28,9 +32,14 @@ public final class WordInterner {
                 return id;
             }
             int id = e - 1;
-            if (lengths[id] == len && Arrays.equals(pool, starts[id], starts[id] + len, chars, from, from + len))
-                return id;
+            if (lengths[id] == len && same(starts[id], chars, from, len)) return id;
         }
+    }
+
+    private boolean same(int at, char[] chars, int from, int len) {
+        char[] p = pool;
+        for (int i = 0; i < len; i++) if (p[at + i] != chars[from + i]) return false;
+        return true;
     }
 
     public int intern(String word) {
@@ -46,11 +55,22 @@ public final class WordInterner {
         return new String(pool, starts[id], lengths[id]);
     }
 
-    private static int hash(char[] c, int from, int len) {
-        int h = 0x9747b28c;
-        for (int i = from; i < from + len; i++) h = (h ^ c[i]) * 0x5bd1e995;
+    /** The word hash, a char at a time: h = step(h, c) from SEED, then finish(h). */
+    public static final int SEED = 0x9747b28c;
+
+    public static int step(int h, char c) {
+        return (h ^ c) * 0x5bd1e995;
+    }
+
+    public static int finish(int h) {
         h ^= h >>> 15;
         return h * 0x27d4eb2d ^ (h >>> 13);
+    }
+
+    private static int hash(char[] c, int from, int len) {
+        int h = SEED;
+        for (int i = from; i < from + len; i++) h = step(h, c[i]);
+        return finish(h);
     }
 
     private int add(char[] chars, int from, int len) {

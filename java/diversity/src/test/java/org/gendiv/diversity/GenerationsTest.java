@@ -24,7 +24,7 @@ class GenerationsTest {
 
     void bad(String content, String... words) throws IOException {
         Path p = write(content);
-        var e = assertThrows(Generations.BadInput.class, () -> Generations.read(p, true));
+        var e = assertThrows(Generations.BadInput.class, () -> Generations.read(p));
         for (String w : words) assertTrue(e.getMessage().contains(w), "'" + e.getMessage() + "' should contain " + w);
     }
 
@@ -38,7 +38,7 @@ class GenerationsTest {
                 {"input_id": "q2", "text": "z", "method": "sft"}
                 {"input_id": "q1", "text": "x z", "method": "sft"}
                 """);
-        Generations g = Generations.read(p, true);
+        Generations g = Generations.read(p);
         assertEquals(5, g.lines);
         assertEquals(java.util.List.of("ppo", "sft"), java.util.List.copyOf(g.methods.keySet()));
         var ppo = g.methods.get("ppo").get(0);
