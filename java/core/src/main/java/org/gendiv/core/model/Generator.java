@@ -1,0 +1,145 @@
+package org.gendiv.core.model;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.kernels.Dtype;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+/**
+ * Batched generation: prompts of different lengths are left-padded (positions count from each
+ * prompt's first real token; padding is masked out of attention), decoding is KV-cached, and
+ * every token is drawn by gendiv's sampling kernel (row id = the prompt's index in the batch,
+ * step = the decoding step, so a prompt's samples do not depend on the batch). A row stops at
+ * EOS; all stop at maxNewTokens.
+ */
+public final class Generator {
+    private final Gpt model;
+    private final Kernels kernels;
+
+    public Generator(Gpt model, Kernels kernels) {
+        this.model = model;
+        this.kernels = kernels;
+    }
+
+    /** Per prompt: the generated tokens (EOS included when drawn), their log-probs, and the mask (all ones). */
+    public record Result(int[][] tokens, float[][] logprobs) {}
+
+    public Result generate(int[][] prompts, int maxNewTokens, Params.Sampling sampling, int eosId, int padId,
+            boolean useCache) {
+        int b = prompts.length, longest = 0;
+        if (b == 0) throw new IllegalArgumentException("prompts must not be empty");
+        for (int[] p : prompts) {
+            if (p.length == 0) throw new IllegalArgumentException("every prompt needs at least one token");
+            longest = Math.max(longest, p.length);
+        }
+        if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+        if (longest + maxNewTokens > model.config.context())
+            throw new IllegalArgumentException("longest prompt (" + longest + ") + maxNewTokens (" + maxNewTokens
+                    + ") exceeds the context (" + model.config.context() + ")");
+        int total = longest + maxNewTokens;
+        long[] tokens = new long[b * total];
+        boolean[] valid = new boolean[b * total];
+        long[] position = new long[b * total];
+        Arrays.fill(tokens, padId);
+        for (int r = 0; r < b; r++) {
+            int off = longest - prompts[r].length;
+            for (int i = 0; i < prompts[r].length; i++) {
+                tokens[r * total + off + i] = prompts[r][i];
+                valid[r * total + off + i] = true;
+                position[r * total + off + i] = i;
+            }
+        }
+        int[] length = new int[b];
+        boolean[] done = new boolean[b];
+        int[][] out = new int[b][maxNewTokens];
+        float[][] lps = new float[b][maxNewTokens];
+        KvCache cache = useCache ? new KvCache(model.config.layers()) : null;
+        boolean wasTraining = model.is_training();
+        model.eval();
+        try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined()) {
+            MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
+            for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, r);
+            for (int step = 0; step < maxNewTokens; step++) {
+                int end = longest + step;                       // tokens [0, end) are known
+                int start = useCache && step > 0 ? end - 1 : 0;  // what this forward pass feeds
+                Tensor logits = model.forward(slice(tokens, b, total, start, end),
+                        slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
+                Tensor last = logits.select(1, end - start - 1).contiguous();
+                MemorySegment seg = MemorySegment.ofAddress(last.data_ptr().address()).reinterpret(4L * b * model.config.vocab());
+                kernels.sampling().sample(seg, Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
+                        sampling.withStep(step), tok, lp, null);
+                boolean all = true;
+                for (int r = 0; r < b; r++) {
+                    int i = r * total + end;
+                    if (done[r]) continue;
+                    int t = tok.getAtIndex(ValueLayout.JAVA_INT, r);
+                    out[r][length[r]] = t;
+                    lps[r][length[r]] = lp.getAtIndex(ValueLayout.JAVA_FLOAT, r);
+                    length[r]++;
+                    tokens[i] = t;
+                    valid[i] = true;
+                    position[i] = prompts[r].length + step;
+                    if (t == eosId) done[r] = true;
+                    all &= done[r];
+                }
+                if (all) break;
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        for (int r = 0; r < b; r++) {
+            out[r] = Arrays.copyOf(out[r], length[r]);
+            lps[r] = Arrays.copyOf(lps[r], length[r]);
+        }
+        return new Result(out, lps);
+    }
+
+    /** Logits of the next token after each (left-padded) prompt: [B, vocab]. */
+    public Tensor nextTokenLogits(int[][] prompts, int padId) {
+        int b = prompts.length, longest = 0;
+        for (int[] p : prompts) longest = Math.max(longest, p.length);
+        long[] tokens = new long[b * longest], position = new long[b * longest];
+        boolean[] valid = new boolean[b * longest];
+        Arrays.fill(tokens, padId);
+        for (int r = 0; r < b; r++) {
+            int off = longest - prompts[r].length;
+            for (int i = 0; i < prompts[r].length; i++) {
+                tokens[r * longest + off + i] = prompts[r][i];
+                valid[r * longest + off + i] = true;
+                position[r * longest + off + i] = i;
+            }
+        }
+        try (var noGrad = new NoGradGuard()) {
+            return model.forward(slice(tokens, b, longest, 0, longest), slice(position, b, longest, 0, longest),
+                    mask(valid, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
+        }
+    }
+
+    private static Tensor slice(long[] a, int b, int total, int start, int end) {
+        long[] s = new long[b * (end - start)];
+        for (int r = 0; r < b; r++) System.arraycopy(a, r * total + start, s, r * (end - start), end - start);
+        return Tensor.create(s, b, end - start);
+    }
+
+    /**
+     * Attention mask [B, 1, queries, keys] (true = may attend) for queries [start, end) over keys
+     * [0, end): causal, real keys only; a padding query sees itself so its row is never empty.
+     */
+    private static Tensor mask(boolean[] valid, int b, int total, int start, int end) {
+        int q = end - start;
+        boolean[] m = new boolean[b * q * end];
+        for (int r = 0; r < b; r++)
+            for (int i = 0; i < q; i++) {
+                int qi = start + i;
+                for (int j = 0; j <= qi; j++) m[(r * q + i) * end + j] = valid[r * total + j];
+                m[(r * q + i) * end + qi] = true;
+            }
+        return Tensor.create(m, b, 1, q, end);
+    }
+}

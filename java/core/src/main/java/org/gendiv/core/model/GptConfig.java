@@ -1,0 +1,33 @@
+package org.gendiv.core.model;
+
+/**
+ * A GPT-style decoder: vocabulary, context length, layers, heads, width (n_embd) and dropout.
+ * {@link #check()} names the field that is wrong.
+ */
+public record GptConfig(int vocab, int context, int layers, int heads, int width, double dropout) {
+    /** The embedded world's default size (about 0.9M parameters with a 512-word vocabulary). */
+    public static GptConfig embeddedDefault(int vocab) {
+        return new GptConfig(vocab, 64, 4, 4, 128, 0.0);
+    }
+
+    public GptConfig check() {
+        if (vocab < 2) throw new IllegalArgumentException("vocab must be >= 2, got " + vocab);
+        if (context < 1) throw new IllegalArgumentException("context must be >= 1, got " + context);
+        if (layers < 1) throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+        if (heads < 1) throw new IllegalArgumentException("heads must be >= 1, got " + heads);
+        if (width < 1 || width % heads != 0)
+            throw new IllegalArgumentException("width must be a positive multiple of heads (" + heads + "), got " + width);
+        if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        return this;
+    }
+
+    public int headDim() {
+        return width / heads;
+    }
+
+    /** Parameters: embeddings, per layer 12 w^2 + 13 w, final norm (the LM head is tied). */
+    public long parameterCount() {
+        long w = width;
+        return (long) vocab * w + (long) context * w + layers * (12 * w * w + 13 * w) + 2 * w;
+    }
+}

@@ -1,0 +1,312 @@
+package org.gendiv.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.checkpoint.GptCheckpoint;
+import org.gendiv.core.checkpoint.Safetensors;
+import org.gendiv.core.model.Generator;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.GptConfig;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The GPT model, its checkpoints and generation, against independent float64 math and invariants. */
+class ModelTest {
+    static final GptConfig TINY = new GptConfig(11, 12, 2, 2, 8, 0.0);
+
+    @TempDir
+    Path dir;
+
+    static float[] values(Tensor t) {
+        Tensor c = t.contiguous();
+        float[] v = new float[(int) c.numel()];
+        new FloatPointer(c.data_ptr()).get(v);
+        return v;
+    }
+
+    static Gpt model(long seed) {
+        torch.manual_seed(seed);
+        Gpt m = new Gpt(TINY);
+        m.eval();
+        return m;
+    }
+
+    // ---- an independent float64 GPT-2 forward pass over the checkpoint's own arrays ----------
+
+    static double[] layerNorm(double[] x, float[] g, float[] b) {
+        double mean = 0, var = 0;
+        for (double v : x) mean += v / x.length;
+        for (double v : x) var += (v - mean) * (v - mean) / x.length;
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) y[i] = (x[i] - mean) / Math.sqrt(var + 1e-5) * g[i] + b[i];
+        return y;
+    }
+
+    /** y = x W + b with GPT-2's Conv1D layout W [in, out]. */
+    static double[] conv1d(double[] x, float[] w, float[] b, int out) {
+        double[] y = new double[out];
+        for (int o = 0; o < out; o++) {
+            double s = b[o];
+            for (int i = 0; i < x.length; i++) s += x[i] * w[i * out + o];
+            y[o] = s;
+        }
+        return y;
+    }
+
+    static double gelu(double x) {
+        return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    }
+
+    static double[][] reference(Map<String, float[]> w, GptConfig c, int[] tokens) {
+        int t = tokens.length, d = c.width(), nh = c.heads(), hd = d / nh;
+        double[][] x = new double[t][d];
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j < d; j++) x[i][j] = w.get("wte.weight")[tokens[i] * d + j] + w.get("wpe.weight")[i * d + j];
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "h." + l + ".";
+            double[][] q = new double[t][], k = new double[t][], v = new double[t][];
+            for (int i = 0; i < t; i++) {
+                double[] qkv = conv1d(layerNorm(x[i], w.get(p + "ln_1.weight"), w.get(p + "ln_1.bias")),
+                        w.get(p + "attn.c_attn.weight"), w.get(p + "attn.c_attn.bias"), 3 * d);
+                q[i] = java.util.Arrays.copyOfRange(qkv, 0, d);
+                k[i] = java.util.Arrays.copyOfRange(qkv, d, 2 * d);
+                v[i] = java.util.Arrays.copyOfRange(qkv, 2 * d, 3 * d);
+            }
+            for (int i = 0; i < t; i++) {
+                double[] y = new double[d];
+                for (int h = 0; h < nh; h++) {
+                    double[] s = new double[i + 1];
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int j = 0; j <= i; j++) {
+                        for (int e = 0; e < hd; e++) s[j] += q[i][h * hd + e] * k[j][h * hd + e] / Math.sqrt(hd);
+                        max = Math.max(max, s[j]);
+                    }
+                    for (int j = 0; j <= i; j++) sum += s[j] = Math.exp(s[j] - max);
+                    for (int j = 0; j <= i; j++)
+                        for (int e = 0; e < hd; e++) y[h * hd + e] += s[j] / sum * v[j][h * hd + e];
+                }
+                double[] a = conv1d(y, w.get(p + "attn.c_proj.weight"), w.get(p + "attn.c_proj.bias"), d);
+                for (int j = 0; j < d; j++) x[i][j] += a[j];
+            }
+            for (int i = 0; i < t; i++) {
+                double[] hdn = conv1d(layerNorm(x[i], w.get(p + "ln_2.weight"), w.get(p + "ln_2.bias")),
+                        w.get(p + "mlp.c_fc.weight"), w.get(p + "mlp.c_fc.bias"), 4 * d);
+                for (int j = 0; j < hdn.length; j++) hdn[j] = gelu(hdn[j]);
+                double[] m = conv1d(hdn, w.get(p + "mlp.c_proj.weight"), w.get(p + "mlp.c_proj.bias"), d);
+                for (int j = 0; j < d; j++) x[i][j] += m[j];
+            }
+        }
+        double[][] logits = new double[t][c.vocab()];
+        for (int i = 0; i < t; i++) {
+            double[] f = layerNorm(x[i], w.get("ln_f.weight"), w.get("ln_f.bias"));
+            for (int o = 0; o < c.vocab(); o++)
+                for (int j = 0; j < d; j++) logits[i][o] += f[j] * w.get("wte.weight")[o * d + j];
+        }
+        return logits;
+    }
+
+    /** A GPT-2-shaped checkpoint written here (Conv1D layout, "transformer." prefix as HF saves it). */
+    static Map<String, float[]> writeGpt2Checkpoint(Path dir, GptConfig c, long seed) throws IOException {
+        var rng = new SplittableRandom(seed);
+        int d = c.width();
+        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("wte.weight", new long[] {c.vocab(), d});
+        shapes.put("wpe.weight", new long[] {c.context(), d});
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "h." + l + ".";
+            shapes.put(p + "ln_1.weight", new long[] {d});
+            shapes.put(p + "ln_1.bias", new long[] {d});
+            shapes.put(p + "attn.c_attn.weight", new long[] {d, 3 * d});
+            shapes.put(p + "attn.c_attn.bias", new long[] {3 * d});
+            shapes.put(p + "attn.c_proj.weight", new long[] {d, d});
+            shapes.put(p + "attn.c_proj.bias", new long[] {d});
+            shapes.put(p + "ln_2.weight", new long[] {d});
+            shapes.put(p + "ln_2.bias", new long[] {d});
+            shapes.put(p + "mlp.c_fc.weight", new long[] {d, 4 * d});
+            shapes.put(p + "mlp.c_fc.bias", new long[] {4 * d});
+            shapes.put(p + "mlp.c_proj.weight", new long[] {4 * d, d});
+            shapes.put(p + "mlp.c_proj.bias", new long[] {d});
+        }
+        shapes.put("ln_f.weight", new long[] {d});
+        shapes.put("ln_f.bias", new long[] {d});
+        Map<String, float[]> w = new java.util.LinkedHashMap<>();
+        List<Safetensors.Tensor32> out = new ArrayList<>();
+        shapes.forEach((name, shape) -> {
+            long n = 1;
+            for (long s : shape) n *= s;
+            float[] v = new float[(int) n];
+            boolean gain = name.contains("ln_") && name.endsWith("weight");
+            for (int i = 0; i < v.length; i++) v[i] = (float) (gain ? 1 + 0.1 * rng.nextGaussian() : 0.3 * rng.nextGaussian());
+            w.put(name, v);
+            out.add(new Safetensors.Tensor32("transformer." + name, shape, v));
+        });
+        Files.createDirectories(dir);
+        Safetensors.write(dir.resolve("model.safetensors"), out, Map.of("format", "pt"));
+        Files.writeString(dir.resolve("config.json"), String.format(
+                "{\"model_type\": \"gpt2\", \"vocab_size\": %d, \"n_positions\": %d, \"n_embd\": %d, \"n_layer\": %d, \"n_head\": %d}",
+                c.vocab(), c.context(), c.width(), c.layers(), c.heads()));
+        return w;
+    }
+
+    @Test
+    void gpt2CheckpointMatchesAFloat64ForwardPass() throws IOException {
+        Path ckpt = dir.resolve("gpt2-tiny");
+        Map<String, float[]> w = writeGpt2Checkpoint(ckpt, TINY, 3);
+        Gpt m = GptCheckpoint.load(ckpt);
+        m.eval();
+        int[] tokens = {3, 1, 4, 1, 5, 9, 2, 6};
+        long[] t = new long[tokens.length];
+        for (int i = 0; i < t.length; i++) t[i] = tokens[i];
+        float[] got;
+        try (var g = new NoGradGuard()) {
+            got = values(m.forward(Tensor.create(t, 1, t.length)));
+        }
+        double[][] want = reference(w, TINY, tokens);
+        for (int i = 0; i < tokens.length; i++)
+            for (int o = 0; o < TINY.vocab(); o++)
+                assertEquals(want[i][o], got[i * TINY.vocab() + o], 1e-4 + 1e-4 * Math.abs(want[i][o]), "logit " + i + "," + o);
+    }
+
+    @Test
+    void saveLoadRoundTripIsBitExact() throws IOException {
+        Gpt m = model(5);
+        GptCheckpoint.save(m, dir.resolve("ckpt"));
+        Gpt back = GptCheckpoint.load(dir.resolve("ckpt"));
+        var a = m.namedParameters();
+        var b = back.namedParameters();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(values(a.get(k)), values(b.get(k)), k);
+        assertEquals(TINY, GptCheckpoint.readConfig(dir.resolve("ckpt")));
+    }
+
+    @Test
+    void badCheckpointsNameTheFileAndTensor() throws IOException {
+        Path ckpt = dir.resolve("bad");
+        writeGpt2Checkpoint(ckpt, TINY, 1);
+        Path st = ckpt.resolve("model.safetensors");
+        byte[] good = Files.readAllBytes(st);
+        // truncated
+        Files.write(st, java.util.Arrays.copyOf(good, good.length - 100));
+        var e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(ckpt));
+        assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains("truncated"), e.getMessage());
+        // unknown dtype / lying offsets / missing tensor: edit the header
+        long hlen = ByteBuffer.wrap(good, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(good, 8, (int) hlen, java.nio.charset.StandardCharsets.UTF_8);
+        for (String[] edit : new String[][] {
+            {"\"F32\"", "\"Q4\"", "unknown dtype Q4"},
+            {"transformer.ln_f.bias", "transformer.ln_f.bogus", "missing tensor transformer.ln_f.bias"},
+        }) {
+            String h = header.replaceFirst(java.util.regex.Pattern.quote(edit[0]), edit[1]);
+            byte[] hb = h.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ByteBuffer buf = ByteBuffer.allocate(8 + hb.length + good.length - 8 - (int) hlen).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(hb.length).put(hb).put(good, 8 + (int) hlen, good.length - 8 - (int) hlen);
+            Files.write(st, buf.array());
+            e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(ckpt));
+            assertTrue(e.getMessage().contains("model.safetensors") && e.getMessage().contains(edit[2]), e.getMessage());
+        }
+        // a shape that lies about its bytes
+        String lying = header.replaceFirst("\"shape\":\\[8\\]", "\"shape\":[9]");
+        byte[] hb = lying.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer buf = ByteBuffer.allocate(8 + hb.length + good.length - 8 - (int) hlen).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putLong(hb.length).put(hb).put(good, 8 + (int) hlen, good.length - 8 - (int) hlen);
+        Files.write(st, buf.array());
+        e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(ckpt));
+        assertTrue(e.getMessage().contains("offsets span"), e.getMessage());
+    }
+
+    /** Changing a later token never changes earlier logits. */
+    @Test
+    void causality() {
+        Gpt m = model(7);
+        try (var g = new NoGradGuard()) {
+            float[] a = values(m.forward(Tensor.create(new long[] {1, 2, 3, 4, 5, 6}, 1, 6)));
+            float[] b = values(m.forward(Tensor.create(new long[] {1, 2, 3, 9, 0, 10}, 1, 6)));
+            int keep = 3 * TINY.vocab();
+            assertArrayEquals(java.util.Arrays.copyOf(a, keep), java.util.Arrays.copyOf(b, keep));
+            assertTrue(!java.util.Arrays.equals(a, b));
+        }
+    }
+
+    /** Greedy decoding with and without the KV cache gives the same tokens. */
+    @Test
+    void kvCacheChangesNothing() {
+        Gpt m = model(9);
+        var gen = new Generator(m, Kernels.cpu());
+        int[][] prompts = {{1, 2, 3}, {4}, {5, 6, 7, 8, 9}};
+        var p = Params.Sampling.of(0.0f, 1);
+        var with = gen.generate(prompts, 6, p, -1, 0, true);
+        var without = gen.generate(prompts, 6, p, -1, 0, false);
+        for (int r = 0; r < prompts.length; r++) assertArrayEquals(without.tokens()[r], with.tokens()[r], "row " + r);
+        var s1 = gen.generate(prompts, 6, Params.Sampling.of(1.0f, 3), -1, 0, true);
+        var s2 = gen.generate(prompts, 6, Params.Sampling.of(1.0f, 3), -1, 0, false);
+        for (int r = 0; r < prompts.length; r++) assertArrayEquals(s2.tokens()[r], s1.tokens()[r], "sampled row " + r);
+    }
+
+    /** Left padding does not change a prompt's next-token distribution. */
+    @Test
+    void leftPaddingChangesNothing() {
+        Gpt m = model(11);
+        var gen = new Generator(m, Kernels.cpu());
+        float[] alone = values(gen.nextTokenLogits(new int[][] {{3, 4}}, 0));
+        float[] padded = values(gen.nextTokenLogits(new int[][] {{1, 2, 5, 6, 7}, {3, 4}}, 0));
+        for (int v = 0; v < TINY.vocab(); v++) assertEquals(alone[v], padded[TINY.vocab() + v], 1e-5, "token " + v);
+    }
+
+    /** Generation stops a row at EOS and respects maxNewTokens. */
+    @Test
+    void stopsAtEos() {
+        Gpt m = model(13);
+        var gen = new Generator(m, Kernels.cpu());
+        var greedy = gen.generate(new int[][] {{1, 2}}, 5, Params.Sampling.of(0.0f, 1), -1, 0, true);
+        int first = greedy.tokens()[0][0];
+        var stopped = gen.generate(new int[][] {{1, 2}}, 5, Params.Sampling.of(0.0f, 1), first, 0, true);
+        assertArrayEquals(new int[] {first}, stopped.tokens()[0]);
+        assertEquals(5, greedy.tokens()[0].length);
+        assertThrows(IllegalArgumentException.class, () -> gen.generate(new int[][] {{1}}, 20, Params.Sampling.of(0f, 1), -1, 0, true));
+    }
+
+    /** The loss falls when overfitting one tiny batch. */
+    @Test
+    void overfitsATinyBatch() {
+        torch.manual_seed(1);
+        Gpt m = new Gpt(TINY);
+        m.train(true);
+        long[] seq = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2};
+        Tensor x = Tensor.create(java.util.Arrays.copyOf(seq, 11), 1, 11);
+        Tensor y = Tensor.create(java.util.Arrays.copyOfRange(seq, 1, 12), 11);
+        var params = new org.bytedeco.pytorch.TensorVector();
+        for (Tensor p : m.namedParameters().values()) params.push_back(p);
+        var opt = new AdamW(params, new AdamWOptions(1e-2));
+        float first = 0, last = 0;
+        for (int step = 0; step < 60; step++) {
+            opt.zero_grad();
+            Tensor loss = torch.cross_entropy(m.forward(x).view(11, TINY.vocab()), y);
+            loss.backward();
+            opt.step();
+            if (step == 0) first = loss.item_float();
+            last = loss.item_float();
+        }
+        assertTrue(last < 0.2 * first, "loss " + first + " -> " + last);
+    }
+}
