@@ -286,6 +286,26 @@ class ModelTest {
         assertThrows(IllegalArgumentException.class, () -> gen.generate(new int[][] {{1}}, 20, Params.Sampling.of(0f, 1), -1, 0, true));
     }
 
+    /** The reward is the head at each row's last real token; right padding after it changes nothing. */
+    @Test
+    void rewardAtTheLastRealToken() {
+        torch.manual_seed(21);
+        var rm = new org.gendiv.core.model.RewardModel(new Gpt(TINY));
+        rm.eval();
+        try (var g = new NoGradGuard()) {
+            float[] batch = values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5}));
+            float[] alone = values(rm.scores(Tensor.create(new long[] {1, 2, 3}, 1, 3), new int[] {3}));
+            assertEquals(alone[0], batch[0], 1e-5);
+            float[] hidden = values(rm.trunk.hidden(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5),
+                    Tensor.create(new long[] {0, 1, 2, 3, 4}, 1, 5), null, null));
+            float[] w = values(rm.head.weight());
+            double want = values(rm.head.bias())[0];
+            for (int j = 0; j < TINY.width(); j++) want += w[j] * hidden[4 * TINY.width() + j];
+            assertEquals(want, batch[1], 1e-5);
+        }
+        assertThrows(IllegalArgumentException.class, () -> rm.scores(Tensor.create(new long[] {1, 2}, 1, 2), new int[] {3}));
+    }
+
     /** The loss falls when overfitting one tiny batch. */
     @Test
     void overfitsATinyBatch() {

@@ -26,14 +26,18 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
     final DropoutImpl drop;
     final List<Block> blocks = new ArrayList<>();
     final LayerNormImpl lnF;
+    // Containers made from Java are JavaCPP peers that C++ calls back into (train(), eval()):
+    // keep them reachable, or the GC takes the peer and the callback fails.
+    private final org.bytedeco.pytorch.Module layersContainer;
 
     public Gpt(GptConfig config) {
         this.config = config.check();
         wte = register_module("wte", new EmbeddingImpl(config.vocab(), config.width()));
         wpe = register_module("wpe", new EmbeddingImpl(config.context(), config.width()));
         drop = register_module("drop", new DropoutImpl(config.dropout()));
-        var h = register_module("h", new org.bytedeco.pytorch.Module());
-        for (int i = 0; i < config.layers(); i++) blocks.add(h.register_module(Integer.toString(i), new Block(config)));
+        layersContainer = register_module("h", new org.bytedeco.pytorch.Module());
+        for (int i = 0; i < config.layers(); i++)
+            blocks.add(layersContainer.register_module(Integer.toString(i), new Block(config)));
         lnF = register_module("ln_f", new LayerNormImpl(new LongVector(new long[] {config.width()})));
         initWeights();
     }
@@ -97,10 +101,7 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
 
     /** Logits for unpadded sequences: positions 0..T-1, causal attention, no cache. */
     public Tensor forward(Tensor tokens) {
-        long t = tokens.size(1);
-        Tensor pos = torch.arange(new org.bytedeco.pytorch.Scalar(t), new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long))
-                .unsqueeze(0).expand(tokens.size(0), t);
-        return forward(tokens, pos, null, null);
+        return forward(tokens, Positions.rightPadded(tokens.size(0), tokens.size(1)), null, null);
     }
 
     /** One pre-LayerNorm transformer block. */
@@ -110,14 +111,15 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         final DropoutImpl residDrop;
         final int heads, headDim;
         final double dropout;
+        private final org.bytedeco.pytorch.Module attn, mlp;  // reachable: see layersContainer
 
         Block(GptConfig c) {
             ln1 = register_module("ln_1", new LayerNormImpl(new LongVector(new long[] {c.width()})));
-            var attn = register_module("attn", new org.bytedeco.pytorch.Module());
+            attn = register_module("attn", new org.bytedeco.pytorch.Module());
             cAttn = attn.register_module("c_attn", new LinearImpl(c.width(), 3L * c.width()));
             attnProj = attn.register_module("c_proj", new LinearImpl(c.width(), c.width()));
             ln2 = register_module("ln_2", new LayerNormImpl(new LongVector(new long[] {c.width()})));
-            var mlp = register_module("mlp", new org.bytedeco.pytorch.Module());
+            mlp = register_module("mlp", new org.bytedeco.pytorch.Module());
             cFc = mlp.register_module("c_fc", new LinearImpl(c.width(), 4L * c.width()));
             mlpProj = mlp.register_module("c_proj", new LinearImpl(4L * c.width(), c.width()));
             residDrop = register_module("drop", new DropoutImpl(c.dropout()));
