@@ -8,6 +8,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 java_home="$(./gendiv --java-home)"   # exits with the install hint when JDK 25 is missing
+# LibTorch's OpenMP threads spin at barriers by default; on a 2-core machine shared with the JVM's
+# own threads that spin stalls small ops by orders of magnitude (a 16 x 64 GPT forward: 217 ms
+# spinning vs 35 ms passive). Baselines are only fair with passive waiting.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 mvn -B -q -DskipTests package -pl bench -am
 mkdir -p bench/results
 out="bench/results/$(date +%Y%m%d-%H%M%S).json"

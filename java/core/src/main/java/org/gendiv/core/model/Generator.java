@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.gendiv.kernels.Dtype;
@@ -59,21 +60,24 @@ public final class Generator {
         boolean[] done = new boolean[b];
         int[][] out = new int[b][maxNewTokens];
         float[][] lps = new float[b][maxNewTokens];
-        KvCache cache = useCache ? new KvCache(model.config.layers()) : null;
         boolean wasTraining = model.is_training();
         model.eval();
-        try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined()) {
+        try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined();
+                KvCache cache = useCache ? new KvCache(model.config.layers()) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
             for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, r);
             for (int step = 0; step < maxNewTokens; step++) {
                 int end = longest + step;                       // tokens [0, end) are known
                 int start = useCache && step > 0 ? end - 1 : 0;  // what this forward pass feeds
-                Tensor logits = model.forward(slice(tokens, b, total, start, end),
-                        slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
-                Tensor last = logits.select(1, end - start - 1).contiguous();
-                MemorySegment seg = MemorySegment.ofAddress(last.data_ptr().address()).reinterpret(4L * b * model.config.vocab());
-                kernels.sampling().sample(seg, Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
-                        sampling.withStep(step), tok, lp, null);
+                try (PointerScope scope = new PointerScope()) {  // frees the step's temporaries now, not at GC
+                    Tensor logits = model.forward(slice(tokens, b, total, start, end),
+                            slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
+                    Tensor last = logits.select(1, end - start - 1).contiguous();
+                    MemorySegment seg = MemorySegment.ofAddress(last.data_ptr().address())
+                            .reinterpret(4L * b * model.config.vocab());
+                    kernels.sampling().sample(seg, Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
+                            sampling.withStep(step), tok, lp, null);
+                }
                 boolean all = true;
                 for (int r = 0; r < b; r++) {
                     int i = r * total + end;

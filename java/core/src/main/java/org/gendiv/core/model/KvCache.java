@@ -4,8 +4,12 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
-/** Keys and values of every layer for incremental decoding: [B, heads, T_so_far, head_dim] each. */
-public final class KvCache {
+/**
+ * Keys and values of every layer for incremental decoding: [B, heads, T_so_far, head_dim] each.
+ * Decoding runs one PointerScope per step; the cached tensors are retained past it (and the
+ * previous ones released), so only the cache outlives a step. Close it when done.
+ */
+public final class KvCache implements AutoCloseable {
     private final Layer[] layers;
 
     public KvCache(int layers) {
@@ -27,9 +31,25 @@ public final class KvCache {
 
         /** Appends the new keys (which = 0) or values (1) along time and returns the whole. */
         Tensor append(Tensor fresh, int which) {
-            Tensor all = kv[which] == null ? fresh : torch.cat(new TensorVector(kv[which], fresh), 2);
+            Tensor old = kv[which];
+            Tensor all = old == null ? fresh : torch.cat(new TensorVector(old, fresh), 2);
+            all.retainReference();
+            if (old != null) old.releaseReference();
             kv[which] = all;
             return all;
         }
+
+        void release() {
+            for (int i = 0; i < 2; i++)
+                if (kv[i] != null) {
+                    kv[i].releaseReference();
+                    kv[i] = null;
+                }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Layer l : layers) l.release();
     }
 }
