@@ -44,18 +44,9 @@ public final class Generator {
             throw new IllegalArgumentException("longest prompt (" + longest + ") + maxNewTokens (" + maxNewTokens
                     + ") exceeds the context (" + model.config.context() + ")");
         int total = longest + maxNewTokens;
-        long[] tokens = new long[b * total];
-        boolean[] valid = new boolean[b * total];
-        long[] position = new long[b * total];
-        Arrays.fill(tokens, padId);
-        for (int r = 0; r < b; r++) {
-            int off = longest - prompts[r].length;
-            for (int i = 0; i < prompts[r].length; i++) {
-                tokens[r * total + off + i] = prompts[r][i];
-                valid[r * total + off + i] = true;
-                position[r * total + off + i] = i;
-            }
-        }
+        Layout lay = leftPad(prompts, longest, total, padId);
+        long[] tokens = lay.tokens, position = lay.position;
+        boolean[] valid = lay.valid;
         int[] length = new int[b];
         boolean[] done = new boolean[b];
         int[][] out = new int[b][maxNewTokens];
@@ -108,21 +99,30 @@ public final class Generator {
     public Tensor nextTokenLogits(int[][] prompts, int padId) {
         int b = prompts.length, longest = 0;
         for (int[] p : prompts) longest = Math.max(longest, p.length);
-        long[] tokens = new long[b * longest], position = new long[b * longest];
-        boolean[] valid = new boolean[b * longest];
+        Layout lay = leftPad(prompts, longest, longest, padId);
+        try (var noGrad = new NoGradGuard()) {
+            return model.forward(slice(lay.tokens, b, longest, 0, longest), slice(lay.position, b, longest, 0, longest),
+                    mask(lay.valid, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
+        }
+    }
+
+    /** Rows of width total: each prompt right-aligned at column longest, padding before it. */
+    private record Layout(long[] tokens, boolean[] valid, long[] position) {}
+
+    private static Layout leftPad(int[][] prompts, int longest, int total, int padId) {
+        int b = prompts.length;
+        long[] tokens = new long[b * total], position = new long[b * total];
+        boolean[] valid = new boolean[b * total];
         Arrays.fill(tokens, padId);
         for (int r = 0; r < b; r++) {
             int off = longest - prompts[r].length;
             for (int i = 0; i < prompts[r].length; i++) {
-                tokens[r * longest + off + i] = prompts[r][i];
-                valid[r * longest + off + i] = true;
-                position[r * longest + off + i] = i;
+                tokens[r * total + off + i] = prompts[r][i];
+                valid[r * total + off + i] = true;
+                position[r * total + off + i] = i;
             }
         }
-        try (var noGrad = new NoGradGuard()) {
-            return model.forward(slice(tokens, b, longest, 0, longest), slice(position, b, longest, 0, longest),
-                    mask(valid, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
-        }
+        return new Layout(tokens, valid, position);
     }
 
     private static Tensor slice(long[] a, int b, int total, int start, int end) {
