@@ -49,13 +49,10 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
             wte.weight().normal_(0, std, new org.bytedeco.pytorch.GeneratorOptional());
             wpe.weight().normal_(0, std, new org.bytedeco.pytorch.GeneratorOptional());
             for (Block b : blocks) {
-                for (LinearImpl l : new LinearImpl[] {b.cAttn, b.cFc}) {
-                    l.weight().normal_(0, std, new org.bytedeco.pytorch.GeneratorOptional());
-                    l.bias().zero_();
-                }
-                for (LinearImpl l : new LinearImpl[] {b.attnProj, b.mlpProj}) {
-                    l.weight().normal_(0, resid, new org.bytedeco.pytorch.GeneratorOptional());
-                    l.bias().zero_();
+                LinearImpl[] layers = {b.cAttn, b.cFc, b.attnProj, b.mlpProj};
+                for (int i = 0; i < layers.length; i++) {
+                    layers[i].weight().normal_(0, i < 2 ? std : resid, new org.bytedeco.pytorch.GeneratorOptional());
+                    layers[i].bias().zero_();
                 }
             }
         }
