@@ -15,7 +15,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 mvn -B -q -DskipTests package -pl bench -am
 mkdir -p bench/results
 out="bench/results/$(date +%Y%m%d-%H%M%S).json"
-"$java_home/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+"$java_home/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -cp "bench/target/gendiv-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*" org.openjdk.jmh.Main \
   -rf json -rff "$out" "$@" 2> >(grep -v 'Using incubator modules' >&2)
 echo "bench: results in $out"

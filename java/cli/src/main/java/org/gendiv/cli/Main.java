@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The gendiv command line: {@code ./gendiv <command>}. */
 @Command(name = "gendiv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "RLHF kernels, trainer and the generalisation/diversity study on the JVM.",
-        subcommands = {SelftestCommand.class, DiversityCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SelftestCommand.class, TrainCommand.class, GenerateCommand.class, BonCommand.class,
+            DiversityCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Tests: ./gendiv test runs the whole suite (CMake, ctest, JUnit)."})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -18,7 +19,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with gendiv's error handling: a user's mistake is one line naming what is wrong. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof org.gendiv.kernels.GendivException) {
+                cmd.getErr().println("gendiv " + cmd.getCommandName() + ": " + message(e));
+                return 2;
+            }
+            throw e;
+        });
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) return n.getFile() + ": no such file";
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

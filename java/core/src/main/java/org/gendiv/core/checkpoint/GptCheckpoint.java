@@ -6,11 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
@@ -58,43 +55,38 @@ public final class GptCheckpoint {
 
     /** A model with the checkpoint's weights (dropout from the config; call eval() for inference). */
     public static Gpt load(Path dir) throws IOException {
-        GptConfig config = readConfig(dir);
-        Gpt model = new Gpt(config);
+        Gpt model = new Gpt(readConfig(dir));
         Path file = dir.resolve("model.safetensors");
         if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing");
-        try (Safetensors st = Safetensors.open(file); var noGrad = new NoGradGuard()) {
-            String prefix = st.entries().containsKey("wte.weight") ? "" : "transformer.";
-            for (Map.Entry<String, Tensor> p : model.namedParameters().entrySet()) {
-                String name = prefix + p.getKey();
-                Safetensors.Entry e = st.entry(name);
-                Tensor param = p.getValue();
-                long[] want = new long[(int) param.dim()];
-                for (int i = 0; i < want.length; i++) want[i] = param.size(i);
-                long[] stored = conv1d(name) ? new long[] {want[1], want[0]} : want;
-                if (!java.util.Arrays.equals(stored, e.shape()))
-                    throw new Safetensors.BadCheckpoint(file + ": tensor " + name + " has shape "
-                            + java.util.Arrays.toString(e.shape()) + ", the config needs " + java.util.Arrays.toString(stored));
-                Tensor t = Tensor.create(st.floats(name), stored);
-                param.copy_(conv1d(name) ? t.t() : t);
-            }
+        String prefix;
+        try (Safetensors st = Safetensors.open(file)) {
+            prefix = st.entries().containsKey("wte.weight") ? "" : "transformer.";
         }
+        TensorFiles.readInto(file, prefix, model.namedParameters(), GptCheckpoint::conv1d);
         return model;
     }
 
+    /** Reads tensors stored beside a model's weights (a reward or value head) into the given tensors. */
+    public static void loadExtra(Path dir, Map<String, Tensor> extra) throws IOException {
+        TensorFiles.readInto(dir.resolve("model.safetensors"), "", extra, name -> false);
+    }
+
     public static void save(Gpt model, Path dir) throws IOException {
+        save(model, Map.of(), dir);
+    }
+
+    /**
+     * Writes config.json and model.safetensors; extra tensors (a head) go beside the trunk's, which
+     * then take Hugging Face's "transformer." prefix as GPT2ForSequenceClassification does.
+     */
+    public static void save(Gpt model, Map<String, Tensor> extra, Path dir) throws IOException {
         Files.createDirectories(dir);
-        List<Safetensors.Tensor32> out = new ArrayList<>();
-        for (Map.Entry<String, Tensor> p : model.namedParameters().entrySet()) {
-            Tensor t = p.getValue().detach();
-            if (conv1d(p.getKey())) t = t.t();
-            t = t.contiguous();
-            long[] shape = new long[(int) t.dim()];
-            for (int i = 0; i < shape.length; i++) shape[i] = t.size(i);
-            float[] v = new float[(int) t.numel()];
-            new org.bytedeco.javacpp.FloatPointer(t.data_ptr()).get(v);
-            out.add(new Safetensors.Tensor32(p.getKey(), shape, v));
-        }
-        Safetensors.write(dir.resolve("model.safetensors"), out, Map.of("format", "pt", "writer", "gendiv"));
+        Map<String, Tensor> all = new java.util.LinkedHashMap<>();
+        String prefix = extra.isEmpty() ? "" : "transformer.";
+        model.namedParameters().forEach((k, v) -> all.put(prefix + k, v));
+        all.putAll(extra);
+        TensorFiles.write(dir.resolve("model.safetensors"), all, GptCheckpoint::conv1d,
+                Map.of("format", "pt", "writer", "gendiv"));
         GptConfig c = model.config;
         JsonObject cfg = new JsonObject();
         cfg.addProperty("model_type", "gpt2");

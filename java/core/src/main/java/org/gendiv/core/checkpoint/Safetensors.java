@@ -37,7 +37,7 @@ public final class Safetensors implements AutoCloseable {
         }
     }
 
-    public static final class BadCheckpoint extends RuntimeException {
+    public static final class BadCheckpoint extends IllegalArgumentException {
         public BadCheckpoint(String message) {
             super(message);
         }

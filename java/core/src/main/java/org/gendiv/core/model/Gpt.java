@@ -93,7 +93,12 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
 
     /** Logits [B, T, vocab] through the tied head. attnMask: null = causal, else a bool [B, 1, T, T_keys]. */
     public Tensor forward(Tensor tokens, Tensor positions, Tensor attnMask, KvCache cache) {
-        return hidden(tokens, positions, attnMask, cache).matmul(wte.weight().t());
+        return lmHead(hidden(tokens, positions, attnMask, cache));
+    }
+
+    /** The tied LM head: hidden states [..., width] to logits [..., vocab]. */
+    public Tensor lmHead(Tensor hidden) {
+        return hidden.matmul(wte.weight().t());
     }
 
     /** Logits for unpadded sequences: positions 0..T-1, causal attention, no cache. */

@@ -15,4 +15,14 @@ public interface Tokenizer {
     int eosId();
 
     int sepId();
+
+    /** A tokenizer.json: gendiv's own word-level tokenizer in pure Java, any other through DJL's Hugging Face binding. */
+    static Tokenizer load(java.nio.file.Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) throw new IllegalArgumentException(file + ": missing tokenizer.json");
+        try {
+            return WordTokenizer.load(file);
+        } catch (IllegalArgumentException notOurs) {
+            return HfTokenizer.load(file);
+        }
+    }
 }

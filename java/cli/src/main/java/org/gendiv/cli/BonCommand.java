@@ -1,0 +1,68 @@
+package org.gendiv.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.gendiv.core.train.BestOfN;
+import org.gendiv.core.train.Jsonl;
+import org.gendiv.core.train.ModelDir;
+import org.gendiv.core.train.Ppo;
+import org.gendiv.kernels.Kernels;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gendiv bon}: Best-of-N against a reward model. */
+@Command(name = "bon", mixinStandardHelpOptions = true,
+        description = {"Best-of-N: sample N responses per prompt from a policy, keep the one the reward model scores highest.",
+            "Output: JSONL with input_id, prompt, text (the best), score, and every candidate's score."})
+final class BonCommand implements Callable<Integer> {
+    @Option(names = "--policy", required = true, description = "policy model directory (usually the SFT model)")
+    Path policy;
+
+    @Option(names = "--reward", required = true, description = "reward model directory")
+    Path reward;
+
+    @Option(names = "--prompts", required = true, description = "JSONL with a \"prompt\" field per line")
+    Path prompts;
+
+    @Option(names = "--out", required = true, description = "output JSONL (written atomically)")
+    Path out;
+
+    @Option(names = "--n", defaultValue = "16", description = "samples per prompt (default ${DEFAULT-VALUE})")
+    int n;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> ps = Ppo.prompts(prompts);
+        var model = ModelDir.policy(policy);
+        var bon = new BestOfN(model, ModelDir.rewardModel(reward), ModelDir.tokenizer(policy), Kernels.cpu());
+        var picks = bon.run(ps, n, sampling.params(), sampling.maxNewTokens(model), sampling.batch);
+        List<JsonObject> rows = new ArrayList<>();
+        for (int i = 0; i < picks.size(); i++) {
+            var p = picks.get(i);
+            JsonObject o = new JsonObject();
+            o.addProperty("input_id", Integer.toString(i));
+            o.addProperty("prompt", p.prompt());
+            o.addProperty("text", p.bestText());
+            o.addProperty("score", p.scores()[p.best()]);
+            JsonArray scores = new JsonArray();
+            for (float s : p.scores()) scores.add(s);
+            o.add("candidate_scores", scores);
+            rows.add(o);
+        }
+        Jsonl.write(out, rows);
+        System.out.println(picks.size() + " prompts, best of " + n + " -> " + out);
+        return 0;
+    }
+}

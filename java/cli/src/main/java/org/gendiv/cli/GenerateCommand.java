@@ -1,0 +1,67 @@
+package org.gendiv.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.core.train.Jsonl;
+import org.gendiv.core.train.ModelDir;
+import org.gendiv.core.train.Ppo;
+import org.gendiv.core.train.Rollouts;
+import org.gendiv.kernels.Kernels;
+
+import com.google.gson.JsonObject;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gendiv generate}: K samples per prompt from a model directory, as JSONL the diversity command reads. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Sample K responses per prompt (JSONL with \"prompt\") from a model directory.",
+            "Output: JSONL with input_id, sample_index, prompt, text; feed it to gendiv diversity."})
+final class GenerateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model directory (config.json, model.safetensors, tokenizer.json)")
+    Path model;
+
+    @Option(names = "--prompts", required = true, description = "JSONL with a \"prompt\" field per line")
+    Path prompts;
+
+    @Option(names = "--out", required = true, description = "output JSONL (written atomically)")
+    Path out;
+
+    @Option(names = "--samples", defaultValue = "16", description = "samples per prompt (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    @Override
+    public Integer call() throws IOException {
+        if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
+        List<String> ps = Ppo.prompts(prompts);
+        Gpt policy = ModelDir.policy(model);
+        Tokenizer tok = ModelDir.tokenizer(model);
+        List<String> repeated = new ArrayList<>();
+        for (String p : ps) for (int i = 0; i < samples; i++) repeated.add(p);
+        var rollouts = Rollouts.generate(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,
+                sampling.maxNewTokens(policy));
+        String[] texts = Rollouts.texts(tok, rollouts);
+        List<JsonObject> rows = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            JsonObject o = new JsonObject();
+            o.addProperty("input_id", Integer.toString(i / samples));
+            o.addProperty("sample_index", i % samples);
+            o.addProperty("prompt", ps.get(i / samples));
+            o.addProperty("text", texts[i]);
+            rows.add(o);
+        }
+        Jsonl.write(out, rows);
+        System.out.println(texts.length + " samples (" + ps.size() + " prompts x " + samples + ") -> " + out);
+        return 0;
+    }
+}

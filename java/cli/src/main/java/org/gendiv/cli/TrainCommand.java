@@ -1,0 +1,73 @@
+package org.gendiv.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.gendiv.core.train.Configs;
+import org.gendiv.core.train.Ppo;
+import org.gendiv.core.train.Pretrain;
+import org.gendiv.core.train.RewardTraining;
+import org.gendiv.core.train.RunDir;
+import org.gendiv.core.train.Sft;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code gendiv train <stage> --config FILE [--out DIR] [--resume]}: one stage of the pipeline. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train one stage of the RLHF pipeline from a JSON config (unknown keys are errors).",
+            "Stages: pretrain (raw text), sft (demonstrations), rm (preference pairs), ppo (prompts).",
+            "The run directory gets config.json, metrics.jsonl, checkpoint/ and model/."})
+final class TrainCommand implements Callable<Integer> {
+    enum StageName { pretrain, sft, rm, ppo }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "pretrain | sft | rm | ppo")
+    StageName stage;
+
+    @Option(names = "--config", description = "JSON config of the stage (see the README)")
+    Path config;
+
+    @Option(names = "--out", description = "run directory (default runs/<stage>)")
+    Path out;
+
+    @Option(names = "--resume", description = "continue a killed run from its last checkpoint")
+    boolean resume;
+
+    @Option(names = "--print-defaults", description = "print the stage's default config as JSON and exit")
+    boolean printDefaults;
+
+    @Override
+    public Integer call() throws IOException {
+        if (printDefaults) {
+            Record r = switch (stage) {
+                case pretrain -> Pretrain.Config.defaults();
+                case sft -> Sft.Config.defaults();
+                case rm -> RewardTraining.Config.defaults();
+                case ppo -> Ppo.Config.defaults();
+            };
+            System.out.println(Configs.pretty(Configs.toJson(r)));
+            return 0;
+        }
+        if (config == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--config FILE is required");
+        RunDir run = new RunDir(out != null ? out : Path.of("runs", stage.name()));
+        long t0 = System.nanoTime();
+        Map<String, Double> eval = switch (stage) {
+            case pretrain -> Pretrain.run(Configs.read(config, Pretrain.Config.defaults()), run, resume, false);
+            case sft -> Sft.run(Configs.read(config, Sft.Config.defaults()), run, resume, false);
+            case rm -> RewardTraining.run(Configs.read(config, RewardTraining.Config.defaults()), run, resume, false);
+            case ppo -> Ppo.run(Configs.read(config, Ppo.Config.defaults()), run, resume, false);
+        };
+        StringBuilder b = new StringBuilder();
+        eval.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  held-out %s %.4f%n", k, v)));
+        System.out.printf(Locale.ROOT, "%s done in %.1f s: model in %s%n%s", stage, (System.nanoTime() - t0) / 1e9,
+                run.model(), b);
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package org.gendiv.core.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+/** Best-of-N: N samples per prompt from the (SFT) policy; the reward model keeps the one it scores highest. */
+public final class BestOfN {
+    private final Gpt policy;
+    private final RewardModel rm;
+    private final Tokenizer tok;
+    private final Kernels kernels;
+
+    public BestOfN(Gpt policy, RewardModel rm, Tokenizer tok, Kernels kernels) {
+        if (rm.trunk.config.vocab() != policy.config.vocab())
+            throw new Configs.BadConfig("the reward model's vocabulary (" + rm.trunk.config.vocab()
+                    + ") differs from the policy's (" + policy.config.vocab() + ")");
+        this.policy = policy;
+        this.rm = rm;
+        this.tok = tok;
+        this.kernels = kernels;
+    }
+
+    /** A prompt's candidates with their scores, and the index of the best (the first of ties). */
+    public record Pick(String prompt, List<String> candidates, float[] scores, int best) {
+        public String bestText() {
+            return candidates.get(best);
+        }
+    }
+
+    public List<Pick> run(List<String> prompts, int n, Params.Sampling sampling, int maxNewTokens, int batchSize) {
+        if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
+        List<String> repeated = new ArrayList<>(prompts.size() * n);
+        for (String p : prompts) for (int i = 0; i < n; i++) repeated.add(p);
+        var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens);
+        float[] scores = new float[rollouts.size()];
+        rm.eval();
+        try (var g = new NoGradGuard()) {
+            for (int i = 0; i < rollouts.size(); i += batchSize) {
+                try (var scope = new org.bytedeco.javacpp.PointerScope()) {
+                    List<int[]> seqs = new ArrayList<>();
+                    for (int j = i; j < Math.min(rollouts.size(), i + batchSize); j++) seqs.add(rollouts.get(j).full());
+                    Batches.Padded p = Batches.rightPad(seqs, tok.padId());
+                    float[] s = Ppo.floats(rm.scores(p.tensor(), p.lengths()));
+                    System.arraycopy(s, 0, scores, i, s.length);
+                }
+            }
+        }
+        String[] texts = Rollouts.texts(tok, rollouts);
+        List<Pick> out = new ArrayList<>(prompts.size());
+        for (int q = 0; q < prompts.size(); q++) {
+            int best = 0;
+            float[] sc = java.util.Arrays.copyOfRange(scores, q * n, q * n + n);
+            for (int i = 1; i < n; i++) if (sc[i] > sc[best]) best = i;
+            out.add(new Pick(prompts.get(q), List.of(java.util.Arrays.copyOfRange(texts, q * n, q * n + n)), sc, best));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,65 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.GptCheckpoint;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+
+/**
+ * A model directory as every stage reads and writes it: config.json and model.safetensors (GPT-2
+ * names) and the tokenizer.json it was trained with; a reward model adds its head ("score.weight",
+ * "score.bias") beside the trunk's tensors, as GPT2ForSequenceClassification does.
+ */
+public final class ModelDir {
+    private ModelDir() {}
+
+    public static Path tokenizerFile(Path dir) {
+        return dir.resolve("tokenizer.json");
+    }
+
+    public static Tokenizer tokenizer(Path dir) throws IOException {
+        Path f = tokenizerFile(dir);
+        if (!Files.exists(f)) throw new Configs.BadConfig(f + ": missing (a model directory needs its tokenizer.json)");
+        return Tokenizer.load(f);
+    }
+
+    public static Gpt policy(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) throw new Configs.BadConfig(dir + ": no such model directory");
+        return GptCheckpoint.load(dir);
+    }
+
+    public static RewardModel rewardModel(Path dir) throws IOException {
+        RewardModel rm = new RewardModel(policy(dir));
+        GptCheckpoint.loadExtra(dir, head(rm));
+        return rm;
+    }
+
+    public static void savePolicy(Gpt model, Path tokenizerFile, Path dir) throws IOException {
+        GptCheckpoint.save(model, dir);
+        copyTokenizer(tokenizerFile, dir);
+    }
+
+    public static void saveRewardModel(RewardModel rm, Path tokenizerFile, Path dir) throws IOException {
+        GptCheckpoint.save(rm.trunk, head(rm), dir);
+        copyTokenizer(tokenizerFile, dir);
+    }
+
+    private static Map<String, Tensor> head(RewardModel rm) {
+        return Map.of("score.weight", rm.head.weight(), "score.bias", rm.head.bias());
+    }
+
+    private static void copyTokenizer(Path from, Path dir) throws IOException {
+        Path to = tokenizerFile(dir);
+        if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) return;
+        Path tmp = Files.createTempFile(dir, ".tokenizer", ".json.tmp");
+        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

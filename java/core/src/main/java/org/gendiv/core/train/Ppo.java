@@ -1,0 +1,411 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.ActorCritic;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.kernels.Dtype;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+/**
+ * RLHF with PPO (Ouyang et al. 2022; the study's settings by default). Each step:
+ * <ol>
+ * <li>rollout: sample responses to a batch of prompts from the policy (sampling kernel);
+ * <li>score: old log-probs and values from the policy, reference log-probs from the frozen SFT
+ * model (log-prob kernel), the reward model's score of each whole sequence;
+ * <li>rewards: per-token -beta * KL estimate plus the score at the last token (KL kernel);
+ * advantages and returns by GAE, advantages whitened (GAE and whitening kernels);
+ * <li>update: epochs of minibatch steps on the fused clipped loss (PPO kernel: loss and its
+ * gradient w.r.t. the logits, handed to LibTorch's backward) plus the clipped value loss.
+ * </ol>
+ */
+public final class Ppo implements Stage {
+    public record Config(String prompts, String init, String reward, boolean sharedValueTrunk, OptimConfig optim,
+            int steps, int rolloutBatch, int minibatch, int epochs, int maxNewTokens, float temperature, float clip,
+            float valueClip, float valueCoef, float gamma, float lambda, float beta, Params.KlEstimator estimator,
+            float targetKl, int klHorizon, float scoreClip, float entropyCoef, Trainer.Schedule schedule) {
+        public static Config defaults() {
+            return new Config(null, null, null, false, OptimConfig.of(1e-5).withWarmup(0), 100, 32, 8, 4, 16, 1.0f,
+                    0.2f, 0.2f, 0.1f, 1.0f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0f,
+                    new Trainer.Schedule(1, 0, 10, 1));
+        }
+
+        public Config {
+            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+            if (rolloutBatch < 2) throw new IllegalArgumentException("rollout_batch must be >= 2, got " + rolloutBatch);
+            if (minibatch < 1 || minibatch > rolloutBatch || rolloutBatch % minibatch != 0)
+                throw new IllegalArgumentException("minibatch must divide rollout_batch (" + rolloutBatch + "), got " + minibatch);
+            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            if (maxNewTokens < 1) throw new IllegalArgumentException("max_new_tokens must be >= 1, got " + maxNewTokens);
+            if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+            if (!(clip > 0 && clip < 1)) throw new IllegalArgumentException("clip must be in (0, 1), got " + clip);
+            if (!(valueClip >= 0)) throw new IllegalArgumentException("value_clip must be >= 0, got " + valueClip);
+            if (!(valueCoef >= 0)) throw new IllegalArgumentException("value_coef must be >= 0, got " + valueCoef);
+            if (!(gamma >= 0 && gamma <= 1)) throw new IllegalArgumentException("gamma must be in [0, 1], got " + gamma);
+            if (!(lambda >= 0 && lambda <= 1)) throw new IllegalArgumentException("lambda must be in [0, 1], got " + lambda);
+            if (!(beta >= 0)) throw new IllegalArgumentException("beta must be >= 0, got " + beta);
+            if (estimator == null) throw new IllegalArgumentException("estimator must be one of k1, k2, k3");
+            if (!(targetKl >= 0)) throw new IllegalArgumentException("target_kl must be >= 0 (0 = fixed beta), got " + targetKl);
+            if (klHorizon < 1) throw new IllegalArgumentException("kl_horizon must be >= 1, got " + klHorizon);
+            if (!(scoreClip >= 0)) throw new IllegalArgumentException("score_clip must be >= 0 (0 = off), got " + scoreClip);
+        }
+
+        public Config withBeta(float b) {
+            return new Config(prompts, init, reward, sharedValueTrunk, optim, steps, rolloutBatch, minibatch, epochs,
+                    maxNewTokens, temperature, clip, valueClip, valueCoef, gamma, lambda, b, estimator, targetKl,
+                    klHorizon, scoreClip, entropyCoef, schedule);
+        }
+    }
+
+    private final Config c;
+    private final ActorCritic ac;
+    private final Gpt reference;
+    private final RewardModel rm;
+    private final Tokenizer tok;
+    private final Path tokFile;
+    private final List<String> prompts;
+    private final Kernels kernels;
+    private final AdamW adam, criticAdam;  // a separate critic gets its own optimiser and gradient clip
+    private final Tensor beta;  // the KL coefficient (adaptive when target_kl > 0), in the checkpoint
+    /** When true the update uses the loss composed from LibTorch ops instead of the fused kernel (benchmarks, tests). */
+    boolean compositeLoss;
+
+    /** policy and reference are separate copies of the SFT model; rm is the trained reward model. */
+    public Ppo(Config c, Gpt policy, Gpt reference, RewardModel rm, Tokenizer tok, Path tokFile, List<String> prompts,
+            Kernels kernels) {
+        Stages.checkBatch(c.rolloutBatch(), prompts.size(), "the prompts");
+        if (rm.trunk.config.vocab() != policy.config.vocab())
+            throw new Configs.BadConfig("the reward model's vocabulary (" + rm.trunk.config.vocab()
+                    + ") differs from the policy's (" + policy.config.vocab() + "): they must share a tokenizer");
+        if (rm.trunk.config.context() < policy.config.context())
+            throw new Configs.BadConfig("the reward model's context (" + rm.trunk.config.context()
+                    + ") is shorter than the policy's (" + policy.config.context() + ")");
+        this.c = c;
+        this.ac = new ActorCritic(policy, c.sharedValueTrunk() ? null : copyOf(rm.trunk));
+        this.reference = reference;
+        this.rm = rm;
+        this.tok = tok;
+        this.tokFile = tokFile;
+        this.prompts = prompts;
+        this.kernels = kernels;
+        Map<String, Tensor> actor = new LinkedHashMap<>(), critic = new LinkedHashMap<>();
+        ac.namedParameters().forEach((k, v) -> (k.startsWith("policy.") || ac.shared() ? actor : critic).put(k, v));
+        this.adam = new AdamW(actor, c.optim());
+        this.criticAdam = critic.isEmpty() ? null : new AdamW(critic, c.optim());
+        this.beta = torch.full(new long[] {1}, new Scalar(c.beta()));
+        reference.eval();
+        rm.eval();
+    }
+
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+        Path init = Stages.required(c.init(), "init", "the SFT model directory");
+        Path reward = Stages.required(c.reward(), "reward", "the reward model directory");
+        List<String> prompts = prompts(Stages.required(c.prompts(), "prompts", "a JSONL file of {\"prompt\"}"));
+        Stages.checkBatch(c.rolloutBatch(), prompts.size(), c.prompts());
+        var stage = new Ppo(c, ModelDir.policy(init), ModelDir.policy(init), ModelDir.rewardModel(reward),
+                ModelDir.tokenizer(init), ModelDir.tokenizerFile(init), prompts, Kernels.cpu());
+        run.begin(Configs.toJson(c), resume);
+        return new Trainer(run, c.schedule()).quiet(quiet).run(stage, resume);
+    }
+
+    public static List<String> prompts(Path file) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String[] r : Jsonl.read(file, "prompt")) out.add(r[0]);
+        return out;
+    }
+
+    private static Gpt copyOf(Gpt g) {
+        Gpt copy = new Gpt(g.config);
+        try (var ng = new NoGradGuard()) {
+            var src = g.namedParameters();
+            copy.namedParameters().forEach((k, v) -> v.copy_(src.get(k)));
+        }
+        return copy;
+    }
+
+    public Gpt policy() {
+        return ac.policy;
+    }
+
+    @Override
+    public String name() {
+        return "ppo";
+    }
+
+    @Override
+    public int steps() {
+        return c.steps();
+    }
+
+    @Override
+    public String keyMetric() {
+        return "reward";
+    }
+
+    /** A batch of experience: right-padded sequences and, per response token, everything the update needs. */
+    static final class Experience {
+        int rows, width, length;  // B, T (prompt + response, padded), L (longest response)
+        long[] tokens;            // [B, T]
+        int[] promptLength, responseLength, actions;  // actions [B, L] (0 where masked)
+        float[] mask, oldLogprobs, refLogprobs, oldValues, advantages, returns, scores, kl;
+
+        /** Flat index into [B * T] of the position whose logits predict response token j of row r. */
+        long source(int r, int j) {
+            return (long) r * width + promptLength[r] + Math.min(j, responseLength[r] - 1) - 1;
+        }
+    }
+
+    @Override
+    public Map<String, Double> step(int step) {
+        List<String> batch = new ArrayList<>();
+        for (int i : Batches.indices(prompts.size(), c.rolloutBatch(), step, c.schedule().seed())) batch.add(prompts.get(i));
+        long seed = c.schedule().seed() * 1_000_003L + step * 7919L;
+        var rollouts = Rollouts.generate(ac.policy, kernels, tok, batch,
+                Params.Sampling.of(c.temperature(), seed), c.rolloutBatch(), c.maxNewTokens());
+        Experience x = score(rollouts);
+        float[] values = x.oldValues;
+        var kr = kernels.kl().rewards(x.oldLogprobs, x.refLogprobs, x.mask, x.scores, x.rows, x.length,
+                new Params.KlReward(beta.item_float(), c.estimator(), c.scoreClip()));
+        x.kl = kr.kl();
+        var gae = kernels.advantages().gae(kr.rewards(), values, x.mask, x.rows, x.length, c.gamma(), c.lambda());
+        x.advantages = kernels.advantages().whiten(gae.advantages(), x.mask, true);
+        x.returns = gae.returns();
+
+        Map<String, Double> m = update(x, step);
+        double klPerSeq = sum(x.kl, x.mask) / x.rows;
+        m.put("reward", mean(x.scores));
+        m.put("kl", klPerSeq);
+        m.put("response_length", sum(x.mask, x.mask) / x.rows);
+        m.put("beta", (double) beta.item_float());
+        adaptBeta(klPerSeq, x.rows);
+        return m;
+    }
+
+    /** Ziegler et al.'s proportional controller: beta *= 1 + clip(KL / target - 1, +-0.2) * batch / horizon. */
+    private void adaptBeta(double kl, int batch) {
+        if (c.targetKl() <= 0) return;
+        double err = Math.max(-0.2, Math.min(0.2, kl / c.targetKl() - 1));
+        try (var g = new NoGradGuard()) {
+            beta.mul_(new Scalar(1 + err * batch / c.klHorizon()));
+        }
+    }
+
+    /** Old log-probs and values (policy), reference log-probs (SFT), and scores (RM) of a rollout batch. */
+    Experience score(List<Rollouts.Rollout> rollouts) {
+        Experience x = new Experience();
+        x.rows = rollouts.size();
+        List<int[]> full = new ArrayList<>();
+        x.promptLength = new int[x.rows];
+        x.responseLength = new int[x.rows];
+        for (int r = 0; r < x.rows; r++) {
+            full.add(rollouts.get(r).full());
+            x.promptLength[r] = rollouts.get(r).prompt().length;
+            x.responseLength[r] = rollouts.get(r).response().length;
+            x.length = Math.max(x.length, x.responseLength[r]);
+        }
+        Batches.Padded p = Batches.rightPad(full, tok.padId());
+        x.width = p.width();
+        x.tokens = p.tokens();
+        int n = x.rows * x.length;
+        x.actions = new int[n];
+        x.mask = new float[n];
+        for (int r = 0; r < x.rows; r++)
+            for (int j = 0; j < x.responseLength[r]; j++) {
+                x.actions[r * x.length + j] = rollouts.get(r).response()[j];
+                x.mask[r * x.length + j] = 1f;
+            }
+        Tensor tokens = p.tensor(), index = sourceIndex(x, allRows(x.rows));
+        ac.train(false);
+        try (var g = new NoGradGuard()) {
+            Tensor[] lv = ac.forward(tokens);
+            x.oldLogprobs = logprobs(gatherRows(lv[0], index), x.actions);
+            x.oldValues = floats(lv[1].reshape(-1).index_select(0, index));
+            x.refLogprobs = logprobs(gatherRows(reference.forward(tokens), index), x.actions);
+            x.scores = floats(rm.scores(tokens, p.lengths()));
+        }
+        return x;
+    }
+
+    /** Epochs of minibatch updates over the experience's rows; the statistics averaged over minibatches. */
+    private Map<String, Double> update(Experience x, int step) {
+        ac.train(true);
+        double lr = c.optim().lrAt(step, c.steps());
+        double[] sums = new double[6];
+        int updates = 0;
+        SplittableRandom rng = new SplittableRandom(c.schedule().seed() * 31 + step);
+        for (int epoch = 0; epoch < c.epochs(); epoch++) {
+            int[] order = Batches.permutation(x.rows, rng);
+            for (int at = 0; at < x.rows; at += c.minibatch()) {
+                int[] rows = java.util.Arrays.copyOfRange(order, at, at + c.minibatch());
+                try (var scope = new org.bytedeco.javacpp.PointerScope()) {
+                    double[] s = minibatchStep(x, rows, lr);
+                    for (int i = 0; i < s.length; i++) sums[i] += s[i];
+                }
+                updates++;
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        String[] names = {"loss", "policy_loss", "clip_fraction", "approx_kl", "entropy", "value_loss"};
+        for (int i = 0; i < names.length; i++) m.put(names[i], sums[i] / updates);
+        m.put("lr", lr);
+        return m;
+    }
+
+    /** One optimiser step on some rows: returns loss, policy loss, clip fraction, approx KL, entropy, value loss. */
+    double[] minibatchStep(Experience x, int[] rows, double lr) {
+        Slice s = slice(x, rows);
+        Tensor tokens = Tensor.create(s.tokens, rows.length, x.width);
+        Tensor index = sourceIndex(x, rows);
+        Tensor[] lv = ac.forward(tokens);
+        Tensor logits = gatherRows(lv[0], index);                     // [m * L, V], a contiguous copy
+        Tensor values = lv[1].reshape(-1).index_select(0, index);     // [m * L]
+        int n = s.actions.length, vocab = (int) logits.size(1);
+        Params.Ppo params = new Params.Ppo(c.temperature(), c.clip(), c.clip(), 0f, c.entropyCoef(), 20f);
+        adam.zeroGrad();
+        if (criticAdam != null) criticAdam.zeroGrad();
+        double[] out;
+        if (compositeLoss) {
+            Tensor[] lossParts = CompositePpo.loss(logits, s, params);
+            float[] gv = new float[n];
+            var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
+            Tensor vGrad = Tensor.create(gv, n).mul(new Scalar(c.valueCoef()));
+            lossParts[0].add(values.mul(vGrad).sum()).backward();
+            double policyLoss = lossParts[0].item_double() + c.entropyCoef() * lossParts[3].item_double();
+            out = new double[] {lossParts[0].item_double(), policyLoss, lossParts[1].item_double(),
+                    lossParts[2].item_double(), lossParts[3].item_double(), vs.loss()};
+        } else {
+            Tensor grad = torch.empty_like(logits);
+            var ps = kernels.ppo().compute(segment(logits), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
+                    MemorySegment.ofArray(s.oldLogprobs), MemorySegment.ofArray(s.advantages),
+                    MemorySegment.ofArray(s.mask), params, segment(grad));
+            float[] gv = new float[n];
+            var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
+            // One backward pass from both heads: d loss / d logits from the kernel, d value loss / d values scaled.
+            Tensor vGrad = Tensor.create(gv, n).mul(new Scalar(c.valueCoef()));
+            torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
+                    new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+            out = new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
+        }
+        adam.clipGradNorm(c.optim().gradClip());
+        adam.step(lr);
+        if (criticAdam != null) {
+            criticAdam.clipGradNorm(c.optim().gradClip());
+            criticAdam.step(lr);
+        }
+        return out;
+    }
+
+    /** The experience of some rows, response arrays [m * L]. */
+    static final class Slice {
+        long[] tokens;
+        int[] actions;
+        float[] mask, oldLogprobs, oldValues, advantages, returns;
+    }
+
+    static Slice slice(Experience x, int[] rows) {
+        Slice s = new Slice();
+        int l = x.length, n = rows.length * l;
+        s.tokens = new long[rows.length * x.width];
+        s.actions = new int[n];
+        s.mask = new float[n];
+        s.oldLogprobs = new float[n];
+        s.oldValues = new float[n];
+        s.advantages = new float[n];
+        s.returns = new float[n];
+        for (int i = 0; i < rows.length; i++) {
+            int r = rows[i];
+            System.arraycopy(x.tokens, r * x.width, s.tokens, i * x.width, x.width);
+            System.arraycopy(x.actions, r * l, s.actions, i * l, l);
+            System.arraycopy(x.mask, r * l, s.mask, i * l, l);
+            System.arraycopy(x.oldLogprobs, r * l, s.oldLogprobs, i * l, l);
+            System.arraycopy(x.oldValues, r * l, s.oldValues, i * l, l);
+            System.arraycopy(x.advantages, r * l, s.advantages, i * l, l);
+            System.arraycopy(x.returns, r * l, s.returns, i * l, l);
+        }
+        return s;
+    }
+
+    private static int[] allRows(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
+
+    /** For the given rows (renumbered 0..m-1 in the slice), the flat positions whose outputs score each response token. */
+    private static Tensor sourceIndex(Experience x, int[] rows) {
+        long[] idx = new long[rows.length * x.length];
+        for (int i = 0; i < rows.length; i++)
+            for (int j = 0; j < x.length; j++)
+                idx[i * x.length + j] = x.source(rows[i], j) - (long) rows[i] * x.width + (long) i * x.width;
+        return Tensor.create(idx, idx.length);
+    }
+
+    private static Tensor gatherRows(Tensor logits, Tensor index) {
+        return logits.reshape(-1, logits.size(2)).index_select(0, index).contiguous();
+    }
+
+    private float[] logprobs(Tensor logits, int[] actions) {
+        float[] lp = new float[actions.length];
+        kernels.logProbs().compute(segment(logits), Dtype.F32, actions.length, logits.size(1), logits.size(1),
+                MemorySegment.ofArray(actions), c.temperature(), MemorySegment.ofArray(lp), null);
+        return lp;
+    }
+
+    static MemorySegment segment(Tensor t) {
+        return MemorySegment.ofAddress(t.data_ptr().address()).reinterpret(t.numel() * t.element_size());
+    }
+
+    static float[] floats(Tensor t) {
+        Tensor c = t.detach().contiguous();
+        float[] v = new float[(int) c.numel()];
+        new FloatPointer(c.data_ptr()).get(v);
+        return v;
+    }
+
+    private static double sum(float[] a, float[] mask) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * mask[i];
+        return s;
+    }
+
+    private static double mean(float[] a) {
+        double s = 0;
+        for (float v : a) s += v;
+        return s / a.length;
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>(ac.namedParameters());
+        adam.state().forEach((k, v) -> s.put("actor." + k, v));
+        if (criticAdam != null) criticAdam.state().forEach((k, v) -> s.put("critic." + k, v));
+        s.put("kl.beta", beta);
+        return s;
+    }
+
+    @Override
+    public void export(Path dir) throws IOException {
+        ModelDir.savePolicy(ac.policy, tokFile, dir);
+    }
+}

@@ -1,0 +1,70 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.GptConfig;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.core.tokenizer.WordTokenizer;
+
+/**
+ * Pretraining the base model from scratch on raw text (JSONL lines with a "text" field). With no
+ * tokenizer given, a word-level one is trained on the data first (see {@link WordTokenizer}).
+ */
+public final class Pretrain {
+    private Pretrain() {}
+
+    public record Config(String data, String evalData, String tokenizer, int vocabSize, int layers, int heads,
+            int width, int context, double dropout, OptimConfig optim, int steps, int batchSize,
+            Trainer.Schedule schedule) {
+        public static Config defaults() {
+            return new Config(null, null, null, 1024, 4, 4, 128, 64, 0.0, OptimConfig.of(1e-3).withWarmup(20), 600, 32,
+                    new Trainer.Schedule(10, 100, 100, 1));
+        }
+
+        public Config {
+            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+            if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+            if (vocabSize < 8) throw new IllegalArgumentException("vocab_size must be >= 8, got " + vocabSize);
+        }
+
+        GptConfig model(int vocab) {
+            return new GptConfig(vocab, context, layers, heads, width, dropout).check();
+        }
+    }
+
+    /** The CLI's entry: reads the config's files, trains, writes run/model. */
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+        List<String> texts = texts(Stages.required(c.data(), "data", "a JSONL file of {\"text\": ...}"));
+        List<String> evalTexts = c.evalData() == null ? List.of() : texts(Path.of(c.evalData()));
+        Stages.checkBatch(c.batchSize(), texts.size(), c.data());
+        run.begin(Configs.toJson(c), resume);
+        Path tokFile = c.tokenizer() != null ? Path.of(c.tokenizer()) : run.root.resolve("tokenizer.json");
+        if (c.tokenizer() == null && !java.nio.file.Files.exists(tokFile))
+            WordTokenizer.train(texts, c.vocabSize(), 1).save(tokFile);
+        Tokenizer tok = Tokenizer.load(tokFile);
+        return new Trainer(run, c.schedule()).quiet(quiet).run(stage(c, tok, tokFile, texts, evalTexts), resume);
+    }
+
+    public static Stage stage(Config c, Tokenizer tok, Path tokFile, List<String> texts, List<String> evalTexts) {
+        Gpt model = new Gpt(c.model(tok.vocabSize()));
+        return new LanguageModelling("pretrain", model, tokFile, examples(tok, texts, c.context()),
+                examples(tok, evalTexts, c.context()), c.optim(), c.steps(), c.batchSize(), c.schedule().seed());
+    }
+
+    private static List<LanguageModelling.Example> examples(Tokenizer tok, List<String> texts, int context) {
+        List<LanguageModelling.Example> out = new ArrayList<>();
+        for (String t : texts) out.add(new LanguageModelling.Example(Batches.clip(Batches.text(tok, t), context + 1), 1));
+        return out;
+    }
+
+    static List<String> texts(Path file) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String[] r : Jsonl.read(file, "text")) out.add(r[0]);
+        return out;
+    }
+}

@@ -1,0 +1,203 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+/**
+ * The reward model: initialised from the SFT policy, a scalar head read at the last token, trained
+ * with the Bradley-Terry loss -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL:
+ * "prompt", "chosen", "rejected"). Held out: pairwise accuracy. Optionally the head's bias is
+ * shifted at the end so the SFT policy's own samples score 0 on average.
+ */
+public final class RewardTraining implements Stage {
+    public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
+            int normalizeSamples, Trainer.Schedule schedule) {
+        public static Config defaults() {
+            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256,
+                    new Trainer.Schedule(10, 50, 50, 1));
+        }
+
+        public Config {
+            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+            if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+            if (normalizeSamples < 0)
+                throw new IllegalArgumentException("normalize_samples must be >= 0 (0 = off), got " + normalizeSamples);
+        }
+    }
+
+    public record Pair(String prompt, String chosen, String rejected) {}
+
+    private final Config c;
+    private final RewardModel rm;
+    private final Gpt sftPolicy;
+    private final Tokenizer tok;
+    private final Path tokFile;
+    private final List<Pair> train, eval;
+    private final AdamW adam;
+    private double normalisedBy = Double.NaN;
+
+    /** sftPolicy (for normalisation; may be null when normalizeSamples is 0) is a separate copy of the init model. */
+    public RewardTraining(Config c, Gpt init, Gpt sftPolicy, Tokenizer tok, Path tokFile, List<Pair> train,
+            List<Pair> eval) {
+        Stages.checkBatch(c.batchSize(), train.size(), "the preference data");
+        this.c = c;
+        this.rm = new RewardModel(init);
+        this.sftPolicy = sftPolicy;
+        this.tok = tok;
+        this.tokFile = tokFile;
+        this.train = train;
+        this.eval = eval;
+        this.adam = new AdamW(namedParameters(), c.optim());
+    }
+
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+        Path init = Stages.required(c.init(), "init", "the SFT model directory");
+        List<Pair> train = pairs(Stages.required(c.data(), "data", "a JSONL file of {\"prompt\", \"chosen\", \"rejected\"}"));
+        List<Pair> eval = c.evalData() == null ? List.of() : pairs(Path.of(c.evalData()));
+        Stages.checkBatch(c.batchSize(), train.size(), c.data());
+        Tokenizer tok = ModelDir.tokenizer(init);
+        Gpt sft = c.normalizeSamples() > 0 ? ModelDir.policy(init) : null;
+        run.begin(Configs.toJson(c), resume);
+        var stage = new RewardTraining(c, ModelDir.policy(init), sft, tok, ModelDir.tokenizerFile(init), train, eval);
+        return new Trainer(run, c.schedule()).quiet(quiet).run(stage, resume);
+    }
+
+    public RewardModel model() {
+        return rm;
+    }
+
+    private Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> p = new LinkedHashMap<>(rm.trunk.namedParameters());
+        p.put("score.weight", rm.head.weight());
+        p.put("score.bias", rm.head.bias());
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return "rm";
+    }
+
+    @Override
+    public int steps() {
+        return c.steps();
+    }
+
+    @Override
+    public String keyMetric() {
+        return "accuracy";
+    }
+
+    @Override
+    public Map<String, Double> step(int step) {
+        rm.train(true);
+        List<Pair> batch = new ArrayList<>();
+        for (int i : Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed())) batch.add(train.get(i));
+        double lr = c.optim().lrAt(step, c.steps());
+        adam.zeroGrad();
+        Tensor[] lossAcc = lossAndAccuracy(batch);
+        lossAcc[0].backward();
+        double norm = adam.clipGradNorm(c.optim().gradClip());
+        adam.step(lr);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", lossAcc[0].item_double());
+        m.put("accuracy", lossAcc[1].item_double());
+        m.put("lr", lr);
+        m.put("grad_norm", norm);
+        return m;
+    }
+
+    /** Mean Bradley-Terry loss and the fraction of pairs ranked right. */
+    private Tensor[] lossAndAccuracy(List<Pair> batch) {
+        List<int[]> seqs = new ArrayList<>();
+        for (Pair p : batch) seqs.add(sequence(p.prompt(), p.chosen()));
+        for (Pair p : batch) seqs.add(sequence(p.prompt(), p.rejected()));
+        Tensor r = score(seqs);
+        long n = batch.size();
+        Tensor margin = r.narrow(0, 0, n).sub(r.narrow(0, n, n));
+        return new Tensor[] {torch.softplus(margin.neg()).mean(), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).mean()};
+    }
+
+    private int[] sequence(String prompt, String response) {
+        return Batches.clip(Batches.sequence(tok, prompt, response), rm.trunk.config.context());
+    }
+
+    private Tensor score(List<int[]> seqs) {
+        Batches.Padded p = Batches.rightPad(seqs, tok.padId());
+        return rm.scores(p.tensor(), p.lengths());
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        if (eval.isEmpty()) return Map.of();
+        boolean was = rm.is_training();
+        rm.eval();
+        double loss = 0, acc = 0;
+        try (var g = new NoGradGuard()) {
+            for (int i = 0; i < eval.size(); i += c.batchSize()) {
+                List<Pair> b = eval.subList(i, Math.min(eval.size(), i + c.batchSize()));
+                Tensor[] la = lossAndAccuracy(b);
+                loss += la[0].item_double() * b.size();
+                acc += la[1].item_double() * b.size();
+            }
+        } finally {
+            rm.train(was);
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", loss / eval.size());
+        m.put("accuracy", acc / eval.size());
+        return m;
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>(namedParameters());
+        s.putAll(adam.state());
+        return s;
+    }
+
+    @Override
+    public void export(Path dir) throws IOException {
+        if (c.normalizeSamples() > 0 && sftPolicy != null && Double.isNaN(normalisedBy)) normalise();
+        ModelDir.saveRewardModel(rm, tokFile, dir);
+    }
+
+    /** Shifts the head's bias by minus the mean score of the SFT policy's samples on the training prompts. */
+    private void normalise() {
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < c.normalizeSamples(); i++) prompts.add(train.get(i % train.size()).prompt());
+        Params.Sampling sampling = Params.Sampling.of(1.0f, c.schedule().seed() + 7919);
+        var rollouts = Rollouts.generate(sftPolicy, Kernels.cpu(), tok, prompts, sampling, c.batchSize());
+        rm.eval();
+        double sum = 0;
+        try (var g = new NoGradGuard()) {
+            for (int i = 0; i < prompts.size(); i += c.batchSize()) {
+                List<int[]> seqs = new ArrayList<>();
+                for (int j = i; j < Math.min(prompts.size(), i + c.batchSize()); j++) seqs.add(rollouts.get(j).full());
+                sum += score(seqs).sum().item_double();
+            }
+            normalisedBy = sum / prompts.size();
+            rm.head.bias().sub_(new Scalar(normalisedBy));
+        }
+    }
+
+    public static List<Pair> pairs(Path file) throws IOException {
+        List<Pair> out = new ArrayList<>();
+        for (String[] r : Jsonl.read(file, "prompt", "chosen", "rejected")) out.add(new Pair(r[0], r[1], r[2]));
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package org.gendiv.core.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.gendiv.core.model.Generator;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+/** Sampling responses to prompts, in batches, through {@link Generator} and gendiv's sampling kernel. */
+public final class Rollouts {
+    private Rollouts() {}
+
+    /** A prompt's tokens, the response drawn (ending in EOS unless cut at the length limit) and its log-probs. */
+    public record Rollout(int[] prompt, int[] response, float[] logprobs) {
+        public int[] full() {
+            return Batches.concat(prompt, response);
+        }
+    }
+
+    /** Responses of at most a quarter of the context by default, prompts clipped to leave room for them. */
+    public static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
+            Params.Sampling sampling, int batchSize) {
+        return generate(model, kernels, tok, prompts, sampling, batchSize, Math.max(1, model.config.context() / 4));
+    }
+
+    /**
+     * Batch i (of batchSize prompts) samples with seed (sampling.seed + i); within a batch, row ids
+     * are the prompt's index in it, so the draws are a function of (seed, batch size) alone.
+     */
+    public static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
+            Params.Sampling sampling, int batchSize, int maxNewTokens) {
+        Generator gen = new Generator(model, kernels);
+        int room = model.config.context() - maxNewTokens;
+        if (room < 2) throw new Configs.BadConfig("max_new_tokens (" + maxNewTokens + ") leaves no room for a prompt in the context ("
+                + model.config.context() + ")");
+        List<Rollout> out = new ArrayList<>(prompts.size());
+        for (int i = 0, batchNo = 0; i < prompts.size(); i += batchSize, batchNo++) {
+            List<String> chunk = prompts.subList(i, Math.min(prompts.size(), i + batchSize));
+            int[][] encoded = new int[chunk.size()][];
+            for (int j = 0; j < encoded.length; j++) encoded[j] = keepTail(Batches.prompt(tok, chunk.get(j)), room);
+            Params.Sampling s = new Params.Sampling(sampling.temperature(), sampling.topK(), sampling.topP(),
+                    sampling.minP(), sampling.seed() + batchNo, 0);
+            try (var scope = new org.bytedeco.javacpp.PointerScope()) {
+                Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true);
+                for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
+            }
+        }
+        return out;
+    }
+
+    /** A prompt longer than max keeps its first token (BOS) and its last max - 1 tokens. */
+    static int[] keepTail(int[] prompt, int max) {
+        if (prompt.length <= max) return prompt;
+        int[] out = new int[max];
+        out[0] = prompt[0];
+        System.arraycopy(prompt, prompt.length - (max - 1), out, 1, max - 1);
+        return out;
+    }
+
+    public static String[] texts(Tokenizer tok, List<Rollout> rollouts) {
+        String[] out = new String[rollouts.size()];
+        for (int i = 0; i < out.length; i++) out[i] = Batches.response(tok, rollouts.get(i).response());
+        return out;
+    }
+}

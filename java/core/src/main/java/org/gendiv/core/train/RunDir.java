@@ -1,0 +1,115 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.TensorFiles;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * A stage's run directory: config.json (every resolved setting), metrics.jsonl (one line per
+ * logged step), checkpoint/ (everything a bit-exact resume needs), and model/ (the result).
+ * A checkpoint is written to a fresh directory and swapped in by renames, so a kill at any
+ * moment leaves the previous checkpoint or the new one, never a mix.
+ */
+public final class RunDir {
+    public final Path root;
+
+    public RunDir(Path root) {
+        this.root = root;
+    }
+
+    public Path model() {
+        return root.resolve("model");
+    }
+
+    public Path metrics() {
+        return root.resolve("metrics.jsonl");
+    }
+
+    Path checkpoint() {
+        return root.resolve("checkpoint");
+    }
+
+    /** Starts a run: a fresh directory, or (resume) one that has a checkpoint. Writes config.json. */
+    public void begin(JsonObject config, boolean resume) throws IOException {
+        if (!resume && (Files.exists(checkpoint()) || Files.exists(model())))
+            throw new Configs.BadConfig(root + ": already holds a run; pass --resume to continue it, or choose another output directory");
+        Files.createDirectories(root);
+        writeAtomically(root.resolve("config.json"), Configs.pretty(config) + "\n");
+    }
+
+    /** The step the checkpoint reached, or 0 when there is none. */
+    public int checkpointStep() throws IOException {
+        recoverSwap();
+        Path meta = checkpoint().resolve("state.json");
+        if (!Files.exists(meta)) return 0;
+        return JsonParser.parseString(Files.readString(meta)).getAsJsonObject().get("step").getAsInt();
+    }
+
+    public void saveCheckpoint(int step, Map<String, Tensor> state) throws IOException {
+        Path fresh = root.resolve("checkpoint.new"), old = root.resolve("checkpoint.old");
+        deleteTree(fresh);
+        Files.createDirectories(fresh);
+        TensorFiles.write(fresh.resolve("state.safetensors"), state);
+        JsonObject meta = new JsonObject();
+        meta.addProperty("step", step);
+        Files.writeString(fresh.resolve("state.json"), meta + "\n", StandardCharsets.UTF_8);
+        deleteTree(old);
+        if (Files.exists(checkpoint())) Files.move(checkpoint(), old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(fresh, checkpoint(), StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+    }
+
+    public void loadCheckpoint(Map<String, Tensor> state) throws IOException {
+        TensorFiles.readInto(checkpoint().resolve("state.safetensors"), state);
+    }
+
+    /** A kill between the two renames leaves checkpoint.old alone: it becomes the checkpoint again. */
+    private void recoverSwap() throws IOException {
+        Path old = root.resolve("checkpoint.old");
+        if (!Files.exists(checkpoint()) && Files.exists(old)) Files.move(old, checkpoint(), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public void appendMetrics(JsonObject line) throws IOException {
+        Files.writeString(metrics(), line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** Drops metric lines logged after the step a resume restarts from (they will be logged again). */
+    public void truncateMetrics(int step) throws IOException {
+        if (!Files.exists(metrics())) return;
+        List<String> keep = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics())) {
+            if (line.isBlank()) continue;
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (!o.has("step") || o.get("step").getAsInt() < step) keep.add(line);
+        }
+        writeAtomically(metrics(), keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
+    }
+
+    public static void writeAtomically(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+}

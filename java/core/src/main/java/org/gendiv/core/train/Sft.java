@@ -1,0 +1,64 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.tokenizer.Tokenizer;
+
+/** Supervised fine-tuning on demonstrations (JSONL: "prompt", "response"): cross-entropy on the response only. */
+public final class Sft {
+    private Sft() {}
+
+    public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
+            Trainer.Schedule schedule) {
+        public static Config defaults() {
+            return new Config(null, null, null, OptimConfig.of(3e-4).withWarmup(10), 300, 32,
+                    new Trainer.Schedule(10, 50, 50, 1));
+        }
+
+        public Config {
+            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+            if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+        }
+    }
+
+    /** A demonstration: the prompt and the response to learn. */
+    public record Demo(String prompt, String response) {}
+
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+        Path init = Stages.required(c.init(), "init", "the base model directory");
+        List<Demo> train = demos(Stages.required(c.data(), "data", "a JSONL file of {\"prompt\", \"response\"}"));
+        List<Demo> eval = c.evalData() == null ? List.of() : demos(Path.of(c.evalData()));
+        Stages.checkBatch(c.batchSize(), train.size(), c.data());
+        Gpt model = ModelDir.policy(init);
+        Tokenizer tok = ModelDir.tokenizer(init);
+        run.begin(Configs.toJson(c), resume);
+        return new Trainer(run, c.schedule()).quiet(quiet)
+                .run(stage(c, model, tok, ModelDir.tokenizerFile(init), train, eval), resume);
+    }
+
+    public static Stage stage(Config c, Gpt model, Tokenizer tok, Path tokFile, List<Demo> train, List<Demo> eval) {
+        return new LanguageModelling("sft", model, tokFile, examples(tok, train, model.config.context()),
+                examples(tok, eval, model.config.context()), c.optim(), c.steps(), c.batchSize(), c.schedule().seed());
+    }
+
+    static List<LanguageModelling.Example> examples(Tokenizer tok, List<Demo> demos, int context) {
+        List<LanguageModelling.Example> out = new ArrayList<>();
+        for (Demo d : demos) {
+            int[] prompt = Batches.prompt(tok, d.prompt());
+            out.add(new LanguageModelling.Example(Batches.clip(Batches.sequence(tok, d.prompt(), d.response()), context + 1),
+                    prompt.length));
+        }
+        return out;
+    }
+
+    public static List<Demo> demos(Path file) throws IOException {
+        List<Demo> out = new ArrayList<>();
+        for (String[] r : Jsonl.read(file, "prompt", "response")) out.add(new Demo(r[0], r[1]));
+        return out;
+    }
+}

@@ -1,0 +1,30 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Tensor;
+
+/** One training stage as {@link Trainer} drives it: a number of steps, each an optimisation step. */
+public interface Stage {
+    /** Short name for progress and logs ("sft", "rm", "ppo", ...). */
+    String name();
+
+    int steps();
+
+    /** One step (the trainer opens a PointerScope around it and seeds LibTorch's RNG); returns its metrics. */
+    Map<String, Double> step(int step);
+
+    /** Held-out metrics (empty when the stage has none). */
+    Map<String, Double> evaluate();
+
+    /** The metric the progress bar shows. */
+    String keyMetric();
+
+    /** Every tensor a bit-exact resume needs: parameters, optimizer moments, controller state. */
+    Map<String, Tensor> state();
+
+    /** Writes the stage's result (a model directory). */
+    void export(Path dir) throws IOException;
+}

@@ -1,0 +1,22 @@
+package org.gendiv.core.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks every stage makes before training starts; errors name the config key and file. */
+final class Stages {
+    private Stages() {}
+
+    static Path required(String value, String key, String what) {
+        if (value == null) throw new Configs.BadConfig("config: key '" + key + "' is required (" + what + ")");
+        Path p = Path.of(value);
+        if (!Files.exists(p)) throw new Configs.BadConfig("config: key '" + key + "': " + p + " does not exist");
+        return p;
+    }
+
+    static void checkBatch(int batchSize, int examples, String file) {
+        if (batchSize > examples)
+            throw new Configs.BadConfig("config: key 'batch_size' (" + batchSize + ") is larger than the data ("
+                    + examples + " examples in " + file + ")");
+    }
+}

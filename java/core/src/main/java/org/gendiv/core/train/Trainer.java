@@ -1,0 +1,118 @@
+package org.gendiv.core.train;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+
+import com.google.gson.JsonObject;
+
+/**
+ * The loop every stage shares, top to bottom: resume from the last checkpoint if asked, then for
+ * each step seed LibTorch's RNG from (seed, step), run the step inside its own PointerScope, log
+ * its metrics, evaluate and checkpoint at their intervals; export the model at the end. Seeding
+ * per step (and drawing batches from (seed, step), see {@link Batches}) is what makes a resumed
+ * run end with the same weights as an uninterrupted one.
+ */
+public final class Trainer {
+    /** How often to log, evaluate and checkpoint (0 = only at the end), and the run's seed. */
+    public record Schedule(int logEvery, int evalEvery, int checkpointEvery, long seed) {
+        public Schedule {
+            if (logEvery < 1) throw new IllegalArgumentException("log_every must be >= 1, got " + logEvery);
+            if (evalEvery < 0) throw new IllegalArgumentException("eval_every must be >= 0, got " + evalEvery);
+            if (checkpointEvery < 0)
+                throw new IllegalArgumentException("checkpoint_every must be >= 0, got " + checkpointEvery);
+        }
+    }
+
+    private final RunDir run;
+    private final Schedule schedule;
+    private boolean quiet;
+    private IntConsumer afterStep = s -> {};
+
+    public Trainer(RunDir run, Schedule schedule) {
+        this.run = run;
+        this.schedule = schedule;
+    }
+
+    public Trainer quiet(boolean q) {
+        quiet = q;
+        return this;
+    }
+
+    /** Called after each finished step (and its checkpoint): tests use it to kill a run midway. */
+    public Trainer afterStep(IntConsumer hook) {
+        afterStep = hook;
+        return this;
+    }
+
+    /** Runs the stage to its last step; returns the final held-out metrics. */
+    public Map<String, Double> run(Stage stage, boolean resume) throws IOException {
+        int start = 0;
+        if (resume) {
+            start = run.checkpointStep();
+            if (start > 0) run.loadCheckpoint(stage.state());
+            run.truncateMetrics(start);
+            if (!quiet) System.err.println(stage.name() + ": resuming at step " + start + " of " + stage.steps());
+        }
+        Progress bar = new Progress(stage.name(), stage.steps());
+        if (quiet) bar.quiet();
+        String shown = "";
+        Map<String, Double> finalEval = null;
+        for (int step = start; step < stage.steps(); step++) {
+            Map<String, Double> m;
+            try (PointerScope scope = new PointerScope()) {
+                torch.manual_seed(schedule.seed() * 1_000_003L + step);
+                m = stage.step(step);
+            }
+            int done = step + 1;
+            boolean last = done == stage.steps();
+            if (schedule.evalEvery() > 0 && done % schedule.evalEvery() == 0 || last) {
+                finalEval = evaluate(stage);
+                m = merge(m, prefixed(finalEval));
+            }
+            if (done % schedule.logEvery() == 0 || last || m.keySet().stream().anyMatch(k -> k.startsWith("eval_")))
+                run.appendMetrics(line(step, m));
+            if (m.containsKey(stage.keyMetric()))
+                shown = String.format(Locale.ROOT, "%s %.4g", stage.keyMetric(), m.get(stage.keyMetric()));
+            if (schedule.checkpointEvery() > 0 && done % schedule.checkpointEvery() == 0 || last)
+                run.saveCheckpoint(done, stage.state());
+            bar.update(done, start, shown);
+            afterStep.accept(done);
+        }
+        stage.export(run.model());
+        return finalEval != null ? finalEval : evaluate(stage);
+    }
+
+    private static Map<String, Double> evaluate(Stage stage) {
+        try (PointerScope scope = new PointerScope()) {
+            return stage.evaluate();
+        }
+    }
+
+    private static Map<String, Double> prefixed(Map<String, Double> eval) {
+        Map<String, Double> e = new LinkedHashMap<>();
+        eval.forEach((k, v) -> e.put("eval_" + k, v));
+        return e;
+    }
+
+    private static Map<String, Double> merge(Map<String, Double> a, Map<String, Double> b) {
+        Map<String, Double> m = new LinkedHashMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+
+    private static JsonObject line(int step, Map<String, Double> m) {
+        JsonObject o = new JsonObject();
+        o.addProperty("step", step);
+        m.forEach((k, v) -> {
+            if (Double.isFinite(v)) o.addProperty(k, v);
+            else o.addProperty(k, v.toString());
+        });
+        return o;
+    }
+}

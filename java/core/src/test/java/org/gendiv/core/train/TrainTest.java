@@ -1,0 +1,299 @@
+package org.gendiv.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.GptCheckpoint;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.GptConfig;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every stage moves its objective on {@link TinyTask}; resumes are bit-exact; bad configs stop early. */
+class TrainTest {
+    @TempDir
+    static Path dir;
+    static TinyTask task;
+    static Path sftDir, rmDir;
+    static double sftFirstLoss, sftEvalLoss, rmAccuracy;
+
+    static Sft.Config sftConfig(int steps, int checkpointEvery) {
+        return new Sft.Config(null, null, null, OptimConfig.of(3e-3).withWarmup(5), steps, 16,
+                TinyTask.schedule(checkpointEvery));
+    }
+
+    @BeforeAll
+    static void trainSftAndRewardModel() throws IOException {
+        task = new TinyTask(dir);
+        Gpt base = task.freshModel(1);
+        RunDir sftRun = new RunDir(dir.resolve("sft"));
+        sftRun.begin(Configs.toJson(sftConfig(120, 0)), false);
+        Stage sft = Sft.stage(sftConfig(120, 0), base, task.tok, task.tokFile, TinyTask.demos(256, 2), TinyTask.demos(64, 3));
+        sftFirstLoss = sft.evaluate().get("loss");
+        sftEvalLoss = new Trainer(sftRun, TinyTask.schedule(0)).quiet(true).run(sft, false).get("loss");
+        sftDir = sftRun.model();
+
+        var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64,
+                TinyTask.schedule(0));
+        RunDir rmRun = new RunDir(dir.resolve("rm"));
+        rmRun.begin(Configs.toJson(rmConfig), false);
+        var rm = new RewardTraining(rmConfig, ModelDir.policy(sftDir), ModelDir.policy(sftDir), task.tok, task.tokFile,
+                TinyTask.pairs(400, 4), TinyTask.pairs(100, 5));
+        rmAccuracy = new Trainer(rmRun, TinyTask.schedule(0)).quiet(true).run(rm, false).get("accuracy");
+        rmDir = rmRun.model();
+    }
+
+    @Test
+    void sftLossFalls() {
+        // Three uniform words then EOS: the best possible loss is 3 ln 4 / 4 = 1.04 nats per token.
+        assertTrue(sftEvalLoss < 0.5 * sftFirstLoss && sftEvalLoss < 1.3, sftFirstLoss + " -> " + sftEvalLoss);
+    }
+
+    @Test
+    void rewardModelBeatsChance() {
+        assertTrue(rmAccuracy > 0.8, "held-out accuracy " + rmAccuracy);
+    }
+
+    @Test
+    void rewardModelNormalisedToTheSftPolicy() throws IOException {
+        RewardModel rm = ModelDir.rewardModel(rmDir);
+        Gpt sft = ModelDir.policy(sftDir);
+        var rollouts = Rollouts.generate(sft, Kernels.cpu(), task.tok, TinyTask.prompts(64, 9), Params.Sampling.of(1f, 3), 32);
+        List<int[]> seqs = new ArrayList<>();
+        for (var r : rollouts) seqs.add(r.full());
+        Batches.Padded p = Batches.rightPad(seqs, task.tok.padId());
+        rm.eval();
+        double mean = Ppo.floats(rm.scores(p.tensor(), p.lengths()))[0];
+        float[] s = Ppo.floats(rm.scores(p.tensor(), p.lengths()));
+        mean = 0;
+        for (float v : s) mean += v / s.length;
+        double spread = 0;
+        for (float v : s) spread = Math.max(spread, Math.abs(v));
+        assertTrue(Math.abs(mean) < 0.35 * spread, "mean score of fresh SFT samples " + mean + " (max |score| " + spread + ")");
+    }
+
+    Ppo ppo(Ppo.Config c) throws IOException {
+        return new Ppo(c, ModelDir.policy(sftDir), ModelDir.policy(sftDir), ModelDir.rewardModel(rmDir), task.tok,
+                task.tokFile, TinyTask.prompts(64, 11), Kernels.cpu());
+    }
+
+    static Ppo.Config ppoConfig(int steps, float beta, int checkpointEvery) {
+        return new Ppo.Config(null, null, null, false, OptimConfig.of(1e-3).withWarmup(0), steps, 16, 8, 2, 4, 1f, 0.2f,
+                0.2f, 0.1f, 1f, 0.95f, beta, Params.KlEstimator.K2, 0f, 10000, 0f, 0f, TinyTask.schedule(checkpointEvery));
+    }
+
+    static List<Map<String, Double>> metrics(Ppo stage) {
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (int s = 0; s < stage.steps(); s++)
+            try (var scope = new org.bytedeco.javacpp.PointerScope()) {
+                org.bytedeco.pytorch.global.torch.manual_seed(s);
+                out.add(stage.step(s));
+            }
+        return out;
+    }
+
+    static double mean(List<Map<String, Double>> m, String key, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) s += m.get(i).get(key);
+        return s / (to - from);
+    }
+
+    /** PPO raises the reward while the KL to the reference levels off; a very large beta keeps the policy near it. */
+    @Test
+    void ppoRaisesRewardWithBoundedKlAndBetaHoldsItBack() throws IOException {
+        var m = metrics(ppo(ppoConfig(40, 0.05f, 0)));
+        double early = mean(m, "reward", 0, 5), late = mean(m, "reward", 35, 40), kl = mean(m, "kl", 35, 40);
+        assertTrue(late > early + 2, "reward " + early + " -> " + late);
+        // The tiny policy ends up saying "good good good": about 3.5 nats per token from the reference.
+        assertTrue(kl < 20 && Math.abs(kl - mean(m, "kl", 25, 30)) < 5, "KL per sequence " + kl);
+        for (var step : m) assertTrue(Double.isFinite(step.get("loss")) && Double.isFinite(step.get("value_loss")));
+
+        var held = metrics(ppo(ppoConfig(40, 50f, 0)));
+        double heldKl = mean(held, "kl", 35, 40), heldReward = mean(held, "reward", 35, 40);
+        assertTrue(heldKl < 1.0 && heldKl < kl / 10, "KL per sequence with beta 50: " + heldKl + " (beta 0.05: " + kl + ")");
+        assertTrue(heldReward < late - 2, "reward with beta 50: " + heldReward + " (beta 0.05: " + late + ")");
+    }
+
+    /** The fused kernel's gradients equal those of the same loss built from LibTorch ops, through the whole model. */
+    @Test
+    void fusedLossGradientsMatchTheLibTorchComposite() throws IOException {
+        var c = new Ppo.Config(null, null, null, true, new OptimConfig(1e-3, 0, 0.9, 0.95, 1e-8, 0, 0.1, 0), 1, 16, 16,
+                1, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0.01f,
+                TinyTask.schedule(0));
+        Ppo stage = ppo(c);
+        var rollouts = Rollouts.generate(stage.policy(), Kernels.cpu(), task.tok, TinyTask.prompts(16, 5),
+                Params.Sampling.of(1f, 5), 16, 4);
+        Ppo.Experience x = stage.score(rollouts);
+        // Advantages and returns from a fixed pattern; old log-probs shifted so some ratios clip.
+        int n = x.rows * x.length;
+        x.advantages = new float[n];
+        x.returns = new float[n];
+        for (int i = 0; i < n; i++) {
+            x.advantages[i] = (float) Math.sin(i * 0.7);
+            x.returns[i] = (float) Math.cos(i * 0.3);
+            x.oldLogprobs[i] += (i % 3 - 1) * 0.3f;
+        }
+        int[] rows = new int[x.rows];
+        for (int i = 0; i < rows.length; i++) rows[i] = i;
+        Map<String, Tensor> params = stage.policy().namedParameters();
+        stage.compositeLoss = false;
+        double[] fused = stage.minibatchStep(x, rows, 0.0);
+        Map<String, float[]> fusedGrads = grads(params);
+        stage.compositeLoss = true;
+        double[] composite = stage.minibatchStep(x, rows, 0.0);
+        Map<String, float[]> compositeGrads = grads(params);
+        for (int i = 0; i < 5; i++) assertEquals(composite[i], fused[i], 1e-5 * (1 + Math.abs(composite[i])), "stat " + i);
+        double worst = 0, scale = 0;
+        for (String k : fusedGrads.keySet()) {
+            float[] a = fusedGrads.get(k), b = compositeGrads.get(k);
+            for (int i = 0; i < a.length; i++) {
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                scale = Math.max(scale, Math.abs(b[i]));
+            }
+        }
+        assertTrue(scale > 0 && worst <= 1e-4 * scale, "max gradient difference " + worst + " (largest gradient " + scale + ")");
+    }
+
+    private static Map<String, float[]> grads(Map<String, Tensor> params) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, Ppo.floats(v.grad())));
+        return out;
+    }
+
+    /** A run killed midway and resumed ends with the same bytes (weights and metrics) as an uninterrupted one. */
+    @Test
+    void sftResumeIsBitExact() throws IOException {
+        Path base = dir.resolve("base-for-resume");
+        GptCheckpoint.save(task.freshModel(3), base);
+        Path whole = runSft(base, "sft-whole", -1), resumed = runSft(base, "sft-killed", 13);
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model/model.safetensors")),
+                Files.readAllBytes(resumed.resolve("model/model.safetensors")));
+        assertEquals(Files.readString(whole.resolve("metrics.jsonl")), Files.readString(resumed.resolve("metrics.jsonl")));
+    }
+
+    private Path runSft(Path base, String name, int killAt) throws IOException {
+        RunDir run = new RunDir(dir.resolve(name));
+        Sft.Config c = sftConfig(20, 5);
+        run.begin(Configs.toJson(c), false);
+        var demos = TinyTask.demos(128, 2);
+        Stage stage = Sft.stage(c, GptCheckpoint.load(base), task.tok, task.tokFile, demos, List.of());
+        Trainer t = new Trainer(run, c.schedule()).quiet(true);
+        if (killAt > 0) {
+            t.afterStep(s -> {
+                if (s == killAt) throw new Killed();
+            });
+            assertThrows(Killed.class, () -> t.run(stage, false));
+            assertEquals(10, run.checkpointStep());
+            Stage fresh = Sft.stage(c, GptCheckpoint.load(base), task.tok, task.tokFile, demos, List.of());
+            new Trainer(run, c.schedule()).quiet(true).run(fresh, true);
+        } else {
+            t.run(stage, false);
+        }
+        return run.root;
+    }
+
+    @Test
+    void ppoResumeIsBitExact() throws IOException {
+        Path whole = runPpo("ppo-whole", -1), resumed = runPpo("ppo-killed", 5);
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model/model.safetensors")),
+                Files.readAllBytes(resumed.resolve("model/model.safetensors")));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("checkpoint/state.safetensors")),
+                Files.readAllBytes(resumed.resolve("checkpoint/state.safetensors")));
+        assertEquals(Files.readString(whole.resolve("metrics.jsonl")), Files.readString(resumed.resolve("metrics.jsonl")));
+    }
+
+    private Path runPpo(String name, int killAt) throws IOException {
+        RunDir run = new RunDir(dir.resolve(name));
+        Ppo.Config c = ppoConfig(8, 0.05f, 2);
+        run.begin(Configs.toJson(c), false);
+        org.bytedeco.pytorch.global.torch.manual_seed(42);
+        Trainer t = new Trainer(run, c.schedule()).quiet(true);
+        if (killAt > 0) {
+            t.afterStep(s -> {
+                if (s == killAt) throw new Killed();
+            });
+            Ppo first = ppo(c);
+            assertThrows(Killed.class, () -> t.run(first, false));
+            org.bytedeco.pytorch.global.torch.manual_seed(1234);  // a different process: the value head starts elsewhere
+            new Trainer(run, c.schedule()).quiet(true).run(ppo(c), true);
+        } else {
+            t.run(ppo(c), false);
+        }
+        return run.root;
+    }
+
+    static final class Killed extends RuntimeException {}
+
+    @Test
+    void badConfigsStopBeforeTraining() throws IOException {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\"data\": \"x.jsonl\", \"lerning_rate\": 1}");
+        var e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, Sft.Config.defaults()));
+        assertTrue(e.getMessage().contains("lerning_rate") && e.getMessage().contains(f.toString()), e.getMessage());
+
+        Files.writeString(f, "{\"optim\": {\"lr\": -0.1}}");
+        e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, Sft.Config.defaults()));
+        assertTrue(e.getMessage().contains("optim") && e.getMessage().contains("lr must be > 0"), e.getMessage());
+
+        Files.writeString(f, "{\"steps\": \"many\"}");
+        e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, Sft.Config.defaults()));
+        assertTrue(e.getMessage().contains("'steps' must be a integer") || e.getMessage().contains("'steps' must be an integer"),
+                e.getMessage());
+
+        Path data = dir.resolve("demos.jsonl");
+        Files.writeString(data, "{\"prompt\": \"say red\", \"response\": \"good\"}\n{\"prompt\": \"say blue\", \"response\": \"ok\"}\n");
+        Sft.Config big = new Sft.Config(data.toString(), null, sftDir.toString(), OptimConfig.of(1e-3), 10, 3,
+                TinyTask.schedule(0));
+        Path out = dir.resolve("never");
+        e = assertThrows(Configs.BadConfig.class, () -> Sft.run(big, new RunDir(out), false, true));
+        assertTrue(e.getMessage().contains("batch_size") && e.getMessage().contains("2 examples"), e.getMessage());
+        assertTrue(!Files.exists(out), "nothing written before the error");
+
+        Sft.Config missing = new Sft.Config(data.toString(), null, dir.resolve("no-such-model").toString(),
+                OptimConfig.of(1e-3), 10, 1, TinyTask.schedule(0));
+        e = assertThrows(Configs.BadConfig.class, () -> Sft.run(missing, new RunDir(out), false, true));
+        assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
+
+        Files.writeString(data, "{\"prompt\": \"say red\", \"response\": 3}\n");
+        e = assertThrows(Configs.BadConfig.class, () -> Sft.demos(data));
+        assertTrue(e.getMessage().contains(data + ":1") && e.getMessage().contains("response"), e.getMessage());
+
+        Gpt other = new Gpt(new GptConfig(task.config.vocab() + 1, 16, 1, 2, 32, 0));
+        e = assertThrows(Configs.BadConfig.class, () -> new Ppo(ppoConfig(1, 0.05f, 0), ModelDir.policy(sftDir),
+                ModelDir.policy(sftDir), new RewardModel(other), task.tok, task.tokFile, TinyTask.prompts(64, 1), Kernels.cpu()));
+        assertTrue(e.getMessage().contains("vocabulary"), e.getMessage());
+    }
+
+    @Test
+    void aRunDirectoryIsNeverOverwritten() throws IOException {
+        var e = assertThrows(Configs.BadConfig.class, () -> new RunDir(dir.resolve("sft")).begin(new com.google.gson.JsonObject(), false));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    }
+
+    @Test
+    void bestOfNKeepsTheHighestScore() throws IOException {
+        var bon = new BestOfN(ModelDir.policy(sftDir), ModelDir.rewardModel(rmDir), task.tok, Kernels.cpu());
+        var picks = bon.run(TinyTask.prompts(8, 21), 8, Params.Sampling.of(1f, 4), 4, 32);
+        double bestGoods = 0, allGoods = 0;
+        for (var p : picks) {
+            for (float s : p.scores()) assertTrue(s <= p.scores()[p.best()]);
+            bestGoods += TinyTask.goods(p.bestText());
+            for (String c : p.candidates()) allGoods += TinyTask.goods(c) / 8.0;
+        }
+        assertTrue(bestGoods > allGoods + 2, "goods in the best " + bestGoods + " vs the average candidate " + allGoods);
+    }
+}
