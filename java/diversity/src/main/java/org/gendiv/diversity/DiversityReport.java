@@ -68,6 +68,13 @@ public final class DiversityReport {
         }
     }
 
+    /** The chosen metrics of one set of texts (keys as in the JSON: "ead", "ead_n/1", "self_bleu", ...). */
+    public static Map<String, Double> ofSet(List<String> texts, Options o) {
+        List<Generations.Output> set = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) set.add(new Generations.Output(i, texts.get(i), null, 0));
+        return setMetrics(set, o, new Workspace());
+    }
+
     /** Values of every metric of one set, keyed as in the JSON ("ead", "ead_n/1", ...). */
     static Map<String, Double> setMetrics(List<Generations.Output> set, Options o, Workspace ws) {
         Map<String, Double> m = new LinkedHashMap<>();

@@ -164,6 +164,7 @@ public final class Ppo implements Stage {
         long[] tokens;            // [B, T]
         int[] promptLength, responseLength, actions;  // actions [B, L] (0 where masked)
         float[] mask, oldLogprobs, refLogprobs, oldValues, advantages, returns, scores, kl;
+        double timePolicy, timeReference, timeReward;  // seconds spent scoring, for the step's breakdown
 
         /** Flat index into [B * T] of the position whose logits predict response token j of row r. */
         long source(int r, int j) {
@@ -176,9 +177,12 @@ public final class Ppo implements Stage {
         List<String> batch = new ArrayList<>();
         for (int i : Batches.indices(prompts.size(), c.rolloutBatch(), step, c.schedule().seed())) batch.add(prompts.get(i));
         long seed = c.schedule().seed() * 1_000_003L + step * 7919L;
+        long t0 = System.nanoTime();
         var rollouts = Rollouts.generate(ac.policy, kernels, tok, batch,
                 Params.Sampling.of(c.temperature(), seed), c.rolloutBatch(), c.maxNewTokens());
+        long t1 = System.nanoTime();
         Experience x = score(rollouts);
+        long t2 = System.nanoTime();
         float[] values = x.oldValues;
         var kr = kernels.kl().rewards(x.oldLogprobs, x.refLogprobs, x.mask, x.scores, x.rows, x.length,
                 new Params.KlReward(beta.item_float(), c.estimator(), c.scoreClip()));
@@ -186,13 +190,20 @@ public final class Ppo implements Stage {
         var gae = kernels.advantages().gae(kr.rewards(), values, x.mask, x.rows, x.length, c.gamma(), c.lambda());
         x.advantages = kernels.advantages().whiten(gae.advantages(), x.mask, true);
         x.returns = gae.returns();
-
+        long t3 = System.nanoTime();
         Map<String, Double> m = update(x, step);
+        long t4 = System.nanoTime();
         double klPerSeq = sum(x.kl, x.mask) / x.rows;
         m.put("reward", mean(x.scores));
         m.put("kl", klPerSeq);
         m.put("response_length", sum(x.mask, x.mask) / x.rows);
         m.put("beta", (double) beta.item_float());
+        m.put("time_rollout", (t1 - t0) / 1e9);
+        m.put("time_policy", x.timePolicy);
+        m.put("time_reference", x.timeReference);
+        m.put("time_reward", x.timeReward);
+        m.put("time_gae", (t3 - t2) / 1e9);
+        m.put("time_update", (t4 - t3) / 1e9);
         adaptBeta(klPerSeq, x.rows);
         return m;
     }
@@ -233,11 +244,17 @@ public final class Ppo implements Stage {
         Tensor tokens = p.tensor(), index = sourceIndex(x, allRows(x.rows));
         ac.train(false);
         try (var g = new NoGradGuard()) {
+            long t0 = System.nanoTime();
             Tensor[] lv = ac.forward(tokens);
             x.oldLogprobs = logprobs(gatherRows(lv[0], index), x.actions);
             x.oldValues = floats(lv[1].reshape(-1).index_select(0, index));
+            long t1 = System.nanoTime();
             x.refLogprobs = logprobs(gatherRows(reference.forward(tokens), index), x.actions);
+            long t2 = System.nanoTime();
             x.scores = floats(rm.scores(tokens, p.lengths()));
+            x.timePolicy = (t1 - t0) / 1e9;
+            x.timeReference = (t2 - t1) / 1e9;
+            x.timeReward = (System.nanoTime() - t2) / 1e9;
         }
         return x;
     }

@@ -1,0 +1,244 @@
+package org.gendiv.core.world;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.gendiv.diversity.NliDiversity;
+
+/**
+ * Summarisation, mirroring TL;DR -> CNN/DailyMail. A post tells who did what, where, when and how
+ * they felt, among filler; a good summary states those facts, and only those, concisely. OOD
+ * splits: (1) unseen names, places, days, events and feelings; (2) longer posts with two more facts
+ * (a companion and a reason); (3) a news register: other templates, other fact order.
+ */
+public final class Summarisation implements World {
+    static final List<String> NAMES = List.of("tom", "anna", "mike", "lucy", "ben", "sara", "jack", "emma", "paul", "nina",
+            "sam", "kate"), NEW_NAMES = List.of("omar", "yuki", "ivan", "lena", "raj", "mia", "hugo", "zoe");
+    static final List<String> PLACES = List.of("station", "market", "park", "office", "school", "library", "beach", "cafe"),
+            NEW_PLACES = List.of("airport", "museum", "harbour", "stadium", "bakery", "hospital");
+    static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday"),
+            NEW_DAYS = List.of("saturday", "sunday");
+    /** Events as "verb object": the object names the event. */
+    static final List<String> EVENTS = List.of("lost wallet", "found puppy", "broke phone", "missed train", "won prize",
+            "crashed bike", "dropped laptop", "forgot umbrella"),
+            NEW_EVENTS = List.of("sold piano", "painted fence", "burned toast", "fixed radio");
+    static final List<String> FEELINGS = List.of("happy", "sad", "angry", "worried", "tired", "excited"),
+            NEW_FEELINGS = List.of("nervous", "proud", "calm");
+    static final List<String> REASONS = List.of("rain", "noise", "traffic", "storm");
+    static final List<String> INTROS = List.of("this is my first post here", "sorry for the long post",
+            "throwaway account for obvious reasons", "long time reader first time poster", "not sure where else to ask");
+    static final List<String> MIDDLES = List.of("we have been friends for years", "it has been a long week",
+            "i was not there myself", "the weather was awful", "this happens more than you would think");
+    static final List<String> OUTROS = List.of("what should i do ?", "any advice is welcome .", "thanks for reading .",
+            "am i overreacting ?", "how do i help ?");
+    static final List<String> SLOTS = List.of("who", "event", "where", "when", "feeling", "with", "reason");
+
+    private static final Map<String, String> SLOT_OF = new LinkedHashMap<>();
+    static {
+        for (var l : List.of(NAMES, NEW_NAMES)) for (String w : l) SLOT_OF.put(w, "name");
+        for (var l : List.of(PLACES, NEW_PLACES)) for (String w : l) SLOT_OF.put(w, "where");
+        for (var l : List.of(DAYS, NEW_DAYS)) for (String w : l) SLOT_OF.put(w, "when");
+        for (var l : List.of(EVENTS, NEW_EVENTS)) for (String e : l) SLOT_OF.put(e.split(" ")[1], "event");
+        for (var l : List.of(FEELINGS, NEW_FEELINGS)) for (String w : l) SLOT_OF.put(w, "feeling");
+        for (String w : REASONS) SLOT_OF.put(w, "reason");
+    }
+
+    @Override
+    public String name() {
+        return "summarisation";
+    }
+
+    @Override
+    public List<String> splits() {
+        return List.of("id", "ood1", "ood2", "ood3");
+    }
+
+    @Override
+    public String describe(String split) {
+        return switch (split) {
+            case "id" -> "Reddit-style posts, seen entities";
+            case "ood1" -> "unseen names, places, days, events, feelings";
+            case "ood2" -> "longer posts with a companion and a reason";
+            case "ood3" -> "news register: other templates and fact order";
+            default -> split;
+        };
+    }
+
+    /** The facts of a post, slot to value (the event as its object word). */
+    record Facts(Map<String, String> slots) {}
+
+    @Override
+    public Example example(String split, SplittableRandom rng) {
+        boolean fresh = split.equals("ood1");
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("who", World.pick(fresh ? NEW_NAMES : NAMES, rng));
+        String event = World.pick(fresh ? NEW_EVENTS : EVENTS, rng);
+        f.put("event", event.split(" ")[1]);
+        f.put("where", World.pick(fresh ? NEW_PLACES : PLACES, rng));
+        f.put("when", World.pick(fresh ? NEW_DAYS : DAYS, rng));
+        f.put("feeling", World.pick(fresh ? NEW_FEELINGS : FEELINGS, rng));
+        if (split.equals("ood2")) {
+            String with;
+            do with = World.pick(NAMES, rng); while (with.equals(f.get("who")));
+            f.put("with", with);
+            f.put("reason", World.pick(REASONS, rng));
+        }
+        String text = split.equals("ood3") ? news(f, rng) : post(f, split.equals("ood2"), rng);
+        return new Example(split, "summarize : " + text, new Facts(f));
+    }
+
+    static String verb(String object) {
+        for (var l : List.of(EVENTS, NEW_EVENTS)) for (String e : l) if (e.endsWith(" " + object)) return e.split(" ")[0];
+        throw new IllegalArgumentException(object);
+    }
+
+    private static String post(Map<String, String> f, boolean longer, SplittableRandom rng) {
+        String who = f.get("who"), v = verb(f.get("event")), o = f.get("event"), where = f.get("where"), when = f.get("when");
+        String core = switch (rng.nextInt(3)) {
+            case 0 -> "my friend " + who + " " + v + " a " + o + " at the " + where + " on " + when;
+            case 1 -> "on " + when + " my friend " + who + " " + v + " a " + o + " at the " + where;
+            default -> "my friend " + who + " was at the " + where + " on " + when + " and " + v + " a " + o;
+        };
+        if (f.containsKey("with")) core += " with " + f.get("with");
+        String feeling = switch (rng.nextInt(3)) {
+            case 0 -> who + " felt " + f.get("feeling") + " about it";
+            case 1 -> "now " + who + " is really " + f.get("feeling");
+            default -> "since then " + who + " has been " + f.get("feeling");
+        };
+        List<String> s = new ArrayList<>();
+        s.add(World.pick(INTROS, rng) + " .");
+        s.add(core + " .");
+        if (longer) s.add("it all happened because of the " + f.get("reason") + " .");
+        s.add(feeling + " .");
+        s.add(World.pick(MIDDLES, rng) + " .");
+        if (longer) {
+            s.add(World.pick(MIDDLES, rng) + " .");
+            s.add(World.pick(INTROS, rng) + " .");
+        }
+        s.add(World.pick(OUTROS, rng));
+        return String.join(" ", s);
+    }
+
+    private static String news(Map<String, String> f, SplittableRandom rng) {
+        String who = f.get("who"), v = verb(f.get("event")), o = f.get("event"), where = f.get("where"), when = f.get("when");
+        String feel = f.get("feeling");
+        return switch (rng.nextInt(3)) {
+            case 0 -> "report : officials said on " + when + " that a " + feel + " resident named " + who + " " + v + " a " + o
+                    + " near the " + where + " . more details are expected .";
+            case 1 -> "local news : near the " + where + " , " + who + " " + v + " a " + o + " on " + when
+                    + " , witnesses said . " + who + " was described as " + feel + " . the story is developing .";
+            default -> "breaking : a " + o + " was " + v + " by " + who + " at the " + where + " . the incident on " + when
+                    + " left " + who + " " + feel + " , according to reports .";
+        };
+    }
+
+    @Override
+    public String demonstrate(Example e, double errorRate, SplittableRandom rng) {
+        Map<String, String> f = new LinkedHashMap<>(((Facts) e.truth()).slots());
+        String tail = "";
+        if (rng.nextDouble() < errorRate) {
+            double kind = rng.nextDouble();
+            List<String> optional = new ArrayList<>(f.keySet());
+            optional.removeAll(List.of("who", "event"));
+            if (kind < 0.5) f.remove(World.pick(optional, rng));
+            else if (kind < 0.8) {
+                String slot = World.pick(optional, rng);
+                f.put(slot, wrong(slot, f.get(slot), rng));
+            } else tail = World.pick(List.of(" , which was a lot", " , so yeah", " , i think"), rng);
+        }
+        return summary(f, rng) + tail;
+    }
+
+    private static String wrong(String slot, String value, SplittableRandom rng) {
+        List<String> pool = switch (slot) {
+            case "where" -> PLACES;
+            case "when" -> DAYS;
+            case "feeling" -> FEELINGS;
+            case "reason" -> REASONS;
+            default -> NAMES;
+        };
+        String w;
+        do w = World.pick(pool, rng); while (w.equals(value));
+        return w;
+    }
+
+    /** One of several phrasings of the same facts (a fact missing from f is left out). */
+    static String summary(Map<String, String> f, SplittableRandom rng) {
+        String who = f.get("who"), o = f.get("event"), v = verb(o);
+        String act = who + " " + v + " a " + o + (f.containsKey("with") ? " with " + f.get("with") : "");
+        String place = f.containsKey("where") ? " at the " + f.get("where") : "";
+        String time = f.containsKey("when") ? " on " + f.get("when") : "";
+        String reason = f.containsKey("reason") ? " because of the " + f.get("reason") : "";
+        String feel = f.get("feeling");
+        int form = rng.nextInt(4);
+        if (feel == null) form = Math.min(form, 1);
+        String s = switch (form) {
+            case 0 -> act + place + time + reason + (feel == null ? "" : " and felt " + feel);
+            case 1 -> (time.isEmpty() ? "" : time.substring(1) + " , ") + act + place + reason
+                    + (feel == null ? "" : " and is now " + feel);
+            case 2 -> who + " is " + feel + " after they " + v + " a " + o + (f.containsKey("with") ? " with " + f.get("with") : "")
+                    + place + time + reason;
+            default -> (place.isEmpty() ? act + time : place.strip() + time + " , " + act) + reason + " , leaving " + who
+                    + " " + feel;
+        };
+        return s.strip();
+    }
+
+    @Override
+    public String document(SplittableRandom rng) {
+        String[] splits = {"id", "id", "ood1", "ood2", "ood3"};
+        Example e = example(splits[rng.nextInt(splits.length)], rng);
+        if (rng.nextInt(3) > 0) return e.prompt().substring("summarize : ".length());
+        // Sentences in the summaries' style, about random facts: fluency, not the task.
+        return summary(((Facts) example(splits[rng.nextInt(splits.length)], rng).truth()).slots(), rng) + " .";
+    }
+
+    /** The facts an output states: slot to values (names: the first is who, the rest companions). */
+    static Map<String, List<String>> parse(String output) {
+        Map<String, List<String>> m = new TreeMap<>();
+        for (String w : World.words(output)) {
+            String slot = SLOT_OF.get(w);
+            if (slot == null) continue;
+            List<String> vs = m.computeIfAbsent(slot, k -> new ArrayList<>());
+            if (!vs.contains(w)) vs.add(w);
+        }
+        List<String> names = m.remove("name");
+        if (names != null) {
+            m.put("who", List.of(names.get(0)));
+            if (names.size() > 1) m.put("with", names.subList(1, names.size()));
+        }
+        return m;
+    }
+
+    @Override
+    public Judgement judge(Example e, String output) {
+        Map<String, String> truth = ((Facts) e.truth()).slots();
+        Map<String, List<String>> said = parse(output);
+        int correct = 0, wrong = 0;
+        for (var s : said.entrySet())
+            for (String v : s.getValue()) {
+                if (v.equals(truth.get(s.getKey()))) correct++;
+                else wrong++;
+            }
+        double recall = (double) correct / truth.size();
+        double precision = correct + wrong == 0 ? 0 : (double) correct / (correct + wrong);
+        int words = World.words(output).length, budget = 3 * truth.size() + 2;
+        double concision = words == 0 ? 0 : Math.min(1.0, (double) budget / words);
+        return new Judgement(said.toString(), 0.6 * recall + 0.25 * precision + 0.15 * concision);
+    }
+
+    @Override
+    public NliDiversity.Probabilities nli(Example e, String premise, String hypothesis) {
+        Map<String, List<String>> p = parse(premise), h = parse(hypothesis);
+        for (String slot : SLOTS)
+            if (!slot.equals("with") && p.containsKey(slot) && h.containsKey(slot) && !p.get(slot).equals(h.get(slot)))
+                return CONTRADICTS;
+        for (var s : h.entrySet())
+            if (!p.containsKey(s.getKey()) || !p.get(s.getKey()).containsAll(s.getValue())) return NEUTRAL;
+        return h.isEmpty() ? NEUTRAL : ENTAILS;
+    }
+}

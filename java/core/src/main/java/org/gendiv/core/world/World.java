@@ -1,0 +1,64 @@
+package org.gendiv.core.world;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.gendiv.diversity.NliDiversity;
+
+/**
+ * An embedded task whose meaning is known exactly: it writes inputs for the in-distribution split
+ * and for OOD splits graded by the size of the shift, simulated demonstrations (right in meaning,
+ * varied in phrasing, sometimes imperfect), raw text for pretraining, and judges any output by
+ * parsing it back into its meaning. Everything is a function of the random stream it is given.
+ */
+public interface World {
+    /** "summarisation" or "instructions". */
+    String name();
+
+    /** The evaluation splits, ID first, then OOD by growing shift: id, ood1, ood2, ood3. */
+    List<String> splits();
+
+    /** A line per split saying what it shifts ("unseen entities", ...). */
+    String describe(String split);
+
+    /** One input of a split: its prompt and the truth the judge scores against. */
+    Example example(String split, SplittableRandom rng);
+
+    /** A demonstration: a valid phrasing of the right meaning, imperfect with probability errorRate. */
+    String demonstrate(Example e, double errorRate, SplittableRandom rng);
+
+    /** Raw documents for pretraining the base model (every register and entity, no prompt-answer pairs). */
+    String document(SplittableRandom rng);
+
+    /** What an output means and how good it is (gold quality in [0, 1]). */
+    Judgement judge(Example e, String output);
+
+    /** The exact NLI analogue: does premise entail, contradict or leave open the hypothesis? */
+    NliDiversity.Probabilities nli(Example e, String premise, String hypothesis);
+
+    record Example(String split, String prompt, Object truth) {}
+
+    /** meaning: a canonical string of the parsed content (equal strings = same meaning). */
+    record Judgement(String meaning, double quality) {}
+
+    NliDiversity.Probabilities ENTAILS = new NliDiversity.Probabilities(1, 0, 0);
+    NliDiversity.Probabilities NEUTRAL = new NliDiversity.Probabilities(0, 1, 0);
+    NliDiversity.Probabilities CONTRADICTS = new NliDiversity.Probabilities(0, 0, 1);
+
+    static World of(String name) {
+        return switch (name) {
+            case "summarisation" -> new Summarisation();
+            case "instructions" -> new Instructions();
+            default -> throw new IllegalArgumentException("unknown task '" + name + "' (tasks: summarisation, instructions)");
+        };
+    }
+
+    static <T> T pick(List<T> xs, SplittableRandom rng) {
+        return xs.get(rng.nextInt(xs.size()));
+    }
+
+    static String[] words(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? new String[0] : t.split("\\s+");
+    }
+}
