@@ -5,9 +5,9 @@ package org.gendiv.core.model;
  * {@link #check()} names the field that is wrong.
  */
 public record GptConfig(int vocab, int context, int layers, int heads, int width, double dropout) {
-    /** The embedded world's default size (about 0.9M parameters with a 512-word vocabulary). */
+    /** The embedded study's default size (StudyConfig's pretrain block): about 0.8M parameters with its ~300-word vocabulary. */
     public static GptConfig embeddedDefault(int vocab) {
-        return new GptConfig(vocab, 64, 4, 4, 128, 0.0);
+        return new GptConfig(vocab, 112, 4, 4, 128, 0.0);
     }
 
     public GptConfig check() {

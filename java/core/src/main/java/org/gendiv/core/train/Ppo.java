@@ -86,6 +86,12 @@ public final class Ppo implements Stage {
     /** When true the update uses the loss composed from LibTorch ops instead of the fused kernel (benchmarks, tests). */
     boolean compositeLoss;
 
+    /** Switches the update between the fused PPO kernel (default) and the LibTorch-composite loss, for comparisons. */
+    public Ppo useCompositeLoss(boolean composite) {
+        compositeLoss = composite;
+        return this;
+    }
+
     /** policy and reference are separate copies of the SFT model; rm is the trained reward model. */
     public Ppo(Config c, Gpt policy, Gpt reference, RewardModel rm, Tokenizer tok, Path tokFile, List<String> prompts,
             Kernels kernels) {

@@ -17,9 +17,10 @@ import org.gendiv.diversity.NliDiversity;
  */
 public final class Summarisation implements World {
     static final List<String> NAMES = List.of("tom", "anna", "mike", "lucy", "ben", "sara", "jack", "emma", "paul", "nina",
-            "sam", "kate"), NEW_NAMES = List.of("omar", "yuki", "ivan", "lena", "raj", "mia", "hugo", "zoe");
-    static final List<String> PLACES = List.of("station", "market", "park", "office", "school", "library", "beach", "cafe"),
-            NEW_PLACES = List.of("airport", "museum", "harbour", "stadium", "bakery", "hospital");
+            "sam", "kate", "leo", "ruth", "dan", "eva", "max", "ivy", "joe", "amy"),
+            NEW_NAMES = List.of("omar", "yuki", "ivan", "lena", "raj", "mia", "hugo", "zoe");
+    static final List<String> PLACES = List.of("station", "market", "park", "office", "school", "library", "beach", "cafe",
+            "gym", "bank", "church", "garden"), NEW_PLACES = List.of("airport", "museum", "harbour", "stadium", "bakery", "hospital");
     static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday"),
             NEW_DAYS = List.of("saturday", "sunday");
     /** Events as "verb object": the object names the event. */
@@ -61,7 +62,7 @@ public final class Summarisation implements World {
     public String describe(String split) {
         return switch (split) {
             case "id" -> "Reddit-style posts, seen entities";
-            case "ood1" -> "unseen names, places, days, events, feelings";
+            case "ood1" -> "unseen names and places";
             case "ood2" -> "longer posts with a companion and a reason";
             case "ood3" -> "news register: other templates and fact order";
             default -> split;
@@ -73,19 +74,24 @@ public final class Summarisation implements World {
 
     @Override
     public Example example(String split, SplittableRandom rng) {
+        // ood1 shifts the entities only: unseen people and places; events, days and feelings stay known.
         boolean fresh = split.equals("ood1");
         Map<String, String> f = new LinkedHashMap<>();
         f.put("who", World.pick(fresh ? NEW_NAMES : NAMES, rng));
-        String event = World.pick(fresh ? NEW_EVENTS : EVENTS, rng);
-        f.put("event", event.split(" ")[1]);
+        f.put("event", World.pick(EVENTS, rng).split(" ")[1]);
         f.put("where", World.pick(fresh ? NEW_PLACES : PLACES, rng));
-        f.put("when", World.pick(fresh ? NEW_DAYS : DAYS, rng));
-        f.put("feeling", World.pick(fresh ? NEW_FEELINGS : FEELINGS, rng));
+        f.put("when", World.pick(DAYS, rng));
+        f.put("feeling", World.pick(FEELINGS, rng));
         if (split.equals("ood2")) {
             String with;
             do with = World.pick(NAMES, rng); while (with.equals(f.get("who")));
             f.put("with", with);
             f.put("reason", World.pick(REASONS, rng));
+        }
+        if (split.equals("ood3") && rng.nextInt(3) == 0) {  // the news register also brings events, days and feelings of its own
+            f.put("event", World.pick(NEW_EVENTS, rng).split(" ")[1]);
+            f.put("when", World.pick(NEW_DAYS, rng));
+            f.put("feeling", World.pick(NEW_FEELINGS, rng));
         }
         String text = split.equals("ood3") ? news(f, rng) : post(f, split.equals("ood2"), rng);
         return new Example(split, "summarize : " + text, new Facts(f));
@@ -94,6 +100,14 @@ public final class Summarisation implements World {
     static String verb(String object) {
         for (var l : List.of(EVENTS, NEW_EVENTS)) for (String e : l) if (e.endsWith(" " + object)) return e.split(" ")[0];
         throw new IllegalArgumentException(object);
+    }
+
+    static String participle(String verb) {
+        return switch (verb) {
+            case "broke" -> "broken";
+            case "forgot" -> "forgotten";
+            default -> verb;
+        };
     }
 
     private static String post(Map<String, String> f, boolean longer, SplittableRandom rng) {
@@ -131,7 +145,7 @@ public final class Summarisation implements World {
                     + " near the " + where + " . more details are expected .";
             case 1 -> "local news : near the " + where + " , " + who + " " + v + " a " + o + " on " + when
                     + " , witnesses said . " + who + " was described as " + feel + " . the story is developing .";
-            default -> "breaking : a " + o + " was " + v + " by " + who + " at the " + where + " . the incident on " + when
+            default -> "breaking : a " + o + " was " + participle(v) + " by " + who + " at the " + where + " . the incident on " + when
                     + " left " + who + " " + feel + " , according to reports .";
         };
     }

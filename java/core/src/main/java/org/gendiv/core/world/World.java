@@ -57,8 +57,24 @@ public interface World {
         return xs.get(rng.nextInt(xs.size()));
     }
 
+    /** Words and runs of punctuation, as the tokenizer splits them ("tired," is "tired" and ","). */
     static String[] words(String text) {
-        String t = text.strip();
-        return t.isEmpty() ? new String[0] : t.split("\\s+");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = PIECES.matcher(text);
+        while (m.find()) out.add(m.group());
+        return out.toArray(new String[0]);
+    }
+
+    java.util.regex.Pattern PIECES = java.util.regex.Pattern.compile("\\w+|[^\\w\\s]+", java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+
+    /** Texts that use every word the world can write: for training a tokenizer that never needs UNK. */
+    default java.util.List<String> vocabularyTexts(SplittableRandom rng, int n) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Example e = example(splits().get(i % splits().size()), rng);
+            out.add(e.prompt());
+            out.add(demonstrate(e, i % 2, rng));
+        }
+        return out;
     }
 }

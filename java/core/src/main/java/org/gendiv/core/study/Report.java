@@ -1,0 +1,259 @@
+package org.gendiv.core.study;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.gendiv.core.train.RunDir;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import com.google.gson.JsonObject;
+
+/**
+ * report.md and the PNG plots from results.json (and sweeps/*.json when sweeps were run): the
+ * trade-off scatter, ID vs OOD win rate with the generalisation gap, per-input and across-input
+ * diversity per method, and each sweep's curve. The findings of STUDY.md are checked in words.
+ */
+public final class Report {
+    private Report() {}
+
+    static final String[] LABEL = {"sft", "SFT", "bon", "BoN", "ppo", "RLHF (PPO)"};
+
+    static String label(String method) {
+        for (int i = 0; i < LABEL.length; i += 2) if (LABEL[i].equals(method)) return LABEL[i + 1];
+        return method;
+    }
+
+    public static void write(Path out, JsonObject results) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Files.createDirectories(out.resolve("plots"));
+        StringBuilder md = new StringBuilder();
+        md.append("# gendiv study report\n\n");
+        int seeds = results.get("seeds").getAsInt();
+        md.append(String.format(Locale.ROOT, "Seeds: %d (%s). Total time: %.0f s. Settings: config.json; every sample: samples.jsonl.%n%n",
+                seeds, seeds == 1 ? "95% CIs bootstrap over inputs" : "95% CIs over seeds (t)",
+                results.getAsJsonObject("timings").has("total_s") ? results.getAsJsonObject("timings").get("total_s").getAsDouble() : Double.NaN));
+        JsonObject tasks = results.getAsJsonObject("tasks");
+        for (String task : tasks.keySet()) {
+            JsonObject t = tasks.getAsJsonObject(task);
+            md.append("## ").append(task).append("\n\n");
+            JsonObject splits = t.getAsJsonObject("splits"), methods = t.getAsJsonObject("methods");
+            md.append("Splits: ");
+            List<String> parts = new ArrayList<>();
+            for (String s : splits.keySet()) parts.add("**" + s + "** " + splits.get(s).getAsString());
+            md.append(String.join("; ", parts)).append(".\n\n");
+
+            md.append("### Generalisation: win rate against the reference (gold judge)\n\n| method |");
+            for (String s : splits.keySet()) md.append(' ').append(s).append(" |");
+            md.append(" gap (ID - mean OOD) |\n|---|");
+            for (int i = 0; i <= splits.size(); i++) md.append("---|");
+            md.append('\n');
+            for (String m : methods.keySet()) {
+                md.append("| ").append(label(m)).append(" |");
+                for (String s : splits.keySet()) md.append(' ').append(cell(methods.getAsJsonObject(m).getAsJsonObject(s).getAsJsonObject("win_rate"))).append(" |");
+                md.append(' ').append(num(t.getAsJsonObject("gap").getAsJsonObject(m).get("mean").getAsDouble())).append(" |\n");
+            }
+            md.append("\n### Diversity on the ID split (K samples per input; across-input: each input's first sample)\n\n");
+            String[] per = {"ead", "distinct", "self_bleu_diversity", "compression", "semantic", "nli"};
+            String[] across = {"ead", "distinct", "semantic"};
+            md.append("| method |");
+            for (String k : per) md.append(" per-input ").append(k).append(" |");
+            for (String k : across) md.append(" across-input ").append(k).append(" |");
+            md.append("\n|---|");
+            for (int i = 0; i < per.length + across.length; i++) md.append("---|");
+            md.append('\n');
+            for (String m : methods.keySet()) {
+                JsonObject id = methods.getAsJsonObject(m).getAsJsonObject("id");
+                md.append("| ").append(label(m)).append(" |");
+                for (String k : per) md.append(' ').append(cell(id.getAsJsonObject("per_input").getAsJsonObject(k))).append(" |");
+                for (String k : across) md.append(' ').append(num(id.getAsJsonObject("across_input").getAsJsonObject(k).get("mean").getAsDouble())).append(" |");
+                md.append('\n');
+            }
+            md.append('\n').append(findings(t)).append('\n');
+            if (t.has("training")) {
+                md.append("Training: ");
+                JsonObject tr = t.getAsJsonObject("training");
+                List<String> ts = new ArrayList<>();
+                for (String stage : tr.keySet())
+                    for (String k : tr.getAsJsonObject(stage).keySet())
+                        ts.add(stage + " " + k + " " + num(tr.getAsJsonObject(stage).get(k).getAsDouble()));
+                md.append(String.join(", ", ts)).append(".\n\n");
+            }
+            tradeOff(out, task, t);
+            winRates(out, task, t);
+            diversity(out, task, t);
+            md.append("![trade-off](plots/tradeoff-").append(task).append(".png)\n");
+            md.append("![win rates](plots/winrate-").append(task).append(".png)\n");
+            md.append("![diversity](plots/diversity-").append(task).append(".png)\n\n");
+        }
+        md.append(Sweeps.reportSection(out));
+        RunDir.writeAtomically(out.resolve("report.md"), md.toString());
+    }
+
+    /** The study's three findings, checked on this run: "confirmed" only where the 95% intervals do not overlap. */
+    static String findings(JsonObject t) {
+        JsonObject m = t.getAsJsonObject("methods"), gap = t.getAsJsonObject("gap");
+        double sftOod = gap.getAsJsonObject("sft").get("ood_mean_win_rate").getAsDouble();
+        double ppoOod = gap.getAsJsonObject("ppo").get("ood_mean_win_rate").getAsDouble();
+        double bonOod = gap.getAsJsonObject("bon").get("ood_mean_win_rate").getAsDouble();
+        double sftGap = gap.getAsJsonObject("sft").get("mean").getAsDouble(), ppoGap = gap.getAsJsonObject("ppo").get("mean").getAsDouble();
+        double sftDiv = perInput(m, "sft", "ead"), ppoDiv = perInput(m, "ppo", "ead"), bonDiv = perInput(m, "bon", "ead");
+        double sftSem = perInput(m, "sft", "semantic"), ppoSem = perInput(m, "ppo", "semantic");
+        double sftAcross = across(m, "sft", "ead"), ppoAcross = across(m, "ppo", "ead");
+        StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (\"clear\" where the 95% intervals do not overlap):\n\n");
+        b.append(String.format(Locale.ROOT, "1. OOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s.%n",
+                num(ppoOod), num(sftOod), verdict(ppoOod > sftOod, oodSeparated(m), "RLHF generalises better"),
+                num(ppoGap), num(sftGap)));
+        b.append(String.format(Locale.ROOT, "2. Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s; distinct meanings RLHF %s vs SFT %s: %s; across-input EAD RLHF %s vs SFT %s.%n",
+                num(ppoDiv), num(sftDiv), verdict(ppoDiv < sftDiv, separated(m, "ead"), "RLHF reduces it"),
+                num(ppoSem), num(sftSem), verdict(ppoSem < sftSem, separated(m, "semantic"), "RLHF reduces it"),
+                num(ppoAcross), num(sftAcross)));
+        boolean between = bonDiv <= Math.max(sftDiv, ppoDiv) && bonDiv >= Math.min(sftDiv, ppoDiv);
+        b.append(String.format(Locale.ROOT, "3. BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
+                num(bonOod), num(bonDiv), between ? "between" : "not between"));
+        return b.toString();
+    }
+
+    private static String verdict(boolean direction, boolean separated, String claim) {
+        if (!direction) return "not confirmed";
+        return separated ? "**confirmed** (" + claim + ", clear)" : "same direction (" + claim + "), within noise";
+    }
+
+    /** The per-input ID intervals of SFT and RLHF do not overlap. */
+    private static boolean separated(JsonObject m, String metric) {
+        return apart(m.getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("per_input").getAsJsonObject(metric),
+                m.getAsJsonObject("ppo").getAsJsonObject("id").getAsJsonObject("per_input").getAsJsonObject(metric));
+    }
+
+    /** Every OOD split's win-rate intervals of SFT and RLHF are apart. */
+    private static boolean oodSeparated(JsonObject m) {
+        for (String split : m.getAsJsonObject("sft").keySet())
+            if (!split.equals("id") && !apart(m.getAsJsonObject("sft").getAsJsonObject(split).getAsJsonObject("win_rate"),
+                    m.getAsJsonObject("ppo").getAsJsonObject(split).getAsJsonObject("win_rate"))) return false;
+        return true;
+    }
+
+    private static boolean apart(JsonObject a, JsonObject b) {
+        var ca = a.getAsJsonArray("ci95");
+        var cb = b.getAsJsonArray("ci95");
+        return ca.get(1).getAsDouble() < cb.get(0).getAsDouble() || cb.get(1).getAsDouble() < ca.get(0).getAsDouble();
+    }
+
+    static double perInput(JsonObject methods, String m, String k) {
+        return methods.getAsJsonObject(m).getAsJsonObject("id").getAsJsonObject("per_input").getAsJsonObject(k).get("mean").getAsDouble();
+    }
+
+    static double across(JsonObject methods, String m, String k) {
+        return methods.getAsJsonObject(m).getAsJsonObject("id").getAsJsonObject("across_input").getAsJsonObject(k).get("mean").getAsDouble();
+    }
+
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    static String cell(JsonObject s) {
+        var ci = s.getAsJsonArray("ci95");
+        return String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", s.get("mean").getAsDouble(), ci.get(0).getAsDouble(), ci.get(1).getAsDouble());
+    }
+
+    static double halfWidth(JsonObject s) {
+        var ci = s.getAsJsonArray("ci95");
+        return (ci.get(1).getAsDouble() - ci.get(0).getAsDouble()) / 2;
+    }
+
+    /** OOD win rate (mean over OOD splits) against per-input EAD on ID, a point per method, CI bars on both. */
+    static void tradeOff(Path out, String task, JsonObject t) throws IOException {
+        XYChart chart = new XYChartBuilder().width(720).height(520).title(task + ": generalisation vs diversity")
+                .xAxisTitle("per-input diversity (EAD, ID split)").yAxisTitle("OOD win rate vs reference (mean of OOD splits)").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(12);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(1.0);
+        JsonObject methods = t.getAsJsonObject("methods");
+        for (String m : methods.keySet()) {
+            JsonObject mo = methods.getAsJsonObject(m);
+            double x = perInput(methods, m, "ead");
+            double y = t.getAsJsonObject("gap").getAsJsonObject(m).get("ood_mean_win_rate").getAsDouble();
+            double err = 0;
+            int n = 0;
+            for (String s : mo.keySet())
+                if (!s.equals("id")) {
+                    err += halfWidth(mo.getAsJsonObject(s).getAsJsonObject("win_rate"));
+                    n++;
+                }
+            var series = chart.addSeries(label(m), new double[] {x}, new double[] {y}, new double[] {err / n});
+            series.setMarker(SeriesMarkers.CIRCLE);
+        }
+        save(chart, out, "plots/tradeoff-" + task + ".png");
+    }
+
+    static void winRates(Path out, String task, JsonObject t) throws IOException {
+        CategoryChart chart = bars(task + ": win rate vs reference by split", "split (ID, then OOD by growing shift)", "win rate");
+        chart.getStyler().setYAxisMax(1.0);
+        JsonObject methods = t.getAsJsonObject("methods");
+        for (String m : methods.keySet()) {
+            JsonObject mo = methods.getAsJsonObject(m);
+            List<String> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>(), es = new ArrayList<>();
+            for (String s : mo.keySet()) {
+                xs.add(s);
+                ys.add(mean(mo.getAsJsonObject(s).getAsJsonObject("win_rate")));
+                es.add(halfWidth(mo.getAsJsonObject(s).getAsJsonObject("win_rate")));
+            }
+            double gap = t.getAsJsonObject("gap").getAsJsonObject(m).get("mean").getAsDouble();
+            chart.addSeries(label(m) + " (gap " + num(gap) + ")", xs, ys, es);
+        }
+        save(chart, out, "plots/winrate-" + task + ".png");
+    }
+
+    static void diversity(Path out, String task, JsonObject t) throws IOException {
+        CategoryChart chart = bars(task + ": diversity on the ID split", "metric", "diversity");
+        JsonObject methods = t.getAsJsonObject("methods");
+        String[][] metrics = {{"per_input", "ead", "per-input EAD"}, {"per_input", "self_bleu_diversity", "per-input 1-SelfBLEU"},
+            {"per_input", "semantic", "per-input meanings"}, {"across_input", "ead", "across-input EAD"},
+            {"across_input", "semantic", "across-input meanings"}};
+        for (String m : methods.keySet()) {
+            JsonObject id = methods.getAsJsonObject(m).getAsJsonObject("id");
+            List<String> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>(), es = new ArrayList<>();
+            for (String[] k : metrics) {
+                xs.add(k[2]);
+                JsonObject v = id.getAsJsonObject(k[0]).getAsJsonObject(k[1]);
+                ys.add(mean(v));
+                es.add(halfWidth(v));
+            }
+            chart.addSeries(label(m), xs, ys, es);
+        }
+        save(chart, out, "plots/diversity-" + task + ".png");
+    }
+
+    static CategoryChart bars(String title, String xTitle, String yTitle) {
+        CategoryChart chart = new CategoryChartBuilder().width(860).height(480).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setYAxisMin(0.0);
+        return chart;
+    }
+
+    static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path out, String file) throws IOException {
+        Files.createDirectories(out.resolve(file).getParent());
+        BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static double mean(JsonObject s) {
+        return s.get("mean").getAsDouble();
+    }
+}

@@ -1,0 +1,410 @@
+package org.gendiv.core.study;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.core.tokenizer.WordTokenizer;
+import org.gendiv.core.train.Batches;
+import org.gendiv.core.train.Configs;
+import org.gendiv.core.train.LanguageModelling;
+import org.gendiv.core.train.ModelDir;
+import org.gendiv.core.train.Ppo;
+import org.gendiv.core.train.Pretrain;
+import org.gendiv.core.train.RewardTraining;
+import org.gendiv.core.train.Rollouts;
+import org.gendiv.core.train.RunDir;
+import org.gendiv.core.train.Sft;
+import org.gendiv.core.train.Stage;
+import org.gendiv.core.train.Trainer;
+import org.gendiv.core.world.World;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+import com.google.gson.JsonObject;
+
+/**
+ * `gendiv study`: the whole study of STUDY.md on the embedded worlds. Per seed: one base model
+ * pretrained on both worlds' raw text; per task: SFT on demonstrations, the reward model on
+ * simulated preferences, PPO against it, and Best-of-N; then every method is sampled K times per
+ * input on the ID split and each OOD split, judged by the world, and measured for diversity.
+ * Every stage lives in its own run directory, so a killed study resumes where it stopped.
+ */
+public final class Study {
+    public static final List<String> METHODS = List.of("sft", "bon", "ppo");
+
+    private final StudyConfig c;
+    private final Path out;
+    private final Kernels kernels = Kernels.cpu();
+    private final Map<String, Double> timings = new LinkedHashMap<>();
+
+    public Study(StudyConfig c, Path out) {
+        this.c = c;
+        this.out = out;
+    }
+
+    /** Starts (or, with resume, continues) the study; returns results.json's content. */
+    public JsonObject run(boolean resume) throws IOException {
+        begin(resume);
+        long t0 = System.nanoTime();
+        List<JsonObject> perSeed = new ArrayList<>();
+        List<String> samples = new ArrayList<>();
+        for (int s = 0; s < c.seeds(); s++) {
+            long seed = c.seed() + s;
+            perSeed.add(runSeed(seed, samples));
+        }
+        RunDir.writeAtomically(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
+        timings.put("total_s", (System.nanoTime() - t0) / 1e9);
+        JsonObject results = Results.combine(c, perSeed, timings);
+        Results.write(out.resolve("results.json"), results);
+        Report.write(out, results);
+        return results;
+    }
+
+    void begin(boolean resume) throws IOException {
+        Path cfg = out.resolve("config.json");
+        if (resume && Files.exists(cfg)) return;  // the study's own settings stand
+        if (Files.exists(cfg) && !resume)
+            throw new Configs.BadConfig(out + ": already holds a study; pass --resume to continue it, or choose another --out");
+        Files.createDirectories(out);
+        RunDir.writeAtomically(cfg, Configs.pretty(Configs.toJson(c)) + "\n");
+    }
+
+    private static void log(String msg) {
+        System.err.println("gendiv study: " + msg);
+    }
+
+    /** One seed: the base model, then each task's stages and evaluation. */
+    JsonObject runSeed(long seed, List<String> samples) throws IOException {
+        Path dir = out.resolve("seed-" + seed);
+        Path base = pretrainBase(seed, dir);
+        JsonObject tasks = new JsonObject();
+        for (String task : c.tasks()) {
+            World w = World.of(task);
+            Path td = dir.resolve(task);
+            Path sft = trainSft(w, seed, base, td);
+            Path rm = trainRm(w, seed, sft, td);
+            Path ppo = trainPpo(w, seed, sft, rm, td.resolve("ppo"), c.ppo());
+            tasks.add(task, evaluate(w, seed, sft, rm, ppo, task, samples));
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("seed", seed);
+        o.add("tasks", tasks);
+        return o;
+    }
+
+    static SplittableRandom rng(long seed, String... purpose) {
+        long h = seed * 0x9E3779B97F4A7C15L;
+        for (String p : purpose) h = h * 31 + p.hashCode();
+        return new SplittableRandom(h);
+    }
+
+    /** Runs a stage in dir unless its model is already there (a resumed study skips finished stages). */
+    /** Makes a stage; may read model directories. */
+    @FunctionalInterface
+    interface StageMaker {
+        Stage make() throws IOException;
+    }
+
+    private Path stage(Path dir, Record config, Trainer.Schedule schedule, StageMaker make) throws IOException {
+        RunDir run = new RunDir(dir);
+        if (Files.exists(run.model().resolve("model.safetensors"))) return run.model();
+        boolean resume = Files.exists(dir.resolve("checkpoint"));
+        run.begin(Configs.toJson(config), resume);
+        long t0 = System.nanoTime();
+        try (PointerScope scope = new PointerScope()) {
+            Stage s = make.make();
+            new Trainer(run, schedule).run(s, resume);
+        }
+        timings.merge(dir.getParent().getFileName() + "/" + dir.getFileName() + "_s", (System.nanoTime() - t0) / 1e9, Double::sum);
+        return run.model();
+    }
+
+    /**
+     * The data the study trains on, as the JSONL files `gendiv train` reads: corpus.jsonl (text)
+     * and its tokenizer.json,
+     * and per task sft.jsonl / sft-eval.jsonl (prompt, response), prefs.jsonl / prefs-eval.jsonl
+     * (prompt, chosen, rejected), prompts.jsonl (prompt).
+     */
+    public void exportData(Path dir) throws IOException {
+        long seed = c.seed();
+        List<JsonObject> rows = new ArrayList<>();
+        List<String> corpus = corpus(seed);
+        for (String t : corpus) rows.add(obj("text", t));
+        trainTokenizer(seed, corpus, dir.resolve("tokenizer.json"));
+        org.gendiv.core.train.Jsonl.write(dir.resolve("corpus.jsonl"), rows);
+        for (String task : c.tasks()) {
+            World w = World.of(task);
+            Path td = dir.resolve(task);
+            List<Sft.Demo> demos = demos(w, seed);
+            List<JsonObject> train = new ArrayList<>(), eval = new ArrayList<>();
+            for (int i = 0; i < demos.size(); i++)
+                (i < c.world().sftExamples() ? train : eval).add(obj("prompt", demos.get(i).prompt(), "response", demos.get(i).response()));
+            org.gendiv.core.train.Jsonl.write(td.resolve("sft.jsonl"), train);
+            org.gendiv.core.train.Jsonl.write(td.resolve("sft-eval.jsonl"), eval);
+            List<RewardTraining.Pair> pairs = preferences(w, seed);
+            train = new ArrayList<>();
+            eval = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                var p = pairs.get(i);
+                (i < c.world().rmPairs() ? train : eval).add(obj("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()));
+            }
+            org.gendiv.core.train.Jsonl.write(td.resolve("prefs.jsonl"), train);
+            org.gendiv.core.train.Jsonl.write(td.resolve("prefs-eval.jsonl"), eval);
+            rows = new ArrayList<>();
+            for (String p : ppoPrompts(w, seed)) rows.add(obj("prompt", p));
+            org.gendiv.core.train.Jsonl.write(td.resolve("prompts.jsonl"), rows);
+        }
+    }
+
+    /** The word-level tokenizer of the corpus; every word the worlds can write gets a token, even rare ones. */
+    void trainTokenizer(long seed, List<String> corpus, Path file) throws IOException {
+        List<String> texts = new ArrayList<>(corpus);
+        for (String name : List.of("summarisation", "instructions"))
+            texts.addAll(World.of(name).vocabularyTexts(rng(seed, "vocabulary", name), 2000));
+        WordTokenizer.train(texts, c.pretrain().vocabSize(), 1).save(file);
+    }
+
+    private static JsonObject obj(String... kv) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < kv.length; i += 2) o.addProperty(kv[i], kv[i + 1]);
+        return o;
+    }
+
+    Path pretrainBase(long seed, Path dir) throws IOException {
+        Path tokFile = dir.resolve("tokenizer.json");
+        List<String> corpus = corpus(seed);
+        if (!Files.exists(tokFile)) trainTokenizer(seed, corpus, tokFile);
+        Tokenizer tok = Tokenizer.load(tokFile);
+        log("seed " + seed + ": pretraining the base model on " + corpus.size() + " documents (vocabulary " + tok.vocabSize() + ")");
+        return stage(dir.resolve("base"), c.pretrain(), c.pretrain().schedule(), () -> {
+            torch.manual_seed(seed);
+            return Pretrain.stage(c.pretrain(), tok, tokFile, corpus, List.of());
+        });
+    }
+
+    /** Demonstrations on the ID split: the first sftExamples train, the rest are held out. */
+    List<Sft.Demo> demos(World w, long seed) {
+        SplittableRandom rng = rng(seed, w.name(), "sft");
+        List<Sft.Demo> out = new ArrayList<>();
+        for (int i = 0; i < c.world().sftExamples() + c.world().sftEval(); i++) {
+            World.Example e = w.example("id", rng);
+            out.add(new Sft.Demo(e.prompt(), w.demonstrate(e, c.world().demoError(), rng)));
+        }
+        return out;
+    }
+
+    Path trainSft(World w, long seed, Path base, Path td) throws IOException {
+        List<Sft.Demo> all = demos(w, seed);
+        List<Sft.Demo> train = all.subList(0, c.world().sftExamples()), eval = all.subList(c.world().sftExamples(), all.size());
+        log("seed " + seed + ", " + w.name() + ": SFT on " + train.size() + " demonstrations");
+        return stage(td.resolve("sft"), c.sft(), c.sft().schedule(),
+                () -> Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), train, eval));
+    }
+
+    /** Simulated annotators: P(a preferred) = sigmoid((g(a) - g(b)) / tau), then the label flips with the noise rate. */
+    List<RewardTraining.Pair> preferences(World w, long seed) {
+        SplittableRandom rng = rng(seed, w.name(), "rm");
+        List<RewardTraining.Pair> out = new ArrayList<>();
+        var wd = c.world();
+        while (out.size() < wd.rmPairs() + wd.rmEval()) {
+            World.Example e = w.example("id", rng);
+            String a = w.demonstrate(e, wd.candidateError(), rng), b = w.demonstrate(e, wd.candidateError(), rng);
+            if (a.equals(b)) continue;
+            double ga = w.judge(e, a).quality(), gb = w.judge(e, b).quality();
+            boolean aWins = rng.nextDouble() < 1 / (1 + Math.exp(-(ga - gb) / wd.annotatorTau()));
+            if (rng.nextDouble() < wd.labelNoise()) aWins = !aWins;
+            out.add(aWins ? new RewardTraining.Pair(e.prompt(), a, b) : new RewardTraining.Pair(e.prompt(), b, a));
+        }
+        return out;
+    }
+
+    Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
+        List<RewardTraining.Pair> all = preferences(w, seed);
+        List<RewardTraining.Pair> train = all.subList(0, c.world().rmPairs()), eval = all.subList(c.world().rmPairs(), all.size());
+        log("seed " + seed + ", " + w.name() + ": reward model on " + train.size() + " preference pairs");
+        return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
+            torch.manual_seed(seed + 1);
+            return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
+                    ModelDir.tokenizerFile(sft), train, eval);
+        });
+    }
+
+    List<String> ppoPrompts(World w, long seed) {
+        SplittableRandom rng = rng(seed, w.name(), "ppo");
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < c.world().ppoPrompts(); i++) prompts.add(w.example("id", rng).prompt());
+        return prompts;
+    }
+
+    List<String> corpus(long seed) {
+        List<String> corpus = new ArrayList<>();
+        SplittableRandom rng = rng(seed, "corpus");
+        List<World> worlds = List.of(World.of("summarisation"), World.of("instructions"));
+        for (int i = 0; i < c.world().corpusDocs(); i++) corpus.add(worlds.get(i % 2).document(rng));
+        return corpus;
+    }
+
+    Path trainPpo(World w, long seed, Path sft, Path rm, Path dir, Ppo.Config pc) throws IOException {
+        List<String> prompts = ppoPrompts(w, seed);
+        log("seed " + seed + ", " + w.name() + ": PPO (beta " + pc.beta() + ") on " + prompts.size() + " prompts");
+        return stage(dir, pc, pc.schedule(), () -> {
+            torch.manual_seed(seed + 2);
+            return new Ppo(pc, ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.rewardModel(rm),
+                    ModelDir.tokenizer(sft), ModelDir.tokenizerFile(sft), prompts, kernels);
+        });
+    }
+
+    /** The evaluation inputs of a split and their references (the demonstrators' outputs). */
+    record Split(List<World.Example> inputs, String[] references) {}
+
+    Split split(World w, long seed, String split) {
+        SplittableRandom rng = rng(seed, w.name(), "eval", split);
+        List<World.Example> inputs = new ArrayList<>();
+        String[] refs = new String[c.eval().inputs()];
+        for (int i = 0; i < refs.length; i++) {
+            World.Example e = w.example(split, rng);
+            inputs.add(e);
+            refs[i] = w.demonstrate(e, c.world().referenceError(), rng);
+        }
+        return new Split(inputs, refs);
+    }
+
+    /** texts[input][k]: k samples per input at a temperature. */
+    String[][] sample(Gpt model, Tokenizer tok, List<World.Example> inputs, int k, float temperature, long seed) {
+        List<String> prompts = new ArrayList<>();
+        for (World.Example e : inputs) for (int j = 0; j < k; j++) prompts.add(e.prompt());
+        var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), c.eval().batch(),
+                c.eval().maxNewTokens());
+        String[] flat = Rollouts.texts(tok, rollouts);
+        String[][] out = new String[inputs.size()][k];
+        for (int i = 0; i < flat.length; i++) out[i / k][i % k] = flat[i];
+        return out;
+    }
+
+    float[][] score(RewardModel rm, Tokenizer tok, List<World.Example> inputs, String[][] texts) {
+        List<int[]> seqs = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++)
+            for (String t : texts[i]) seqs.add(Batches.clip(Batches.sequence(tok, inputs.get(i).prompt(), t), rm.trunk.config.context()));
+        float[] flat = new float[seqs.size()];
+        rm.eval();
+        int b = c.eval().batch();
+        try (var g = new NoGradGuard()) {
+            for (int i = 0; i < seqs.size(); i += b)
+                try (PointerScope scope = new PointerScope()) {
+                    Batches.Padded p = Batches.rightPad(seqs.subList(i, Math.min(seqs.size(), i + b)), tok.padId());
+                    var t = rm.scores(p.tensor(), p.lengths()).contiguous();
+                    float[] s = new float[(int) t.numel()];
+                    new org.bytedeco.javacpp.FloatPointer(t.data_ptr()).get(s);
+                    System.arraycopy(s, 0, flat, i, s.length);
+                }
+        }
+        float[][] out = new float[texts.length][];
+        for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = java.util.Arrays.copyOfRange(flat, at, at + texts[i].length);
+        return out;
+    }
+
+    /** Best-of-N from a pool: each of the K outputs is the RM's best of N pool samples drawn without replacement. */
+    static Evaluation.Outputs bestOfN(List<World.Example> inputs, String[][] pool, float[][] poolScores, int k, int n, SplittableRandom rng) {
+        String[][] texts = new String[pool.length][k];
+        float[][] scores = new float[pool.length][k];
+        for (int i = 0; i < pool.length; i++)
+            for (int j = 0; j < k; j++) {
+                int[] pick = Batches.permutation(pool[i].length, rng);
+                int best = pick[0];
+                for (int m = 1; m < n; m++) if (poolScores[i][pick[m]] > poolScores[i][best]) best = pick[m];
+                texts[i][j] = pool[i][best];
+                scores[i][j] = poolScores[i][best];
+            }
+        return new Evaluation.Outputs(inputs, texts, scores);
+    }
+
+    /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
+    JsonObject evaluate(World w, long seed, Path sftDir, Path rmDir, Path ppoDir, String task, List<String> samples)
+            throws IOException {
+        long t0 = System.nanoTime();
+        Tokenizer tok = ModelDir.tokenizer(sftDir);
+        Gpt sft = ModelDir.policy(sftDir), ppo = ModelDir.policy(ppoDir);
+        RewardModel rm = ModelDir.rewardModel(rmDir);
+        var e = c.eval();
+        JsonObject methods = new JsonObject(), splits = new JsonObject();
+        for (String m : METHODS) methods.add(m, new JsonObject());
+        for (String split : w.splits()) {
+            log("seed " + seed + ", " + task + ": evaluating on " + split + " (" + w.describe(split) + ")");
+            splits.addProperty(split, w.describe(split));
+            Split s = split(w, seed, split);
+            String[][] pool = sample(sft, tok, s.inputs(), e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
+            float[][] poolScores = score(rm, tok, s.inputs(), pool);
+            Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
+            String[][] sftTexts = new String[pool.length][];
+            float[][] sftScores = new float[pool.length][];
+            for (int i = 0; i < pool.length; i++) {
+                sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
+                sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
+            }
+            outputs.put("sft", new Evaluation.Outputs(s.inputs(), sftTexts, sftScores));
+            outputs.put("bon", bestOfN(s.inputs(), pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon")));
+            String[][] ppoTexts = sample(ppo, tok, s.inputs(), e.samples(), e.temperature(), seed * 2003 + split.hashCode());
+            outputs.put("ppo", new Evaluation.Outputs(s.inputs(), ppoTexts, score(rm, tok, s.inputs(), ppoTexts)));
+            for (var o : outputs.entrySet()) {
+                var judged = Evaluation.judge(w, o.getValue(), s.references());
+                methods.getAsJsonObject(o.getKey()).add(split,
+                        Evaluation.measure(w, o.getValue(), judged, e.bootstrap(), seed));
+                for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
+            }
+            for (int i = 0; i < s.references().length; i++) {
+                double g = w.judge(s.inputs().get(i), s.references()[i]).quality();
+                samples.add(sampleLine(seed, task, "reference", split,
+                        new Evaluation.Judged(i, 0, s.references()[i], g, 0.5, Float.NaN, "")).toString());
+            }
+        }
+        JsonObject block = new JsonObject();
+        block.add("splits", splits);
+        block.add("methods", methods);
+        block.add("training", training(sftDir, rmDir, ppoDir));
+        timings.merge(task + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
+        return block;
+    }
+
+    private static JsonObject sampleLine(long seed, String task, String method, String split, Evaluation.Judged j) {
+        JsonObject o = new JsonObject();
+        o.addProperty("seed", seed);
+        o.addProperty("task", task);
+        o.addProperty("method", method);
+        o.addProperty("split", split);
+        o.addProperty("input_id", split + "-" + j.input());
+        o.addProperty("sample_index", j.sample());
+        o.addProperty("text", j.text());
+        o.addProperty("gold", Math.round(j.gold() * 1e4) / 1e4);
+        if (!method.equals("reference")) {
+            o.addProperty("win", j.win());
+            o.addProperty("rm_score", Math.round(j.rmScore() * 1e4) / 1e4);
+        }
+        return o;
+    }
+
+    /** Each stage's last logged metrics (held-out loss and accuracy, PPO's reward and KL). */
+    private static JsonObject training(Path sft, Path rm, Path ppo) throws IOException {
+        JsonObject t = new JsonObject();
+        t.add("sft", Results.lastMetrics(sft.getParent().resolve("metrics.jsonl"), "eval_loss", "loss"));
+        t.add("rm", Results.lastMetrics(rm.getParent().resolve("metrics.jsonl"), "eval_accuracy", "accuracy"));
+        t.add("ppo", Results.lastMetrics(ppo.getParent().resolve("metrics.jsonl"), "reward", "kl", "entropy", "response_length"));
+        return t;
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}

@@ -1,0 +1,109 @@
+package org.gendiv.core.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.gendiv.core.train.Configs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/** The study end to end on a tiny setting: every file and field is there, and a resumed study keeps finished stages. */
+class StudyTest {
+    @TempDir
+    Path dir;
+
+    static StudyConfig tiny(Path dir) throws IOException {
+        Path f = dir.resolve("tiny.json");
+        Files.writeString(f, """
+                {"world": {"corpus_docs": 300, "sft_examples": 100, "sft_eval": 20, "rm_pairs": 100, "rm_eval": 20, "ppo_prompts": 40},
+                 "pretrain": {"steps": 12, "layers": 1, "width": 32, "heads": 2, "batch_size": 8},
+                 "sft": {"steps": 6, "batch_size": 8}, "rm": {"steps": 6, "batch_size": 8, "normalize_samples": 8},
+                 "ppo": {"steps": 2, "rollout_batch": 8, "minibatch": 4, "epochs": 1, "max_new_tokens": 8},
+                 "eval": {"inputs": 3, "samples": 3, "bon_n": 2, "bon_pool": 4, "max_new_tokens": 8, "bootstrap": 50}}
+                """);
+        return Configs.read(f, StudyConfig.defaults());
+    }
+
+    @Test
+    void runsEndToEndAndWritesEveryArtifact() throws IOException {
+        Path out = dir.resolve("study");
+        JsonObject r = new Study(tiny(dir).withTask("summarisation"), out).run(false);
+        for (String f : List.of("config.json", "results.json", "report.md", "samples.jsonl",
+                "plots/tradeoff-summarisation.png", "plots/winrate-summarisation.png", "plots/diversity-summarisation.png",
+                "seed-1/base/model/model.safetensors", "seed-1/summarisation/sft/metrics.jsonl",
+                "seed-1/summarisation/rm/model/model.safetensors", "seed-1/summarisation/ppo/model/tokenizer.json"))
+            assertTrue(Files.exists(out.resolve(f)), f);
+        JsonObject t = r.getAsJsonObject("tasks").getAsJsonObject("summarisation");
+        for (String m : Study.METHODS)
+            for (String split : List.of("id", "ood1", "ood2", "ood3")) {
+                JsonObject b = t.getAsJsonObject("methods").getAsJsonObject(m).getAsJsonObject(split);
+                double win = b.getAsJsonObject("win_rate").get("mean").getAsDouble();
+                assertTrue(win >= 0 && win <= 1, m + " " + split + " win " + win);
+                for (String k : List.of("ead", "distinct", "self_bleu_diversity", "compression", "semantic", "nli"))
+                    assertTrue(b.getAsJsonObject("per_input").has(k), k);
+                assertTrue(b.getAsJsonObject("across_input").has("ead"));
+            }
+        assertTrue(t.getAsJsonObject("gap").getAsJsonObject("ppo").has("mean"));
+        // samples.jsonl: every generation, judged: 3 methods x 4 splits x 3 inputs x 3 samples, plus 12 references.
+        List<String> lines = Files.readAllLines(out.resolve("samples.jsonl"));
+        assertEquals(3 * 4 * 3 * 3 + 4 * 3, lines.size());
+        JsonObject line = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        for (String k : List.of("task", "method", "split", "input_id", "sample_index", "text", "gold")) assertTrue(line.has(k), k);
+        assertTrue(Files.readString(out.resolve("report.md")).contains("Findings of STUDY.md"));
+
+        // A second run refuses the directory; --resume keeps every finished stage and reproduces the numbers.
+        assertThrows(Configs.BadConfig.class, () -> new Study(tiny(dir).withTask("summarisation"), out).run(false));
+        long modified = Files.getLastModifiedTime(out.resolve("seed-1/summarisation/ppo/model/model.safetensors")).toMillis();
+        JsonObject again = new Study(tiny(dir).withTask("summarisation"), out).run(true);
+        assertEquals(modified, Files.getLastModifiedTime(out.resolve("seed-1/summarisation/ppo/model/model.safetensors")).toMillis());
+        assertEquals(t.getAsJsonObject("methods").toString(),
+                again.getAsJsonObject("tasks").getAsJsonObject("summarisation").getAsJsonObject("methods").toString());
+    }
+
+    @Test
+    void seedsGiveIntervalsOverSeeds() throws IOException {
+        Path out = dir.resolve("seeds");
+        JsonObject r = new Study(tiny(dir).withTask("instructions").withSeeds(2), out).run(false);
+        assertEquals(2, r.getAsJsonArray("per_seed").size());
+        assertTrue(Files.exists(out.resolve("seed-2/instructions/ppo/model/model.safetensors")));
+        double[] wins = new double[2];
+        for (int s = 0; s < 2; s++)
+            wins[s] = r.getAsJsonArray("per_seed").get(s).getAsJsonObject().getAsJsonObject("tasks").getAsJsonObject("instructions")
+                    .getAsJsonObject("methods").getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("win_rate")
+                    .get("mean").getAsDouble();
+        JsonObject combined = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods")
+                .getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("win_rate");
+        assertEquals((wins[0] + wins[1]) / 2, combined.get("mean").getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void sweepAddsItsCurveToTheReport() throws IOException {
+        Path out = dir.resolve("sweep");
+        StudyConfig c = tiny(dir).withTask("instructions");
+        JsonObject s = Sweeps.run(new Study(c, out), c, out, Sweeps.Kind.BON_N, new double[] {1, 2});
+        assertEquals(2, s.getAsJsonArray("instructions").size());
+        assertTrue(Files.exists(out.resolve("plots/sweep-bon-n-instructions.png")));
+        assertTrue(Files.readString(out.resolve("report.md")).contains("Best-of-N's N"));
+        assertThrows(IllegalArgumentException.class, () -> Sweeps.run(new Study(c, out), c, out, Sweeps.Kind.BON_N, new double[] {1.5}));
+    }
+
+    @Test
+    void badStudyConfigsNameTheKey() throws IOException {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\"eval\": {\"samples\": 1}}");
+        var e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, StudyConfig.defaults()));
+        assertTrue(e.getMessage().contains("eval") && e.getMessage().contains("samples"), e.getMessage());
+        Files.writeString(f, "{\"ppo\": {\"betta\": 0.1}}");
+        e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, StudyConfig.defaults()));
+        assertTrue(e.getMessage().contains("ppo.betta"), e.getMessage());
+    }
+}
