@@ -1,0 +1,115 @@
+package org.gendiv.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's worked example in miniature: world data, the four train stages, generate, bon, diversity; and bad input. */
+class PipelineCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    Run run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            int code = Main.commandLine().execute(args);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    String p(String rel) {
+        return dir.resolve(rel).toString();
+    }
+
+    @Test
+    void worldTrainGenerateBonDiversity() throws IOException {
+        Path sizes = write("sizes.json", """
+                {"world": {"corpus_docs": 200, "sft_examples": 40, "sft_eval": 8, "rm_pairs": 40, "rm_eval": 8, "ppo_prompts": 16}}""");
+        Run r = run("world", "--out", p("data"), "--task", "summarisation", "--config", sizes.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"corpus.jsonl", "tokenizer.json", "summarisation/sft.jsonl", "summarisation/prefs.jsonl",
+            "summarisation/prompts.jsonl", "summarisation/sft-eval.jsonl", "summarisation/prefs-eval.jsonl"})
+            assertTrue(Files.exists(dir.resolve("data").resolve(f)), f);
+
+        Path pre = write("pretrain.json", "{\"data\": \"" + p("data/corpus.jsonl") + "\", \"tokenizer\": \"" + p("data/tokenizer.json")
+                + "\", \"steps\": 4, \"layers\": 1, \"width\": 32, \"heads\": 2, \"context\": 112, \"batch_size\": 8}");
+        Path sft = write("sft.json", "{\"data\": \"" + p("data/summarisation/sft.jsonl") + "\", \"eval_data\": \""
+                + p("data/summarisation/sft-eval.jsonl") + "\", \"init\": \"" + p("runs/base/model") + "\", \"steps\": 3, \"batch_size\": 8}");
+        Path rm = write("rm.json", "{\"data\": \"" + p("data/summarisation/prefs.jsonl") + "\", \"init\": \"" + p("runs/sft/model")
+                + "\", \"steps\": 3, \"batch_size\": 8, \"normalize_samples\": 8}");
+        Path ppo = write("ppo.json", "{\"prompts\": \"" + p("data/summarisation/prompts.jsonl") + "\", \"init\": \"" + p("runs/sft/model")
+                + "\", \"reward\": \"" + p("runs/rm/model") + "\", \"steps\": 2, \"rollout_batch\": 8, \"minibatch\": 4, \"epochs\": 1,"
+                + " \"max_new_tokens\": 8}");
+        for (String[] stage : new String[][] {{"pretrain", pre.toString(), "base"}, {"sft", sft.toString(), "sft"},
+            {"rm", rm.toString(), "rm"}, {"ppo", ppo.toString(), "ppo"}}) {
+            r = run("train", stage[0], "--config", stage[1], "--out", p("runs/" + stage[2]));
+            assertEquals(0, r.code(), stage[0] + ": " + r.err());
+            assertTrue(Files.exists(dir.resolve("runs/" + stage[2] + "/model/model.safetensors")), stage[0]);
+            assertTrue(Files.readAllLines(dir.resolve("runs/" + stage[2] + "/metrics.jsonl")).size() >= 1);
+        }
+        // A finished run is never overwritten.
+        r = run("train", "sft", "--config", sft.toString(), "--out", p("runs/sft"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--resume"), r.err());
+
+        Path prompts = write("prompts.jsonl", "{\"prompt\": \"summarize : my friend tom lost a wallet at the park on monday .\"}\n"
+                + "{\"prompt\": \"sort these words : pear apple fig\"}\n");
+        r = run("generate", "--model", p("runs/ppo/model"), "--prompts", prompts.toString(), "--samples", "3",
+                "--max-new-tokens", "6", "--out", p("gens.jsonl"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(6, Files.readAllLines(dir.resolve("gens.jsonl")).size());
+        r = run("bon", "--policy", p("runs/sft/model"), "--reward", p("runs/rm/model"), "--prompts", prompts.toString(), "--n", "4",
+                "--max-new-tokens", "6", "--out", p("bon.jsonl"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(dir.resolve("bon.jsonl")).contains("candidate_scores"));
+        r = run("diversity", "--input", p("gens.jsonl"), "--bootstrap", "10");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void badInputIsOneLineNamingTheKeyOrFile() throws IOException {
+        Path bad = write("bad.json", "{\"data\": \"x.jsonl\", \"learning_rate\": 3}");
+        Run r = run("train", "sft", "--config", bad.toString(), "--out", p("never"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown key 'learning_rate'") && r.err().contains(bad.toString()), r.err());
+        assertTrue(!Files.exists(dir.resolve("never")));
+
+        r = run("train", "sft", "--config", p("missing.json"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("missing.json"), r.err());
+
+        r = run("generate", "--model", p("no-model"), "--prompts", bad.toString(), "--out", p("g.jsonl"));
+        assertEquals(2, r.code());
+
+        r = run("sweep", "entropy", "--values", "1", "--out", p("s"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("kl, temperature, bon-n"), r.err());
+
+        r = run("study", "--print-config");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"bon_n\": 16"), r.out());
+    }
+}
