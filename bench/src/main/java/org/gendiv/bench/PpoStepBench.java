@@ -48,21 +48,25 @@ public class PpoStepBench {
     @Param({"fused", "composite"})
     public String loss;
 
+    /** 0 = the world tokenizer's vocabulary (~260 words); larger values pad the model's vocabulary to a real LLM's size. */
+    @Param({"0", "32768"})
+    public int vocab;
+
     Ppo ppo;
     int step;
 
     @Setup(Level.Trial)
     public void setup() {
-        ppo = build(loss.equals("composite"));
+        ppo = build(loss.equals("composite"), vocab);
     }
 
-    static Ppo build(boolean composite) {
+    static Ppo build(boolean composite, int vocab) {
         torch.set_num_threads(2);
         torch.manual_seed(0);
         World w = World.of("summarisation");
         SplittableRandom rng = new SplittableRandom(1);
         WordTokenizer tok = WordTokenizer.train(w.vocabularyTexts(rng, 2000), 1024, 1);
-        GptConfig c = GptConfig.embeddedDefault(tok.vocabSize());
+        GptConfig c = GptConfig.embeddedDefault(Math.max(vocab, tok.vocabSize()));
         List<String> prompts = new ArrayList<>();
         for (int i = 0; i < 256; i++) prompts.add(w.example("id", rng).prompt());
         Gpt policy = new Gpt(c), reference = new Gpt(c);
@@ -78,10 +82,11 @@ public class PpoStepBench {
         }
     }
 
-    /** The per-phase breakdown: mean seconds per phase over 10 steps (after 2 warm-up steps), both loss paths. */
+    /** The per-phase breakdown: mean seconds per phase over 10 steps (after 2 warm-up steps), both loss paths; args: vocabulary sizes. */
     public static void main(String[] args) {
+        for (String size : args.length == 0 ? new String[] {"0"} : args)
         for (boolean composite : new boolean[] {false, true}) {
-            Ppo p = build(composite);
+            Ppo p = build(composite, Integer.parseInt(size));
             Map<String, Double> sum = new LinkedHashMap<>();
             int steps = 12, warm = 2;
             for (int s = 0; s < steps; s++)
@@ -90,7 +95,8 @@ public class PpoStepBench {
                     if (s >= warm) m.forEach((k, v) -> { if (k.startsWith("time_")) sum.merge(k, v / (steps - warm), Double::sum); });
                 }
             double total = sum.values().stream().mapToDouble(Double::doubleValue).sum();
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-9s step %.0f ms:", composite ? "composite" : "fused", 1e3 * total));
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "vocab %-6s %-9s step %.0f ms:", size.equals("0") ? "world" : size,
+                    composite ? "composite" : "fused", 1e3 * total));
             sum.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %s %.0f ms", k.substring(5), 1e3 * v)));
             System.out.println(b);
         }

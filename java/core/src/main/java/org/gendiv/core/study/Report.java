@@ -241,9 +241,9 @@ public final class Report {
     }
 
     static CategoryChart bars(String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(860).height(480).title(title).xAxisTitle(xTitle)
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(480).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setYAxisMin(0.0);
         return chart;
     }
