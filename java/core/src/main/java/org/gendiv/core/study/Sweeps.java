@@ -171,6 +171,7 @@ public final class Sweeps {
                         .xAxisTitle(axis).yAxisTitle("value").build();
                 chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
                 chart.getStyler().setYAxisMin(0.0);
+                chart.getStyler().setYAxisMax(1.0);  // every curve is a rate or a normalised diversity
                 chart.addSeries("OOD win rate", xs, ood);
                 chart.addSeries("per-input EAD (ID)", xs, ead);
                 chart.addSeries("per-input distinct meanings (ID)", xs, sem);
