@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -16,28 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import picocli.CommandLine;
 
 /** `gendiv diversity` end to end on small files: the report's fields, per-method split, bad input. */
 class DiversityCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    Run run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = new CommandLine(new Main()).execute(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    CliRun run(String... args) {
+        return CliRun.of(args);
+    }
     }
 
     @Test
@@ -54,7 +39,7 @@ class DiversityCommandTest {
         b.append("{\"input_id\": \"lonely\", \"method\": \"sft\", \"text\": \"just one\", \"embedding\": [1, 1, 1]}\n");
         Files.writeString(in, b);
         Path out = dir.resolve("out/metrics.json");
-        Run r = run("diversity", "--input", in.toString(), "--output", out.toString(), "--bootstrap", "200",
+        CliRun r = run("diversity", "--input", in.toString(), "--output", out.toString(), "--bootstrap", "200",
                 "--across-draws", "3", "--seed", "1");
         assertEquals(0, r.code(), r.err());
         JsonObject report = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
@@ -82,10 +67,10 @@ class DiversityCommandTest {
         assertTrue(r.out().contains("method sft") && r.out().contains("self_bleu"), r.out());
     }
 
-    Run bad(String content) throws IOException {
+    CliRun bad(String content) throws IOException {
         Path in = dir.resolve("bad.jsonl");
         Files.writeString(in, content);
-        Run r = run("diversity", "--input", in.toString());
+        CliRun r = run("diversity", "--input", in.toString());
         assertEquals(2, r.code());
         return r;
     }
@@ -96,7 +81,7 @@ class DiversityCommandTest {
         assertTrue(bad("{\"input_id\": \"q\", \"text\": 5}\n").err().contains("bad.jsonl:1: \"text\" must be a string"));
         assertTrue(bad("{\"text\": \"a\"}\n").err().contains("bad.jsonl:1: missing \"input_id\""));
         assertTrue(bad("").err().contains("empty"));
-        Run r = run("diversity", "--input", dir.resolve("nope.jsonl").toString());
+        CliRun r = run("diversity", "--input", dir.resolve("nope.jsonl").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
         Files.writeString(dir.resolve("ok.jsonl"), "{\"input_id\": \"q\", \"text\": \"a\"}\n{\"input_id\": \"q\", \"text\": \"b\"}\n");
@@ -114,7 +99,7 @@ class DiversityCommandTest {
         Path out = dir.resolve("metrics.json");
         Files.writeString(out, "{\"kept\": true}");
         Files.writeString(dir.resolve("bad.jsonl"), "{oops\n");
-        Run r = run("diversity", "--input", dir.resolve("bad.jsonl").toString(), "--output", out.toString());
+        CliRun r = run("diversity", "--input", dir.resolve("bad.jsonl").toString(), "--output", out.toString());
         assertEquals(2, r.code());
         assertEquals("{\"kept\": true}", Files.readString(out));
         assertFalse(r.err().isEmpty());

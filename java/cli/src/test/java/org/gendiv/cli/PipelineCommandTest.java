@@ -3,9 +3,7 @@ package org.gendiv.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,21 +15,8 @@ class PipelineCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    Run run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     Path write(String name, String text) throws IOException {
@@ -48,7 +33,7 @@ class PipelineCommandTest {
     void worldTrainGenerateBonDiversity() throws IOException {
         Path sizes = write("sizes.json", """
                 {"world": {"corpus_docs": 200, "sft_examples": 40, "sft_eval": 8, "rm_pairs": 40, "rm_eval": 8, "ppo_prompts": 16}}""");
-        Run r = run("world", "--out", p("data"), "--task", "summarisation", "--config", sizes.toString());
+        CliRun r = run("world", "--out", p("data"), "--task", "summarisation", "--config", sizes.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"corpus.jsonl", "tokenizer.json", "summarisation/sft.jsonl", "summarisation/prefs.jsonl",
             "summarisation/prompts.jsonl", "summarisation/sft-eval.jsonl", "summarisation/prefs-eval.jsonl"})
@@ -92,7 +77,7 @@ class PipelineCommandTest {
     @Test
     void badInputIsOneLineNamingTheKeyOrFile() throws IOException {
         Path bad = write("bad.json", "{\"data\": \"x.jsonl\", \"learning_rate\": 3}");
-        Run r = run("train", "sft", "--config", bad.toString(), "--out", p("never"));
+        CliRun r = run("train", "sft", "--config", bad.toString(), "--out", p("never"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown key 'learning_rate'") && r.err().contains(bad.toString()), r.err());
         assertTrue(!Files.exists(dir.resolve("never")));

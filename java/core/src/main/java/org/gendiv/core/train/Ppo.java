@@ -47,12 +47,12 @@ public final class Ppo implements Stage {
         }
 
         public Config {
-            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-            if (rolloutBatch < 2) throw new IllegalArgumentException("rollout_batch must be >= 2, got " + rolloutBatch);
+            Stages.atLeast(steps, 1, "steps");
+            Stages.atLeast(rolloutBatch, 2, "rollout_batch");
             if (minibatch < 1 || minibatch > rolloutBatch || rolloutBatch % minibatch != 0)
                 throw new IllegalArgumentException("minibatch must divide rollout_batch (" + rolloutBatch + "), got " + minibatch);
-            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-            if (maxNewTokens < 1) throw new IllegalArgumentException("max_new_tokens must be >= 1, got " + maxNewTokens);
+            Stages.atLeast(epochs, 1, "epochs");
+            Stages.atLeast(maxNewTokens, 1, "max_new_tokens");
             if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
             if (!(clip > 0 && clip < 1)) throw new IllegalArgumentException("clip must be in (0, 1), got " + clip);
             if (!(valueClip >= 0)) throw new IllegalArgumentException("value_clip must be >= 0, got " + valueClip);
@@ -62,7 +62,7 @@ public final class Ppo implements Stage {
             if (!(beta >= 0)) throw new IllegalArgumentException("beta must be >= 0, got " + beta);
             if (estimator == null) throw new IllegalArgumentException("estimator must be one of k1, k2, k3");
             if (!(targetKl >= 0)) throw new IllegalArgumentException("target_kl must be >= 0 (0 = fixed beta), got " + targetKl);
-            if (klHorizon < 1) throw new IllegalArgumentException("kl_horizon must be >= 1, got " + klHorizon);
+            Stages.atLeast(klHorizon, 1, "kl_horizon");
             if (!(scoreClip >= 0)) throw new IllegalArgumentException("score_clip must be >= 0 (0 = off), got " + scoreClip);
         }
 

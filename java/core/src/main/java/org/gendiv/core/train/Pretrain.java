@@ -27,8 +27,8 @@ public final class Pretrain {
         }
 
         public Config {
-            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-            if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+            Stages.atLeast(steps, 1, "steps");
+            Stages.atLeast(batchSize, 1, "batch_size");
             if (vocabSize < 8) throw new IllegalArgumentException("vocab_size must be >= 8, got " + vocabSize);
         }
 

@@ -32,8 +32,8 @@ public final class RewardTraining implements Stage {
         }
 
         public Config {
-            if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-            if (batchSize < 1) throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+            Stages.atLeast(steps, 1, "steps");
+            Stages.atLeast(batchSize, 1, "batch_size");
             if (normalizeSamples < 0)
                 throw new IllegalArgumentException("normalize_samples must be >= 0 (0 = off), got " + normalizeSamples);
         }

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks every stage makes before training starts; errors name the config key and file. */
-final class Stages {
+public final class Stages {
     private Stages() {}
 
     static Path required(String value, String key, String what) {
@@ -12,6 +12,11 @@ final class Stages {
         Path p = Path.of(value);
         if (!Files.exists(p)) throw new Configs.BadConfig("config: key '" + key + "': " + p + " does not exist");
         return p;
+    }
+
+    /** For config records: value must be at least min, else an error naming the key. */
+    public static void atLeast(long value, long min, String key) {
+        if (value < min) throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
     }
 
     static void checkBatch(int batchSize, int examples, String file) {

@@ -62,11 +62,6 @@ public final class Instructions implements World {
     }
 
     @Override
-    public List<String> splits() {
-        return List.of("id", "ood1", "ood2", "ood3");
-    }
-
-    @Override
     public String describe(String split) {
         return switch (split) {
             case "id" -> "one instruction over 3-5 seen words";

@@ -54,11 +54,6 @@ public final class Summarisation implements World {
     }
 
     @Override
-    public List<String> splits() {
-        return List.of("id", "ood1", "ood2", "ood3");
-    }
-
-    @Override
     public String describe(String split) {
         return switch (split) {
             case "id" -> "Reddit-style posts, seen entities";
