@@ -23,7 +23,6 @@ class DiversityCommandTest {
     CliRun run(String... args) {
         return CliRun.of(args);
     }
-    }
 
     @Test
     void reportPerMethodWithEveryField() throws IOException {
