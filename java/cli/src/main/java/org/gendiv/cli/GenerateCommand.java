@@ -48,8 +48,9 @@ final class GenerateCommand implements Callable<Integer> {
         Tokenizer tok = ModelDir.tokenizer(model);
         List<String> repeated = new ArrayList<>();
         for (String p : ps) for (int i = 0; i < samples; i++) repeated.add(p);
+        var bar = new org.gendiv.core.train.Progress("generate", repeated.size());
         var rollouts = Rollouts.generate(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,
-                sampling.maxNewTokens(policy));
+                sampling.maxNewTokens(policy), done -> bar.update(done, 0, "samples"));
         String[] texts = Rollouts.texts(tok, rollouts);
         List<JsonObject> rows = new ArrayList<>();
         for (int i = 0; i < texts.length; i++) {

@@ -286,8 +286,9 @@ public final class Study {
     String[][] sample(Gpt model, Tokenizer tok, List<World.Example> inputs, int k, float temperature, long seed) {
         List<String> prompts = new ArrayList<>();
         for (World.Example e : inputs) for (int j = 0; j < k; j++) prompts.add(e.prompt());
+        var bar = new org.gendiv.core.train.Progress("sample", prompts.size());
         var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), c.eval().batch(),
-                c.eval().maxNewTokens());
+                c.eval().maxNewTokens(), done -> bar.update(done, 0, k + " per input"));
         String[] flat = Rollouts.texts(tok, rollouts);
         String[][] out = new String[inputs.size()][k];
         for (int i = 0; i < flat.length; i++) out[i / k][i % k] = flat[i];

@@ -38,7 +38,9 @@ public final class BestOfN {
         if (n < 1) throw new IllegalArgumentException("n must be >= 1, got " + n);
         List<String> repeated = new ArrayList<>(prompts.size() * n);
         for (String p : prompts) for (int i = 0; i < n; i++) repeated.add(p);
-        var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens);
+        var bar = new Progress("bon", repeated.size());
+        var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens,
+                done -> bar.update(done, 0, "samples"));
         float[] scores = new float[rollouts.size()];
         rm.eval();
         try (var g = new NoGradGuard()) {

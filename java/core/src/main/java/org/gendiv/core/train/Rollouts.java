@@ -32,6 +32,12 @@ public final class Rollouts {
      */
     public static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
             Params.Sampling sampling, int batchSize, int maxNewTokens) {
+        return generate(model, kernels, tok, prompts, sampling, batchSize, maxNewTokens, null);
+    }
+
+    /** As above, reporting each finished batch's count of prompts done to progress (nullable), for progress bars. */
+    public static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
+            Params.Sampling sampling, int batchSize, int maxNewTokens, java.util.function.IntConsumer progress) {
         Generator gen = new Generator(model, kernels);
         int room = model.config.context() - maxNewTokens;
         if (room < 2) throw new Configs.BadConfig("max_new_tokens (" + maxNewTokens + ") leaves no room for a prompt in the context ("
@@ -47,6 +53,7 @@ public final class Rollouts {
                 Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true);
                 for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
             }
+            if (progress != null) progress.accept(out.size());
         }
         return out;
     }
