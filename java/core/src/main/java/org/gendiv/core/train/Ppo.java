@@ -189,11 +189,10 @@ public final class Ppo implements Stage {
         long t1 = System.nanoTime();
         Experience x = score(rollouts);
         long t2 = System.nanoTime();
-        float[] values = x.oldValues;
         var kr = kernels.kl().rewards(x.oldLogprobs, x.refLogprobs, x.mask, x.scores, x.rows, x.length,
                 new Params.KlReward(beta.item_float(), c.estimator(), c.scoreClip()));
         x.kl = kr.kl();
-        var gae = kernels.advantages().gae(kr.rewards(), values, x.mask, x.rows, x.length, c.gamma(), c.lambda());
+        var gae = kernels.advantages().gae(kr.rewards(), x.oldValues, x.mask, x.rows, x.length, c.gamma(), c.lambda());
         x.advantages = kernels.advantages().whiten(gae.advantages(), x.mask, true);
         x.returns = gae.returns();
         long t3 = System.nanoTime();

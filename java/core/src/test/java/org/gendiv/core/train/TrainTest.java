@@ -128,6 +128,21 @@ class TrainTest {
         assertTrue(heldReward < late - 2, "reward with beta 50: " + heldReward + " (beta 0.05: " + late + ")");
     }
 
+    /** The adaptive controller raises beta while the KL is above its target and lowers it below. */
+    @Test
+    void adaptiveKlControllerFollowsItsTarget() throws IOException {
+        for (float target : new float[] {1e-4f, 1e4f}) {
+            var base = ppoConfig(4, 0.05f, 0);
+            var c = new Ppo.Config(null, null, null, false, base.optim(), 4, 16, 8, 2, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f,
+                    0.05f, Params.KlEstimator.K2, target, 100, 0f, 0f, base.schedule());
+            var m = metrics(ppo(c));
+            double first = m.get(1).get("beta"), last = m.get(3).get("beta");
+            // Step 0 has KL 0 (policy = reference), so the first move is down; after it, KL > 1e-4 raises beta.
+            if (target < 1) assertTrue(last > first, "beta " + first + " -> " + last + " with KL above target");
+            else assertTrue(last < first && last < 0.05, "beta " + first + " -> " + last + " with KL below target");
+        }
+    }
+
     /** The fused kernel's gradients equal those of the same loss built from LibTorch ops, through the whole model. */
     @Test
     void fusedLossGradientsMatchTheLibTorchComposite() throws IOException {
