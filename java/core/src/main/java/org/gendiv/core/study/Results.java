@@ -68,7 +68,10 @@ public final class Results {
         return method.getAsJsonObject(split).getAsJsonObject(metric).get("mean").getAsDouble();
     }
 
-    /** Same-shaped trees: every {"mean", "ci95"} leaf becomes the mean over trees with a t 95% CI; other values come from the first. */
+    /**
+     * Same-shaped trees: every {"mean", "ci95"} leaf becomes the mean over trees with a t 95% CI,
+     * other numbers their mean, anything else comes from the first tree.
+     */
     static JsonElement combineTrees(List<JsonObject> trees) {
         JsonObject first = trees.get(0);
         if (first.has("mean") && first.has("ci95")) {
@@ -83,6 +86,10 @@ public final class Results {
                 List<JsonObject> sub = new ArrayList<>();
                 for (JsonObject t : trees) sub.add(t.getAsJsonObject(k));
                 out.add(k, combineTrees(sub));
+            } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+                double sum = 0;  // a plain number (a training metric): its mean over seeds
+                for (JsonObject t : trees) sum += t.get(k).getAsDouble();
+                out.addProperty(k, sum / trees.size());
             } else out.add(k, e);
         }
         return out;

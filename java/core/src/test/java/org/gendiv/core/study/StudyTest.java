@@ -83,6 +83,12 @@ class StudyTest {
         JsonObject combined = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods")
                 .getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("win_rate");
         assertEquals((wins[0] + wins[1]) / 2, combined.get("mean").getAsDouble(), 1e-12);
+        double[] rm = new double[2];
+        for (int s = 0; s < 2; s++)
+            rm[s] = r.getAsJsonArray("per_seed").get(s).getAsJsonObject().getAsJsonObject("tasks").getAsJsonObject("instructions")
+                    .getAsJsonObject("training").getAsJsonObject("rm").get("accuracy").getAsDouble();
+        assertEquals((rm[0] + rm[1]) / 2, r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("training")
+                .getAsJsonObject("rm").get("accuracy").getAsDouble(), 1e-12);
     }
 
     @Test
