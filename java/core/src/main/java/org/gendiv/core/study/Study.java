@@ -73,13 +73,18 @@ public final class Study {
         return results;
     }
 
+    /** Claims the run directory and writes config.json (on resume, the settings now in force: saved ones plus overrides). */
     void begin(boolean resume) throws IOException {
         Path cfg = out.resolve("config.json");
-        if (resume && Files.exists(cfg)) return;  // the study's own settings stand
         if (Files.exists(cfg) && !resume)
             throw new Configs.BadConfig(out + ": already holds a study; pass --resume to continue it, or choose another --out");
         Files.createDirectories(out);
         RunDir.writeAtomically(cfg, Configs.pretty(Configs.toJson(c)) + "\n");
+    }
+
+    /** For sweeps: uses the directory as it is, writing config.json only when the study is new. */
+    void join() throws IOException {
+        if (!Files.exists(out.resolve("config.json"))) begin(false);
     }
 
     private static void log(String msg) {

@@ -57,7 +57,7 @@ public final class Sweeps {
             };
             if (!ok) throw new IllegalArgumentException("--values: " + v + " is not a valid " + kind.axis);
         }
-        study.begin(true);
+        study.join();
         long seed = c.seed();
         Path dir = out.resolve("seed-" + seed);
         Path base = study.pretrainBase(seed, dir);
