@@ -200,6 +200,38 @@ class ModelTest {
         assertEquals(TINY, GptCheckpoint.readConfig(dir.resolve("ckpt")));
     }
 
+    /** Hugging Face's sharded layout (model.safetensors.index.json + shards) loads to the same weights as one file. */
+    @Test
+    void shardedCheckpointLoadsLikeOneFile() throws IOException {
+        Path one = dir.resolve("one"), sharded = dir.resolve("sharded");
+        writeGpt2Checkpoint(one, TINY, 3);
+        Files.createDirectories(sharded);
+        Files.copy(one.resolve("config.json"), sharded.resolve("config.json"));
+        List<List<Safetensors.Tensor32>> shards = List.of(new ArrayList<>(), new ArrayList<>());
+        var weightMap = new com.google.gson.JsonObject();
+        try (Safetensors st = Safetensors.open(one.resolve("model.safetensors"))) {
+            int i = 0;
+            for (var e : st.entries().values()) {
+                int shard = i++ % 2;
+                shards.get(shard).add(new Safetensors.Tensor32(e.name(), e.shape(), st.floats(e.name())));
+                weightMap.addProperty(e.name(), "model-0000" + (shard + 1) + "-of-00002.safetensors");
+            }
+        }
+        for (int k = 0; k < 2; k++)
+            Safetensors.write(sharded.resolve("model-0000" + (k + 1) + "-of-00002.safetensors"), shards.get(k), Map.of());
+        var index = new com.google.gson.JsonObject();
+        index.add("weight_map", weightMap);
+        Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toString());
+        var a = GptCheckpoint.load(one).namedParameters();
+        var b = GptCheckpoint.load(sharded).namedParameters();
+        for (String k : a.keySet()) assertArrayEquals(values(a.get(k)), values(b.get(k)), k);
+
+        weightMap.remove("transformer.ln_f.bias");
+        Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toString());
+        var e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(sharded));
+        assertTrue(e.getMessage().contains("index.json") && e.getMessage().contains("ln_f.bias"), e.getMessage());
+    }
+
     @Test
     void badCheckpointsNameTheFileAndTensor() throws IOException {
         Path ckpt = dir.resolve("bad");

@@ -56,14 +56,40 @@ public final class GptCheckpoint {
     /** A model with the checkpoint's weights (dropout from the config; call eval() for inference). */
     public static Gpt load(Path dir) throws IOException {
         Gpt model = new Gpt(readConfig(dir));
-        Path file = dir.resolve("model.safetensors");
-        if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing");
+        Path file = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
+        if (!Files.exists(file) && Files.exists(index)) {
+            loadSharded(index, model.namedParameters());
+            return model;
+        }
+        if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing (and no model.safetensors.index.json)");
         String prefix;
         try (Safetensors st = Safetensors.open(file)) {
             prefix = st.entries().containsKey("wte.weight") ? "" : "transformer.";
         }
         TensorFiles.readInto(file, prefix, model.namedParameters(), GptCheckpoint::conv1d);
         return model;
+    }
+
+    /** Hugging Face's sharded layout: the index's weight_map names the shard file of every tensor. */
+    static void loadSharded(Path index, Map<String, Tensor> params) throws IOException {
+        Map<String, String> shardOf = new java.util.HashMap<>();
+        try {
+            var map = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
+            for (var e : map.entrySet()) shardOf.put(e.getKey(), e.getValue().getAsString());
+        } catch (RuntimeException e) {
+            throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object (" + e.getMessage() + ")");
+        }
+        String prefix = shardOf.containsKey("wte.weight") ? "" : "transformer.";
+        Map<String, Map<String, Tensor>> byShard = new java.util.TreeMap<>();
+        for (var p : params.entrySet()) {
+            String shard = shardOf.get(prefix + p.getKey());
+            if (shard == null) throw new Safetensors.BadCheckpoint(index + ": weight_map has no tensor " + prefix + p.getKey());
+            if (shard.contains("/") || shard.contains("\\"))
+                throw new Safetensors.BadCheckpoint(index + ": shard " + shard + " must be a file beside the index");
+            byShard.computeIfAbsent(shard, k -> new java.util.LinkedHashMap<>()).put(p.getKey(), p.getValue());
+        }
+        for (var e : byShard.entrySet())
+            TensorFiles.readInto(index.resolveSibling(e.getKey()), prefix, e.getValue(), GptCheckpoint::conv1d);
     }
 
     /** Reads tensors stored beside a model's weights (a reward or value head) into the given tensors. */
