@@ -219,7 +219,7 @@ public final class Study {
                 () -> Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), train, eval));
     }
 
-    /** Simulated annotators: P(a preferred) = sigmoid((g(a) - g(b)) / tau), then the label flips with the noise rate. */
+    /** Preference pairs whose candidates are two demonstrations (erring at candidate_error). */
     List<RewardTraining.Pair> preferences(World w, long seed) {
         SplittableRandom rng = rng(seed, w.name(), "rm");
         List<RewardTraining.Pair> out = new ArrayList<>();
@@ -227,20 +227,41 @@ public final class Study {
         while (out.size() < wd.rmPairs() + wd.rmEval()) {
             World.Example e = w.example("id", rng);
             String a = w.demonstrate(e, wd.candidateError(), rng), b = w.demonstrate(e, wd.candidateError(), rng);
-            if (a.equals(b)) continue;
-            double ga = w.judge(e, a).quality(), gb = w.judge(e, b).quality();
-            boolean aWins = rng.nextDouble() < 1 / (1 + Math.exp(-(ga - gb) / wd.annotatorTau()));
-            if (rng.nextDouble() < wd.labelNoise()) aWins = !aWins;
-            out.add(aWins ? new RewardTraining.Pair(e.prompt(), a, b) : new RewardTraining.Pair(e.prompt(), b, a));
+            if (!a.equals(b)) out.add(annotate(w, e, a, b, rng));
         }
         return out;
     }
 
+    /** Preference pairs whose candidates are two samples of the SFT policy (identical pairs carry nothing and are dropped). */
+    List<RewardTraining.Pair> policyPreferences(World w, long seed, Path sftDir) throws IOException {
+        SplittableRandom rng = rng(seed, w.name(), "rm");
+        var wd = c.world();
+        List<World.Example> inputs = new ArrayList<>();
+        for (int i = 0; i < wd.rmPairs() + wd.rmEval(); i++) inputs.add(w.example("id", rng));
+        String[][] samples = sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), inputs, 2, 1.0f, seed * 4001 + 17);
+        List<RewardTraining.Pair> out = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++)
+            if (!samples[i][0].equals(samples[i][1])) out.add(annotate(w, inputs.get(i), samples[i][0], samples[i][1], rng));
+        return out;
+    }
+
+    /** A simulated annotator: P(a preferred) = sigmoid((g(a) - g(b)) / tau), then the label flips with the noise rate. */
+    private RewardTraining.Pair annotate(World w, World.Example e, String a, String b, SplittableRandom rng) {
+        double ga = w.judge(e, a).quality(), gb = w.judge(e, b).quality();
+        boolean aWins = rng.nextDouble() < 1 / (1 + Math.exp(-(ga - gb) / c.world().annotatorTau()));
+        if (rng.nextDouble() < c.world().labelNoise()) aWins = !aWins;
+        return aWins ? new RewardTraining.Pair(e.prompt(), a, b) : new RewardTraining.Pair(e.prompt(), b, a);
+    }
+
     Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
-        List<RewardTraining.Pair> all = preferences(w, seed);
-        List<RewardTraining.Pair> train = all.subList(0, c.world().rmPairs()), eval = all.subList(c.world().rmPairs(), all.size());
-        log("seed " + seed + ", " + w.name() + ": reward model on " + train.size() + " preference pairs");
         return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
+            boolean onPolicy = c.world().rmCandidates().equals("policy");
+            List<RewardTraining.Pair> all = onPolicy ? policyPreferences(w, seed, sft) : preferences(w, seed);
+            int held = Math.min(c.world().rmEval(), all.size() / 10);  // identical policy pairs are dropped: most go to training
+            var train = all.subList(0, all.size() - held);
+            var eval = all.subList(all.size() - held, all.size());
+            log("seed " + seed + ", " + w.name() + ": reward model on " + train.size() + " preference pairs ("
+                    + (onPolicy ? "two SFT samples each" : "two demonstrations each") + ")");
             torch.manual_seed(seed + 1);
             return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
                     ModelDir.tokenizerFile(sft), train, eval);

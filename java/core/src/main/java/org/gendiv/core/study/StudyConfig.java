@@ -22,17 +22,22 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
     /**
      * How much data the world writes, and how its simulated people behave: demonstrators err at
      * demoError, the evaluation references (a data set's reference outputs, often mediocre) at
-     * referenceError, preference candidates at candidateError; annotators prefer by
+     * referenceError; the preference pairs' two candidates are two samples of the SFT policy
+     * (rmCandidates "policy", as AlpacaFarm and the study do) or two demonstrations erring at
+     * candidateError ("demonstrator"); annotators prefer by
      * sigmoid(gold difference / annotatorTau) and flip a labelNoise fraction of labels.
      */
     public record WorldData(int corpusDocs, int sftExamples, int sftEval, int rmPairs, int rmEval, int ppoPrompts,
-            double demoError, double referenceError, double candidateError, double annotatorTau, double labelNoise) {
+            double demoError, double referenceError, String rmCandidates, double candidateError, double annotatorTau,
+            double labelNoise) {
         public WorldData {
             if (corpusDocs < 1 || sftExamples < 1 || rmPairs < 1 || ppoPrompts < 1 || sftEval < 0 || rmEval < 0)
                 throw new IllegalArgumentException("corpus_docs, sft_examples, rm_pairs and ppo_prompts must be >= 1");
             for (double p : new double[] {demoError, referenceError, candidateError, labelNoise})
                 if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("error and noise rates must be in [0, 1], got " + p);
             if (!(annotatorTau > 0)) throw new IllegalArgumentException("annotator_tau must be > 0, got " + annotatorTau);
+            if (!List.of("policy", "demonstrator").contains(rmCandidates))
+                throw new IllegalArgumentException("rm_candidates must be policy or demonstrator, got '" + rmCandidates + "'");
         }
     }
 
@@ -71,7 +76,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
         var ppo = new Ppo.Config(null, null, null, false, OptimConfig.of(1e-5).withWarmup(0), 60, 32, 16, 4, 24, 1.0f,
                 0.2f, 0.2f, 0.1f, 1.0f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0f,
                 new Trainer.Schedule(1, 0, 10, 1));
-        return new StudyConfig("both", 1, 1, new WorldData(8000, 4000, 200, 4000, 200, 1000, 0.1, 0.5, 0.6, 0.03, 0.05),
+        return new StudyConfig("both", 1, 1, new WorldData(8000, 4000, 200, 4000, 200, 1000, 0.1, 0.5, "policy", 0.6, 0.03, 0.05),
                 pretrain, sft, rm, ppo, new Eval(40, 16, 1.0f, 16, 64, 24, 1000, 128));
     }
 
