@@ -1,15 +1,13 @@
 package org.gendiv.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.diversity.DiversityReport;
 import org.gendiv.diversity.DiversityReport.Metric;
 import org.gendiv.diversity.Generations;
@@ -87,12 +85,7 @@ final class DiversityCommand implements Callable<Integer> {
         }
         System.out.print(DiversityReport.table(report));
         if (output != null) {
-            Path parent = output.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".diversity", ".json.tmp");
-            Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n",
-                    StandardCharsets.UTF_8);
-            Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(output, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
             System.err.println("gendiv diversity: wrote " + output);
         }
         System.err.printf(Locale.ROOT, "gendiv diversity: done in %.1f s%n", (System.nanoTime() - t0) / 1e9);

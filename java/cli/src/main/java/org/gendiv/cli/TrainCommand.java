@@ -23,7 +23,18 @@ import picocli.CommandLine.Parameters;
             "Stages: pretrain (raw text), sft (demonstrations), rm (preference pairs), ppo (prompts).",
             "The run directory gets config.json, metrics.jsonl, checkpoint/ and model/."})
 final class TrainCommand implements Callable<Integer> {
-    enum StageName { pretrain, sft, rm, ppo }
+    enum StageName {
+        pretrain, sft, rm, ppo;
+
+        Record defaults() {
+            return switch (this) {
+                case pretrain -> Pretrain.Config.defaults();
+                case sft -> Sft.Config.defaults();
+                case rm -> RewardTraining.Config.defaults();
+                case ppo -> Ppo.Config.defaults();
+            };
+        }
+    }
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -46,23 +57,18 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (printDefaults) {
-            Record r = switch (stage) {
-                case pretrain -> Pretrain.Config.defaults();
-                case sft -> Sft.Config.defaults();
-                case rm -> RewardTraining.Config.defaults();
-                case ppo -> Ppo.Config.defaults();
-            };
-            System.out.println(Configs.pretty(Configs.toJson(r)));
+            System.out.println(Configs.pretty(Configs.toJson(stage.defaults())));
             return 0;
         }
         if (config == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--config FILE is required");
         RunDir run = new RunDir(out != null ? out : Path.of("runs", stage.name()));
         long t0 = System.nanoTime();
+        Record c = Configs.read(config, stage.defaults());
         Map<String, Double> eval = switch (stage) {
-            case pretrain -> Pretrain.run(Configs.read(config, Pretrain.Config.defaults()), run, resume, false);
-            case sft -> Sft.run(Configs.read(config, Sft.Config.defaults()), run, resume, false);
-            case rm -> RewardTraining.run(Configs.read(config, RewardTraining.Config.defaults()), run, resume, false);
-            case ppo -> Ppo.run(Configs.read(config, Ppo.Config.defaults()), run, resume, false);
+            case pretrain -> Pretrain.run((Pretrain.Config) c, run, resume, false);
+            case sft -> Sft.run((Sft.Config) c, run, resume, false);
+            case rm -> RewardTraining.run((RewardTraining.Config) c, run, resume, false);
+            case ppo -> Ppo.run((Ppo.Config) c, run, resume, false);
         };
         StringBuilder b = new StringBuilder();
         eval.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  held-out %s %.4f%n", k, v)));

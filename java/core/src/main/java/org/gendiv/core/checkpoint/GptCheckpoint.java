@@ -1,11 +1,9 @@
 package org.gendiv.core.checkpoint;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
@@ -126,8 +124,6 @@ public final class GptCheckpoint {
         cfg.addProperty("attn_pdrop", c.dropout());
         cfg.addProperty("activation_function", "gelu_new");
         cfg.addProperty("layer_norm_epsilon", 1e-5);
-        Path tmp = Files.createTempFile(dir, ".config", ".json.tmp");
-        Files.writeString(tmp, cfg + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(dir.resolve("config.json"), cfg + "\n");
     }
 }

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.model.Tensors;
 
 /**
  * Named float32 LibTorch tensors to and from one safetensors file. Writes are atomic; reads check
@@ -25,12 +25,8 @@ public final class TensorFiles {
             Map<String, String> metadata) throws IOException {
         List<Safetensors.Tensor32> out = new ArrayList<>(tensors.size());
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Tensor t = e.getValue().detach();
-            if (transposed.test(e.getKey())) t = t.t();
-            t = t.contiguous();
-            float[] v = new float[(int) t.numel()];
-            if (v.length > 0) new FloatPointer(t.data_ptr()).get(v);
-            out.add(new Safetensors.Tensor32(e.getKey(), shape(t), v));
+            Tensor t = transposed.test(e.getKey()) ? e.getValue().t() : e.getValue();
+            out.add(new Safetensors.Tensor32(e.getKey(), shape(t), Tensors.floats(t)));
         }
         Safetensors.write(file, out, metadata);
     }

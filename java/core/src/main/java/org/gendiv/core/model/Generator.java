@@ -64,9 +64,7 @@ public final class Generator {
                     Tensor logits = model.forward(slice(tokens, b, total, start, end),
                             slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
                     Tensor last = logits.select(1, end - start - 1).contiguous();
-                    MemorySegment seg = MemorySegment.ofAddress(last.data_ptr().address())
-                            .reinterpret(4L * b * model.config.vocab());
-                    kernels.sampling().sample(seg, Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
+                    kernels.sampling().sample(Tensors.segment(last), Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
                             sampling.withStep(step), tok, lp, null);
                 }
                 boolean all = true;

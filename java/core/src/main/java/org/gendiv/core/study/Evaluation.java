@@ -36,10 +36,11 @@ public final class Evaluation {
     /** One judged output, as samples.jsonl records it. */
     public record Judged(int input, int sample, String text, double gold, double win, float rmScore, String meaning) {}
 
-    public static List<Judged> judge(World w, Outputs o, String[] references) {
+    /** Judges every output; referenceGold[i] is the gold quality of input i's reference. */
+    public static List<Judged> judge(World w, Outputs o, double[] referenceGold) {
         List<Judged> out = new ArrayList<>();
         for (int i = 0; i < o.texts().length; i++) {
-            double ref = w.judge(o.inputs().get(i), references[i]).quality();
+            double ref = referenceGold[i];
             for (int k = 0; k < o.texts()[i].length; k++) {
                 var j = w.judge(o.inputs().get(i), o.texts()[i][k]);
                 double win = j.quality() > ref + 1e-9 ? 1 : j.quality() < ref - 1e-9 ? 0 : 0.5;

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import org.gendiv.core.train.RunDir;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -16,6 +15,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import org.gendiv.core.checkpoint.AtomicFiles;
 
 import com.google.gson.JsonObject;
 
@@ -97,7 +98,7 @@ public final class Report {
             md.append("![diversity](plots/diversity-").append(task).append(".png)\n\n");
         }
         md.append(Sweeps.reportSection(out));
-        RunDir.writeAtomically(out.resolve("report.md"), md.toString());
+        AtomicFiles.writeString(out.resolve("report.md"), md.toString());
     }
 
     /** The study's three findings, checked on this run: "confirmed" only where the 95% intervals do not overlap. */

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.train.Configs;
-import org.gendiv.core.train.RunDir;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -115,7 +115,7 @@ public final class Results {
             2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 1.96};
 
     static void write(Path file, JsonObject results) throws IOException {
-        RunDir.writeAtomically(file, gson().toJson(results) + "\n");
+        AtomicFiles.writeString(file, gson().toJson(results) + "\n");
     }
 
     static com.google.gson.Gson gson() {

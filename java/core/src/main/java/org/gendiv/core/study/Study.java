@@ -11,15 +11,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.tokenizer.WordTokenizer;
 import org.gendiv.core.train.Batches;
 import org.gendiv.core.train.Configs;
-import org.gendiv.core.train.LanguageModelling;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
@@ -65,7 +64,7 @@ public final class Study {
             long seed = c.seed() + s;
             perSeed.add(runSeed(seed, samples));
         }
-        RunDir.writeAtomically(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
+        AtomicFiles.writeString(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
         timings.put("total_s", (System.nanoTime() - t0) / 1e9);
         JsonObject results = Results.combine(c, perSeed, timings);
         Results.write(out.resolve("results.json"), results);
@@ -79,7 +78,7 @@ public final class Study {
         if (Files.exists(cfg) && !resume)
             throw new Configs.BadConfig(out + ": already holds a study; pass --resume to continue it, or choose another --out");
         Files.createDirectories(out);
-        RunDir.writeAtomically(cfg, Configs.pretty(Configs.toJson(c)) + "\n");
+        AtomicFiles.writeString(cfg, Configs.pretty(Configs.toJson(c)) + "\n");
     }
 
     /** For sweeps: uses the directory as it is, writing config.json only when the study is new. */
@@ -125,7 +124,10 @@ public final class Study {
 
     private Path stage(Path dir, Record config, Trainer.Schedule schedule, StageMaker make) throws IOException {
         RunDir run = new RunDir(dir);
-        if (Files.exists(run.model().resolve("model.safetensors"))) return run.model();
+        if (Files.exists(run.model().resolve("model.safetensors"))) {
+            log("keeping the finished stage in " + dir);
+            return run.model();
+        }
         boolean resume = Files.exists(dir.resolve("checkpoint"));
         run.begin(Configs.toJson(config), resume);
         long t0 = System.nanoTime();
@@ -190,11 +192,11 @@ public final class Study {
 
     Path pretrainBase(long seed, Path dir) throws IOException {
         Path tokFile = dir.resolve("tokenizer.json");
-        List<String> corpus = corpus(seed);
-        if (!Files.exists(tokFile)) trainTokenizer(seed, corpus, tokFile);
-        Tokenizer tok = Tokenizer.load(tokFile);
-        log("seed " + seed + ": pretraining the base model on " + corpus.size() + " documents (vocabulary " + tok.vocabSize() + ")");
         return stage(dir.resolve("base"), c.pretrain(), c.pretrain().schedule(), () -> {
+            List<String> corpus = corpus(seed);
+            if (!Files.exists(tokFile)) trainTokenizer(seed, corpus, tokFile);
+            Tokenizer tok = Tokenizer.load(tokFile);
+            log("seed " + seed + ": pretraining the base model on " + corpus.size() + " documents (vocabulary " + tok.vocabSize() + ")");
             torch.manual_seed(seed);
             return Pretrain.stage(c.pretrain(), tok, tokFile, corpus, List.of());
         });
@@ -212,11 +214,13 @@ public final class Study {
     }
 
     Path trainSft(World w, long seed, Path base, Path td) throws IOException {
-        List<Sft.Demo> all = demos(w, seed);
-        List<Sft.Demo> train = all.subList(0, c.world().sftExamples()), eval = all.subList(c.world().sftExamples(), all.size());
-        log("seed " + seed + ", " + w.name() + ": SFT on " + train.size() + " demonstrations");
-        return stage(td.resolve("sft"), c.sft(), c.sft().schedule(),
-                () -> Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), train, eval));
+        return stage(td.resolve("sft"), c.sft(), c.sft().schedule(), () -> {
+            List<Sft.Demo> all = demos(w, seed);
+            var train = all.subList(0, c.world().sftExamples());
+            var eval = all.subList(c.world().sftExamples(), all.size());
+            log("seed " + seed + ", " + w.name() + ": SFT on " + train.size() + " demonstrations");
+            return Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), train, eval);
+        });
     }
 
     /** Preference pairs whose candidates are two demonstrations (erring at candidate_error). */
@@ -284,28 +288,30 @@ public final class Study {
     }
 
     Path trainPpo(World w, long seed, Path sft, Path rm, Path dir, Ppo.Config pc) throws IOException {
-        List<String> prompts = ppoPrompts(w, seed);
-        log("seed " + seed + ", " + w.name() + ": PPO (beta " + pc.beta() + ") on " + prompts.size() + " prompts");
         return stage(dir, pc, pc.schedule(), () -> {
+            List<String> prompts = ppoPrompts(w, seed);
+            log("seed " + seed + ", " + w.name() + ": PPO (beta " + pc.beta() + ") on " + prompts.size() + " prompts");
             torch.manual_seed(seed + 2);
             return new Ppo(pc, ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.rewardModel(rm),
                     ModelDir.tokenizer(sft), ModelDir.tokenizerFile(sft), prompts, kernels);
         });
     }
 
-    /** The evaluation inputs of a split and their references (the demonstrators' outputs). */
-    record Split(List<World.Example> inputs, String[] references) {}
+    /** The evaluation inputs of a split, their references (the demonstrators' outputs) and the references' gold quality. */
+    record Split(List<World.Example> inputs, String[] references, double[] referenceGold) {}
 
     Split split(World w, long seed, String split) {
         SplittableRandom rng = rng(seed, w.name(), "eval", split);
         List<World.Example> inputs = new ArrayList<>();
         String[] refs = new String[c.eval().inputs()];
+        double[] gold = new double[refs.length];
         for (int i = 0; i < refs.length; i++) {
             World.Example e = w.example(split, rng);
             inputs.add(e);
             refs[i] = w.demonstrate(e, c.world().referenceError(), rng);
+            gold[i] = w.judge(e, refs[i]).quality();
         }
-        return new Split(inputs, refs);
+        return new Split(inputs, refs, gold);
     }
 
     /** texts[input][k]: k samples per input at a temperature. */
@@ -325,19 +331,7 @@ public final class Study {
         List<int[]> seqs = new ArrayList<>();
         for (int i = 0; i < texts.length; i++)
             for (String t : texts[i]) seqs.add(Batches.clip(Batches.sequence(tok, inputs.get(i).prompt(), t), rm.trunk.config.context()));
-        float[] flat = new float[seqs.size()];
-        rm.eval();
-        int b = c.eval().batch();
-        try (var g = new NoGradGuard()) {
-            for (int i = 0; i < seqs.size(); i += b)
-                try (PointerScope scope = new PointerScope()) {
-                    Batches.Padded p = Batches.rightPad(seqs.subList(i, Math.min(seqs.size(), i + b)), tok.padId());
-                    var t = rm.scores(p.tensor(), p.lengths()).contiguous();
-                    float[] s = new float[(int) t.numel()];
-                    new org.bytedeco.javacpp.FloatPointer(t.data_ptr()).get(s);
-                    System.arraycopy(s, 0, flat, i, s.length);
-                }
-        }
+        float[] flat = org.gendiv.core.train.Scoring.scores(rm, seqs, tok.padId(), c.eval().batch());
         float[][] out = new float[texts.length][];
         for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = java.util.Arrays.copyOfRange(flat, at, at + texts[i].length);
         return out;
@@ -386,16 +380,14 @@ public final class Study {
             String[][] ppoTexts = sample(ppo, tok, s.inputs(), e.samples(), e.temperature(), seed * 2003 + split.hashCode());
             outputs.put("ppo", new Evaluation.Outputs(s.inputs(), ppoTexts, score(rm, tok, s.inputs(), ppoTexts)));
             for (var o : outputs.entrySet()) {
-                var judged = Evaluation.judge(w, o.getValue(), s.references());
+                var judged = Evaluation.judge(w, o.getValue(), s.referenceGold());
                 methods.getAsJsonObject(o.getKey()).add(split,
                         Evaluation.measure(w, o.getValue(), judged, e.bootstrap(), seed));
                 for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
             }
-            for (int i = 0; i < s.references().length; i++) {
-                double g = w.judge(s.inputs().get(i), s.references()[i]).quality();
+            for (int i = 0; i < s.references().length; i++)
                 samples.add(sampleLine(seed, task, "reference", split,
-                        new Evaluation.Judged(i, 0, s.references()[i], g, 0.5, Float.NaN, "")).toString());
-            }
+                        new Evaluation.Judged(i, 0, s.references()[i], s.referenceGold()[i], 0.5, Float.NaN, "")).toString());
         }
         JsonObject block = new JsonObject();
         block.add("splits", splits);

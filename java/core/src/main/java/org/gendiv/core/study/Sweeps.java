@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.ModelDir;
-import org.gendiv.core.train.RunDir;
 import org.gendiv.core.world.World;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -97,7 +97,7 @@ public final class Sweeps {
         Results.write(out.resolve("sweeps/" + kind.flag + ".json"), result);
         Path results = out.resolve("results.json");
         if (Files.exists(results)) Report.write(out, Results.read(results));
-        else RunDir.writeAtomically(out.resolve("report.md"), reportSection(out));
+        else AtomicFiles.writeString(out.resolve("report.md"), reportSection(out));
         return result;
     }
 
@@ -120,7 +120,7 @@ public final class Sweeps {
                 String[][] texts = study.sample(policy, tok, s.inputs(), k, temperature, seed * 3001 + split.hashCode());
                 o = new Evaluation.Outputs(s.inputs(), texts, study.score(rm, tok, s.inputs(), texts));
             }
-            JsonObject m = Evaluation.measure(w, o, Evaluation.judge(w, o, s.references()), c.eval().bootstrap(), seed);
+            JsonObject m = Evaluation.measure(w, o, Evaluation.judge(w, o, s.referenceGold()), c.eval().bootstrap(), seed);
             double win = m.getAsJsonObject("win_rate").get("mean").getAsDouble();
             p.addProperty(split + "_win_rate", win);
             if (split.equals("id")) {

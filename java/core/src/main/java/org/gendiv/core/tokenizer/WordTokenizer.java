@@ -1,10 +1,8 @@
 package org.gendiv.core.tokenizer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.gendiv.core.checkpoint.AtomicFiles;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -146,11 +146,8 @@ public final class WordTokenizer implements Tokenizer {
         model.add("vocab", vocab);
         model.addProperty("unk_token", UNK);
         root.add("model", model);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".tokenizer", ".json.tmp");
-        Files.writeString(tmp, new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(root), StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(file,
+                new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(root));
     }
 
     /** Reads a WordLevel tokenizer.json written by {@link #save} (errors name the file and key). */

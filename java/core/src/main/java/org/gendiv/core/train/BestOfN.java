@@ -3,7 +3,6 @@ package org.gendiv.core.train;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.bytedeco.pytorch.NoGradGuard;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
@@ -41,19 +40,9 @@ public final class BestOfN {
         var bar = new Progress("bon", repeated.size());
         var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens,
                 done -> bar.update(done, 0, "samples"));
-        float[] scores = new float[rollouts.size()];
-        rm.eval();
-        try (var g = new NoGradGuard()) {
-            for (int i = 0; i < rollouts.size(); i += batchSize) {
-                try (var scope = new org.bytedeco.javacpp.PointerScope()) {
-                    List<int[]> seqs = new ArrayList<>();
-                    for (int j = i; j < Math.min(rollouts.size(), i + batchSize); j++) seqs.add(rollouts.get(j).full());
-                    Batches.Padded p = Batches.rightPad(seqs, tok.padId());
-                    float[] s = Ppo.floats(rm.scores(p.tensor(), p.lengths()));
-                    System.arraycopy(s, 0, scores, i, s.length);
-                }
-            }
-        }
+        List<int[]> seqs = new ArrayList<>(rollouts.size());
+        for (Rollouts.Rollout r : rollouts) seqs.add(r.full());
+        float[] scores = Scoring.scores(rm, seqs, tok.padId(), batchSize);
         String[] texts = Rollouts.texts(tok, rollouts);
         List<Pick> out = new ArrayList<>(prompts.size());
         for (int q = 0; q < prompts.size(); q++) {

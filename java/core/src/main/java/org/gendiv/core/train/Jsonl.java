@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.gendiv.core.checkpoint.AtomicFiles;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -51,6 +53,6 @@ public final class Jsonl {
     public static void write(Path file, List<JsonObject> rows) throws IOException {
         StringBuilder b = new StringBuilder();
         for (JsonObject o : rows) b.append(o).append('\n');
-        RunDir.writeAtomically(file, b.toString());
+        AtomicFiles.writeString(file, b.toString());
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -18,6 +17,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.ActorCritic;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
+import static org.gendiv.core.model.Tensors.floats;
+import static org.gendiv.core.model.Tensors.segment;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.kernels.Dtype;
 import org.gendiv.kernels.Kernels;
@@ -172,9 +173,9 @@ public final class Ppo implements Stage {
         float[] mask, oldLogprobs, refLogprobs, oldValues, advantages, returns, scores, kl;
         double timePolicy, timeReference, timeReward;  // seconds spent scoring, for the step's breakdown
 
-        /** Flat index into [B * T] of the position whose logits predict response token j of row r. */
-        long source(int r, int j) {
-            return (long) r * width + promptLength[r] + Math.min(j, responseLength[r] - 1) - 1;
+        /** The position in row r whose output scores response token j (past the response: its last token's). */
+        int source(int r, int j) {
+            return promptLength[r] + Math.min(j, responseLength[r] - 1) - 1;
         }
     }
 
@@ -301,12 +302,13 @@ public final class Ppo implements Stage {
         Params.Ppo params = new Params.Ppo(c.temperature(), c.clip(), c.clip(), 0f, c.entropyCoef(), 20f);
         adam.zeroGrad();
         if (criticAdam != null) criticAdam.zeroGrad();
+        // The critic's side is the same on both paths: clipped value loss and d loss / d values (value kernel).
+        float[] gv = new float[n];
+        var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
+        Tensor vGrad = Tensor.create(gv, n).mul(new Scalar(c.valueCoef()));
         double[] out;
         if (compositeLoss) {
             Tensor[] lossParts = CompositePpo.loss(logits, s, params);
-            float[] gv = new float[n];
-            var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
-            Tensor vGrad = Tensor.create(gv, n).mul(new Scalar(c.valueCoef()));
             lossParts[0].add(values.mul(vGrad).sum()).backward();
             double policyLoss = lossParts[0].item_double() + c.entropyCoef() * lossParts[3].item_double();
             out = new double[] {lossParts[0].item_double(), policyLoss, lossParts[1].item_double(),
@@ -316,10 +318,7 @@ public final class Ppo implements Stage {
             var ps = kernels.ppo().compute(segment(logits), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
                     MemorySegment.ofArray(s.oldLogprobs), MemorySegment.ofArray(s.advantages),
                     MemorySegment.ofArray(s.mask), params, segment(grad));
-            float[] gv = new float[n];
-            var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
             // One backward pass from both heads: d loss / d logits from the kernel, d value loss / d values scaled.
-            Tensor vGrad = Tensor.create(gv, n).mul(new Scalar(c.valueCoef()));
             torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
                     new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
             out = new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
@@ -369,12 +368,12 @@ public final class Ppo implements Stage {
         return r;
     }
 
-    /** For the given rows (renumbered 0..m-1 in the slice), the flat positions whose outputs score each response token. */
+    /** For the given rows (renumbered 0..m-1 in the batch fed), flat indices into [m * T] of the outputs scoring each response token. */
     private static Tensor sourceIndex(Experience x, int[] rows) {
         long[] idx = new long[rows.length * x.length];
         for (int i = 0; i < rows.length; i++)
             for (int j = 0; j < x.length; j++)
-                idx[i * x.length + j] = x.source(rows[i], j) - (long) rows[i] * x.width + (long) i * x.width;
+                idx[i * x.length + j] = (long) i * x.width + x.source(rows[i], j);
         return Tensor.create(idx, idx.length);
     }
 
@@ -387,17 +386,6 @@ public final class Ppo implements Stage {
         kernels.logProbs().compute(segment(logits), Dtype.F32, actions.length, logits.size(1), logits.size(1),
                 MemorySegment.ofArray(actions), c.temperature(), MemorySegment.ofArray(lp), null);
         return lp;
-    }
-
-    static MemorySegment segment(Tensor t) {
-        return MemorySegment.ofAddress(t.data_ptr().address()).reinterpret(t.numel() * t.element_size());
-    }
-
-    static float[] floats(Tensor t) {
-        Tensor c = t.detach().contiguous();
-        float[] v = new float[(int) c.numel()];
-        new FloatPointer(c.data_ptr()).get(v);
-        return v;
     }
 
     private static double sum(float[] a, float[] mask) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.checkpoint.TensorFiles;
 
 import com.google.gson.JsonObject;
@@ -46,7 +47,7 @@ public final class RunDir {
         if (!resume && (Files.exists(checkpoint()) || Files.exists(model())))
             throw new Configs.BadConfig(root + ": already holds a run; pass --resume to continue it, or choose another output directory");
         Files.createDirectories(root);
-        writeAtomically(root.resolve("config.json"), Configs.pretty(config) + "\n");
+        AtomicFiles.writeString(root.resolve("config.json"), Configs.pretty(config) + "\n");
     }
 
     /** The step the checkpoint reached, or 0 when there is none. */
@@ -95,15 +96,7 @@ public final class RunDir {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
             if (!o.has("step") || o.get("step").getAsInt() < step) keep.add(line);
         }
-        writeAtomically(metrics(), keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
-    }
-
-    public static void writeAtomically(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(metrics(), keep.isEmpty() ? "" : String.join("\n", keep) + "\n");
     }
 
     static void deleteTree(Path p) throws IOException {

@@ -71,12 +71,12 @@ public final class Trainer {
             }
             int done = step + 1;
             boolean last = done == stage.steps();
-            if (schedule.evalEvery() > 0 && done % schedule.evalEvery() == 0 || last) {
+            boolean evaluated = schedule.evalEvery() > 0 && done % schedule.evalEvery() == 0 || last;
+            if (evaluated) {
                 finalEval = evaluate(stage);
                 m = merge(m, prefixed(finalEval));
             }
-            if (done % schedule.logEvery() == 0 || last || m.keySet().stream().anyMatch(k -> k.startsWith("eval_")))
-                run.appendMetrics(line(step, m));
+            if (done % schedule.logEvery() == 0 || evaluated) run.appendMetrics(line(step, m));
             if (m.containsKey(stage.keyMetric()))
                 shown = String.format(Locale.ROOT, "%s %.4g", stage.keyMetric(), m.get(stage.keyMetric()));
             if (schedule.checkpointEvery() > 0 && done % schedule.checkpointEvery() == 0 || last)

@@ -77,8 +77,8 @@ class TrainTest {
         for (var r : rollouts) seqs.add(r.full());
         Batches.Padded p = Batches.rightPad(seqs, task.tok.padId());
         rm.eval();
-        double mean = Ppo.floats(rm.scores(p.tensor(), p.lengths()))[0];
-        float[] s = Ppo.floats(rm.scores(p.tensor(), p.lengths()));
+        double mean = org.gendiv.core.model.Tensors.floats(rm.scores(p.tensor(), p.lengths()))[0];
+        float[] s = org.gendiv.core.model.Tensors.floats(rm.scores(p.tensor(), p.lengths()));
         mean = 0;
         for (float v : s) mean += v / s.length;
         double spread = 0;
@@ -185,7 +185,7 @@ class TrainTest {
 
     private static Map<String, float[]> grads(Map<String, Tensor> params) {
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
-        params.forEach((k, v) -> out.put(k, Ppo.floats(v.grad())));
+        params.forEach((k, v) -> out.put(k, org.gendiv.core.model.Tensors.floats(v.grad())));
         return out;
     }
 
