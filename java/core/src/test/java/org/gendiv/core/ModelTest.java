@@ -247,7 +247,7 @@ class ModelTest {
         String header = new String(good, 8, (int) hlen, java.nio.charset.StandardCharsets.UTF_8);
         for (String[] edit : new String[][] {
             {"\"F32\"", "\"Q4\"", "unknown dtype Q4"},
-            {"transformer.ln_f.bias", "transformer.ln_f.bogus", "missing tensor transformer.ln_f.bias"},
+            {"transformer.ln_f.bias", "transformer.ln_f.bogus", "missing tensor ln_f.bias (nor transformer.ln_f.bias, model.ln_f.bias)"},
         }) {
             String h = header.replaceFirst(java.util.regex.Pattern.quote(edit[0]), edit[1]);
             byte[] hb = h.getBytes(java.nio.charset.StandardCharsets.UTF_8);

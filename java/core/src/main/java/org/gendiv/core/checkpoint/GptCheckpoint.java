@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.model.Arch;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
 
@@ -14,11 +18,14 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 /**
- * A GPT-2-family checkpoint directory: config.json (vocab_size, n_positions, n_embd, n_layer,
- * n_head) and model.safetensors with Hugging Face's tensor names (an optional "transformer."
- * prefix is accepted). GPT-2 stores its Conv1D weights (attn.c_attn, attn.c_proj, mlp.c_fc,
- * mlp.c_proj) as [in, out]; gendiv's Linear layers are [out, in], so those are transposed on the
- * way in and out. Saving writes both files atomically.
+ * A Hugging Face checkpoint directory of a decoder family gendiv runs (GPT-2, OPT, LLaMA-style;
+ * {@link HfConfig}): config.json and model.safetensors, or shards named by
+ * model.safetensors.index.json. Tensors carry Hugging Face's names; a stored name may add the
+ * base-model prefix ("transformer." as GPT-2 classifiers save, "model." as base OPT and LLaMA
+ * exports lack or add), and each name is looked up with and without it. GPT-2 stores its Conv1D
+ * weights (attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj) as [in, out]; gendiv's Linear layers
+ * are [out, in], so those are transposed on the way in and out. F16 and BF16 weights are upcast
+ * to float32; reads are memory-mapped. Saving writes both files atomically.
  */
 public final class GptCheckpoint {
     private GptCheckpoint() {}
@@ -33,43 +40,50 @@ public final class GptCheckpoint {
         try {
             c = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
-            throw new Safetensors.BadCheckpoint(file + ": missing (a GPT-2 checkpoint directory needs config.json)");
+            throw new Safetensors.BadCheckpoint(file + ": missing (a checkpoint directory needs config.json)");
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + e.getMessage() + ")");
         }
-        String type = c.has("model_type") ? c.get("model_type").getAsString() : "gpt2";
-        if (!type.equals("gpt2"))
-            throw new Safetensors.BadCheckpoint(file + ": model_type " + type + " is not supported here (supported: gpt2)");
-        try {
-            double dropout = c.has("resid_pdrop") ? c.get("resid_pdrop").getAsDouble() : 0.0;
-            return new GptConfig(c.get("vocab_size").getAsInt(), c.get("n_positions").getAsInt(),
-                    c.get("n_layer").getAsInt(), c.get("n_head").getAsInt(), c.get("n_embd").getAsInt(), dropout).check();
-        } catch (NullPointerException e) {
-            throw new Safetensors.BadCheckpoint(file + ": needs vocab_size, n_positions, n_layer, n_head and n_embd");
-        } catch (IllegalArgumentException e) {
-            throw new Safetensors.BadCheckpoint(file + ": " + e.getMessage());
-        }
+        return HfConfig.parse(c, file.toString());
     }
 
     /** A model with the checkpoint's weights (dropout from the config; call eval() for inference). */
     public static Gpt load(Path dir) throws IOException {
         Gpt model = new Gpt(readConfig(dir));
-        Path file = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
-        if (!Files.exists(file) && Files.exists(index)) {
-            loadSharded(index, model.namedParameters());
-            return model;
-        }
-        if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing (and no model.safetensors.index.json)");
-        String prefix;
-        try (Safetensors st = Safetensors.open(file)) {
-            prefix = st.entries().containsKey("wte.weight") ? "" : "transformer.";
-        }
-        TensorFiles.readInto(file, prefix, model.namedParameters(), GptCheckpoint::conv1d);
+        readWeights(dir, model.namedParameters(), model.config.family() == Arch.Family.GPT2);
         return model;
     }
 
+    /** Reads the named tensors from the directory's model.safetensors or its shards, resolving base-model prefixes. */
+    static void readWeights(Path dir, Map<String, Tensor> params, boolean gpt2Layout) throws IOException {
+        Path file = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
+        java.util.function.Predicate<String> transposed = gpt2Layout ? GptCheckpoint::conv1d : name -> false;
+        if (!Files.exists(file) && Files.exists(index)) {
+            loadSharded(index, params, transposed);
+            return;
+        }
+        if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing (and no model.safetensors.index.json)");
+        Set<String> stored;
+        try (Safetensors st = Safetensors.open(file)) {
+            stored = st.entries().keySet();
+        }
+        Map<String, Tensor> byStoredName = new LinkedHashMap<>();
+        params.forEach((name, t) -> byStoredName.put(storedName(name, stored, file), t));
+        TensorFiles.readInto(file, byStoredName, transposed);
+    }
+
+    /** The name a tensor is stored under: as given, or with a base-model prefix added or removed. */
+    static String storedName(String name, Set<String> stored, Path file) {
+        var candidates = new java.util.LinkedHashSet<>(List.of(name, "transformer." + name, "model." + name,
+                name.startsWith("model.") ? name.substring("model.".length()) : name));
+        for (String c : candidates) if (stored.contains(c)) return c;
+        candidates.remove(name);
+        throw new Safetensors.BadCheckpoint(file + ": missing tensor " + name + " (nor " + String.join(", ", candidates) + ")");
+    }
+
     /** Hugging Face's sharded layout: the index's weight_map names the shard file of every tensor. */
-    static void loadSharded(Path index, Map<String, Tensor> params) throws IOException {
+    static void loadSharded(Path index, Map<String, Tensor> params, java.util.function.Predicate<String> transposed)
+            throws IOException {
         Map<String, String> shardOf = new java.util.HashMap<>();
         try {
             var map = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
@@ -77,22 +91,25 @@ public final class GptCheckpoint {
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object (" + e.getMessage() + ")");
         }
-        String prefix = shardOf.containsKey("wte.weight") ? "" : "transformer.";
         Map<String, Map<String, Tensor>> byShard = new java.util.TreeMap<>();
         for (var p : params.entrySet()) {
-            String shard = shardOf.get(prefix + p.getKey());
-            if (shard == null) throw new Safetensors.BadCheckpoint(index + ": weight_map has no tensor " + prefix + p.getKey());
+            String name;
+            try {
+                name = storedName(p.getKey(), shardOf.keySet(), index);
+            } catch (Safetensors.BadCheckpoint e) {
+                throw new Safetensors.BadCheckpoint(index + ": weight_map has no tensor " + p.getKey());
+            }
+            String shard = shardOf.get(name);
             if (shard.contains("/") || shard.contains("\\"))
                 throw new Safetensors.BadCheckpoint(index + ": shard " + shard + " must be a file beside the index");
-            byShard.computeIfAbsent(shard, k -> new java.util.LinkedHashMap<>()).put(p.getKey(), p.getValue());
+            byShard.computeIfAbsent(shard, k -> new LinkedHashMap<>()).put(name, p.getValue());
         }
-        for (var e : byShard.entrySet())
-            TensorFiles.readInto(index.resolveSibling(e.getKey()), prefix, e.getValue(), GptCheckpoint::conv1d);
+        for (var e : byShard.entrySet()) TensorFiles.readInto(index.resolveSibling(e.getKey()), e.getValue(), transposed);
     }
 
     /** Reads tensors stored beside a model's weights (a reward or value head) into the given tensors. */
     public static void loadExtra(Path dir, Map<String, Tensor> extra) throws IOException {
-        TensorFiles.readInto(dir.resolve("model.safetensors"), "", extra, name -> false);
+        TensorFiles.readInto(dir.resolve("model.safetensors"), extra);
     }
 
     public static void save(Gpt model, Path dir) throws IOException {
@@ -101,29 +118,17 @@ public final class GptCheckpoint {
 
     /**
      * Writes config.json and model.safetensors; extra tensors (a head) go beside the trunk's, which
-     * then take Hugging Face's "transformer." prefix as GPT2ForSequenceClassification does.
+     * then take the "transformer." prefix, as GPT2ForSequenceClassification saves them.
      */
     public static void save(Gpt model, Map<String, Tensor> extra, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Map<String, Tensor> all = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> all = new LinkedHashMap<>();
         String prefix = extra.isEmpty() ? "" : "transformer.";
         model.namedParameters().forEach((k, v) -> all.put(prefix + k, v));
         all.putAll(extra);
-        TensorFiles.write(dir.resolve("model.safetensors"), all, GptCheckpoint::conv1d,
+        boolean gpt2 = model.config.family() == Arch.Family.GPT2;
+        TensorFiles.write(dir.resolve("model.safetensors"), all, gpt2 ? GptCheckpoint::conv1d : name -> false,
                 Map.of("format", "pt", "writer", "gendiv"));
-        GptConfig c = model.config;
-        JsonObject cfg = new JsonObject();
-        cfg.addProperty("model_type", "gpt2");
-        cfg.addProperty("vocab_size", c.vocab());
-        cfg.addProperty("n_positions", c.context());
-        cfg.addProperty("n_embd", c.width());
-        cfg.addProperty("n_layer", c.layers());
-        cfg.addProperty("n_head", c.heads());
-        cfg.addProperty("resid_pdrop", c.dropout());
-        cfg.addProperty("embd_pdrop", c.dropout());
-        cfg.addProperty("attn_pdrop", c.dropout());
-        cfg.addProperty("activation_function", "gelu_new");
-        cfg.addProperty("layer_norm_epsilon", 1e-5);
-        AtomicFiles.writeString(dir.resolve("config.json"), cfg + "\n");
+        AtomicFiles.writeString(dir.resolve("config.json"), HfConfig.write(model.config) + "\n");
     }
 }

@@ -35,13 +35,13 @@ public final class TensorFiles {
         write(file, tensors, name -> false, Map.of("format", "pt", "writer", "gendiv"));
     }
 
-    /** Copies each named tensor of the file (with prefix before its name) into the given tensor, in place. */
-    public static void readInto(Path file, String prefix, Map<String, Tensor> into, Predicate<String> transposed)
+    /** Copies each named tensor of the file into the given tensor, in place. */
+    public static void readInto(Path file, Map<String, Tensor> into, Predicate<String> transposed)
             throws IOException {
         if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing");
         try (Safetensors st = Safetensors.open(file); var noGrad = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> p : into.entrySet()) {
-                String name = prefix + p.getKey();
+                String name = p.getKey();
                 Safetensors.Entry e = st.entry(name);
                 long[] want = shape(p.getValue());
                 boolean flip = transposed.test(name);
@@ -56,7 +56,7 @@ public final class TensorFiles {
     }
 
     public static void readInto(Path file, Map<String, Tensor> into) throws IOException {
-        readInto(file, "", into, name -> false);
+        readInto(file, into, name -> false);
     }
 
     public static long[] shape(Tensor t) {

@@ -21,7 +21,7 @@ public final class ActorCritic {
         if (critic.config.context() < policy.config.context())
             throw new IllegalArgumentException("the critic's context (" + critic.config.context()
                     + ") is shorter than the policy's (" + policy.config.context() + ")");
-        this.valueHead = new ScalarHead(critic.config.width());
+        this.valueHead = new ScalarHead(critic.hiddenWidth());
     }
 
     public boolean shared() {

@@ -1,104 +1,131 @@
 package org.gendiv.core.model;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.bytedeco.pytorch.DropoutImpl;
 import org.bytedeco.pytorch.EmbeddingImpl;
-import org.bytedeco.pytorch.LayerNormImpl;
+import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.LinearImpl;
-import org.bytedeco.pytorch.LongVector;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 
 /**
- * A GPT-2-style decoder in plain Java modules (the presets cannot run Java modules inside
- * Sequential/ModuleList): token and learned position embeddings, pre-LayerNorm blocks of causal
- * self-attention (scaled_dot_product_attention) and a GELU MLP, a final LayerNorm and an LM head
- * tied to the token embeddings. Parameter names follow Hugging Face's GPT-2 ("wte.weight",
- * "h.0.attn.c_attn.weight", ...), so checkpoints map one to one (Linear weights are [out, in],
- * GPT-2's Conv1D stores [in, out]: the checkpoint code transposes).
+ * A decoder-only transformer in plain Java modules (the presets cannot run Java modules inside
+ * Sequential/ModuleList), in one of three families ({@link Arch}): GPT-2 (the embedded study's
+ * model), OPT and LLaMA. Token embeddings, learned positions (GPT-2, OPT) or rotary ones (LLaMA),
+ * the family's blocks ({@link Block}), a final norm and an LM head, tied to the token embeddings
+ * unless the family's config says otherwise. {@link #namedParameters()} lists the tensors under
+ * Hugging Face's names for the family ("wte.weight", "model.decoder.layers.0.fc1.weight",
+ * "model.layers.0.self_attn.q_proj.weight", ...), so checkpoints map one to one.
  */
 public final class Gpt extends org.bytedeco.pytorch.Module {
+    /** OPT's learned positions start at row 2 of embed_positions (rows 0 and 1 are never used). */
+    static final int OPT_POSITION_OFFSET = 2;
+
     public final GptConfig config;
-    final EmbeddingImpl wte, wpe;
+    final EmbeddingImpl wte, wpe;          // wpe: null for rotary families
+    final LinearImpl projectIn, projectOut;  // OPT when the embedding width differs; else null
     final DropoutImpl drop;
     final List<Block> blocks = new ArrayList<>();
-    final LayerNormImpl lnF;
+    final Norm finalNorm;                   // null for post-LayerNorm OPT
+    final LinearImpl untiedHead;            // null when the head is tied to wte
     // Containers made from Java are JavaCPP peers that C++ calls back into (train(), eval()):
     // keep them reachable, or the GC takes the peer and the callback fails.
     private final org.bytedeco.pytorch.Module layersContainer;
 
     public Gpt(GptConfig config) {
         this.config = config.check();
-        wte = register_module("wte", new EmbeddingImpl(config.vocab(), config.width()));
-        wpe = register_module("wpe", new EmbeddingImpl(config.context(), config.width()));
+        Arch a = config.arch();
+        int w = config.width();
+        boolean opt = a.family() == Arch.Family.OPT, llama = a.family() == Arch.Family.LLAMA;
+        wte = register_module("wte", new EmbeddingImpl(config.vocab(), a.projDim()));
+        wpe = llama ? null
+                : register_module("wpe", new EmbeddingImpl(config.context() + (opt ? OPT_POSITION_OFFSET : 0), w));
+        projectIn = a.projDim() == w ? null : register_module("project_in", Block.linear(a.projDim(), w, false));
+        projectOut = a.projDim() == w ? null : register_module("project_out", Block.linear(w, a.projDim(), false));
         drop = register_module("drop", new DropoutImpl(config.dropout()));
         layersContainer = register_module("h", new org.bytedeco.pytorch.Module());
-        for (int i = 0; i < config.layers(); i++)
-            blocks.add(layersContainer.register_module(Integer.toString(i), new Block(config)));
-        lnF = register_module("ln_f", new LayerNormImpl(new LongVector(new long[] {config.width()})));
+        for (int i = 0; i < config.layers(); i++) {
+            Block b = switch (a.family()) {
+                case GPT2 -> new Block.Gpt2(config);
+                case OPT -> new Block.Opt(config);
+                case LLAMA -> new Block.Llama(config);
+            };
+            blocks.add(layersContainer.register_module(Integer.toString(i), b));
+        }
+        finalNorm = opt && !a.preNorm() ? null
+                : register_module("ln_f", llama ? Norm.rms(w, a.normEps()) : Norm.layer(w, a.normEps()));
+        untiedHead = a.tiedHead() ? null : register_module("lm_head", Block.linear(a.projDim(), config.vocab(), false));
         initWeights();
     }
 
     /** GPT-2's initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 layers), zero biases. */
     private void initWeights() {
-        try (var g = new org.bytedeco.pytorch.NoGradGuard()) {
+        try (var g = new NoGradGuard()) {
             double std = 0.02, resid = 0.02 / Math.sqrt(2.0 * config.layers());
-            wte.weight().normal_(0, std, new org.bytedeco.pytorch.GeneratorOptional());
-            wpe.weight().normal_(0, std, new org.bytedeco.pytorch.GeneratorOptional());
-            for (Block b : blocks) {
-                LinearImpl[] layers = {b.cAttn, b.cFc, b.attnProj, b.mlpProj};
-                for (int i = 0; i < layers.length; i++) {
-                    layers[i].weight().normal_(0, i < 2 ? std : resid, new org.bytedeco.pytorch.GeneratorOptional());
-                    layers[i].bias().zero_();
-                }
-            }
+            wte.weight().normal_(0, std, new GeneratorOptional());
+            if (wpe != null) wpe.weight().normal_(0, std, new GeneratorOptional());
+            for (Block b : blocks) b.init(std, resid);
+            for (LinearImpl l : new LinearImpl[] {projectIn, projectOut, untiedHead}) if (l != null) Block.normal(l, std);
         }
     }
 
-    /** Parameters by their Hugging Face GPT-2 names, in checkpoint order (LM head tied: not listed). */
-    public java.util.Map<String, Tensor> namedParameters() {
-        var m = new java.util.LinkedHashMap<String, Tensor>();
-        m.put("wte.weight", wte.weight());
-        m.put("wpe.weight", wpe.weight());
-        for (int i = 0; i < blocks.size(); i++) {
-            Block b = blocks.get(i);
-            String p = "h." + i + ".";
-            m.put(p + "ln_1.weight", b.ln1.weight());
-            m.put(p + "ln_1.bias", b.ln1.bias());
-            m.put(p + "attn.c_attn.weight", b.cAttn.weight());
-            m.put(p + "attn.c_attn.bias", b.cAttn.bias());
-            m.put(p + "attn.c_proj.weight", b.attnProj.weight());
-            m.put(p + "attn.c_proj.bias", b.attnProj.bias());
-            m.put(p + "ln_2.weight", b.ln2.weight());
-            m.put(p + "ln_2.bias", b.ln2.bias());
-            m.put(p + "mlp.c_fc.weight", b.cFc.weight());
-            m.put(p + "mlp.c_fc.bias", b.cFc.bias());
-            m.put(p + "mlp.c_proj.weight", b.mlpProj.weight());
-            m.put(p + "mlp.c_proj.bias", b.mlpProj.bias());
-        }
-        m.put("ln_f.weight", lnF.weight());
-        m.put("ln_f.bias", lnF.bias());
+    /** Parameters by their Hugging Face names, in checkpoint order (a tied LM head is not listed). */
+    public Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        String body = switch (config.family()) {
+            case GPT2 -> "";
+            case OPT -> "model.decoder.";
+            case LLAMA -> "model.";
+        };
+        boolean gpt2 = config.family() == Arch.Family.GPT2;
+        m.put(body + (gpt2 ? "wte.weight" : "embed_tokens.weight"), wte.weight());
+        if (wpe != null) m.put(body + (gpt2 ? "wpe.weight" : "embed_positions.weight"), wpe.weight());
+        if (projectIn != null) Block.put(m, body + "project_in", projectIn);
+        if (projectOut != null) Block.put(m, body + "project_out", projectOut);
+        String layers = body + (gpt2 ? "h." : "layers.");
+        for (int i = 0; i < blocks.size(); i++) blocks.get(i).names(layers + i + ".", m);
+        if (finalNorm != null)
+            Block.put(m, body + switch (config.family()) {
+                case GPT2 -> "ln_f";
+                case OPT -> "final_layer_norm";
+                case LLAMA -> "norm";
+            }, finalNorm);
+        if (untiedHead != null) Block.put(m, "lm_head", untiedHead);
         return m;
     }
 
-    /** The last layer's hidden states [B, T, width] (after ln_f). */
-    public Tensor hidden(Tensor tokens, Tensor positions, Tensor attnMask, KvCache cache) {
-        Tensor x = drop.forward(wte.forward(tokens).add(wpe.forward(positions)));
-        for (int i = 0; i < blocks.size(); i++) x = blocks.get(i).forward(x, attnMask, cache == null ? null : cache.layer(i));
-        return lnF.forward(x);
+    /** The width of {@link #hidden}'s output (OPT's word_embed_proj_dim; else the model width). */
+    public int hiddenWidth() {
+        return config.arch().projDim();
     }
 
-    /** Logits [B, T, vocab] through the tied head. attnMask: null = causal, else a bool [B, 1, T, T_keys]. */
+    /** The last layer's hidden states [B, T, hiddenWidth] (after the final norm). */
+    public Tensor hidden(Tensor tokens, Tensor positions, Tensor attnMask, KvCache cache) {
+        Tensor x = wte.forward(tokens);
+        if (projectIn != null) x = projectIn.forward(x);
+        if (wpe != null)
+            x = x.add(wpe.forward(config.family() == Arch.Family.OPT ? positions.add(new Scalar(OPT_POSITION_OFFSET)) : positions));
+        x = drop.forward(x);
+        Tensor[] rope = config.family() == Arch.Family.LLAMA
+                ? Block.Llama.rope(positions, config.headDim(), config.arch().ropeTheta()) : null;
+        for (int i = 0; i < blocks.size(); i++) x = blocks.get(i).forward(x, attnMask, rope, cache == null ? null : cache.layer(i));
+        if (finalNorm != null) x = finalNorm.forward(x);
+        return projectOut == null ? x : projectOut.forward(x);
+    }
+
+    /** Logits [B, T, vocab]. attnMask: null = causal, else a bool [B, 1, T, T_keys]. */
     public Tensor forward(Tensor tokens, Tensor positions, Tensor attnMask, KvCache cache) {
         return lmHead(hidden(tokens, positions, attnMask, cache));
     }
 
-    /** The tied LM head: hidden states [..., width] to logits [..., vocab]. */
+    /** The LM head: hidden states [..., hiddenWidth] to logits [..., vocab]. */
     public Tensor lmHead(Tensor hidden) {
-        return hidden.matmul(wte.weight().t());
+        return untiedHead != null ? untiedHead.forward(hidden) : hidden.matmul(wte.weight().t());
     }
 
     /** Logits for unpadded sequences: positions 0..T-1, causal attention, no cache. */
@@ -106,48 +133,22 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         return forward(tokens, Positions.rightPadded(tokens.size(0), tokens.size(1)), null, null);
     }
 
-    /** One pre-LayerNorm transformer block. */
-    static final class Block extends org.bytedeco.pytorch.Module {
-        final LayerNormImpl ln1, ln2;
-        final LinearImpl cAttn, attnProj, cFc, mlpProj;
-        final DropoutImpl residDrop;
-        final int heads, headDim;
-        final double dropout;
-        private final org.bytedeco.pytorch.Module attn, mlp;  // reachable: see layersContainer
-
-        Block(GptConfig c) {
-            ln1 = register_module("ln_1", new LayerNormImpl(new LongVector(new long[] {c.width()})));
-            attn = register_module("attn", new org.bytedeco.pytorch.Module());
-            cAttn = attn.register_module("c_attn", new LinearImpl(c.width(), 3L * c.width()));
-            attnProj = attn.register_module("c_proj", new LinearImpl(c.width(), c.width()));
-            ln2 = register_module("ln_2", new LayerNormImpl(new LongVector(new long[] {c.width()})));
-            mlp = register_module("mlp", new org.bytedeco.pytorch.Module());
-            cFc = mlp.register_module("c_fc", new LinearImpl(c.width(), 4L * c.width()));
-            mlpProj = mlp.register_module("c_proj", new LinearImpl(4L * c.width(), c.width()));
-            residDrop = register_module("drop", new DropoutImpl(c.dropout()));
-            heads = c.heads();
-            headDim = c.headDim();
-            dropout = c.dropout();
-        }
-
-        Tensor forward(Tensor x, Tensor attnMask, KvCache.Layer cache) {
-            long b = x.size(0), t = x.size(1), w = x.size(2);
-            var qkv = cAttn.forward(ln1.forward(x)).split(w, 2);
-            Tensor q = qkv.get(0).view(b, t, heads, headDim).transpose(1, 2);
-            Tensor k = qkv.get(1).view(b, t, heads, headDim).transpose(1, 2);
-            Tensor v = qkv.get(2).view(b, t, heads, headDim).transpose(1, 2);
-            if (cache != null) {
-                k = cache.append(k, 0);
-                v = cache.append(v, 1);
-            }
-            double p = is_training() ? dropout : 0.0;
-            Tensor y = attnMask == null
-                    ? torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), p, true, new org.bytedeco.pytorch.DoubleOptional(), false)
-                    : torch.scaled_dot_product_attention(q, k, v, new TensorOptional(attnMask), p, false, new org.bytedeco.pytorch.DoubleOptional(), false);
-            y = y.transpose(1, 2).contiguous().view(b, t, w);
-            x = x.add(residDrop.forward(attnProj.forward(y)));
-            Tensor m = mlpProj.forward(torch.gelu(cFc.forward(ln2.forward(x)), "tanh"));
-            return x.add(residDrop.forward(m));
-        }
+    /**
+     * Freezes the embeddings and the bottom {@code fraction} of the blocks (rounded down), as the
+     * study froze 80% of its models' layers; returns the number of frozen blocks. With a tied head,
+     * freezing the embeddings freezes the head too. Optimizers skip frozen tensors.
+     */
+    public int freezeBottom(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) throw new IllegalArgumentException("freeze fraction must be in [0, 1], got " + fraction);
+        int n = (int) Math.floor(fraction * blocks.size() + 1e-9);
+        if (n == 0) return 0;
+        List<Tensor> frozen = new ArrayList<>(List.of(wte.weight()));
+        if (wpe != null) frozen.add(wpe.weight());
+        if (projectIn != null) frozen.add(projectIn.weight());
+        Map<String, Tensor> inBlocks = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) blocks.get(i).names("", inBlocks);
+        frozen.addAll(inBlocks.values());
+        for (Tensor t : frozen) t.requires_grad_(false);
+        return n;
     }
 }

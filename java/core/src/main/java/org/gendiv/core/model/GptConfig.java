@@ -1,10 +1,16 @@
 package org.gendiv.core.model;
 
 /**
- * A GPT-style decoder: vocabulary, context length, layers, heads, width (n_embd) and dropout.
- * {@link #check()} names the field that is wrong.
+ * A decoder-only transformer: vocabulary, context length, layers, heads, width (hidden size),
+ * dropout, and the family's architecture ({@link Arch}; GPT-2 unless given). {@link #check()}
+ * names the field that is wrong.
  */
-public record GptConfig(int vocab, int context, int layers, int heads, int width, double dropout) {
+public record GptConfig(int vocab, int context, int layers, int heads, int width, double dropout, Arch arch) {
+    /** A GPT-2-family model of these sizes. */
+    public GptConfig(int vocab, int context, int layers, int heads, int width, double dropout) {
+        this(vocab, context, layers, heads, width, dropout, Arch.gpt2(heads, width));
+    }
+
     /** The embedded study's default size (StudyConfig's pretrain block): about 0.8M parameters with its ~300-word vocabulary. */
     public static GptConfig embeddedDefault(int vocab) {
         return new GptConfig(vocab, 112, 4, 4, 128, 0.0);
@@ -18,6 +24,8 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
         if (width < 1 || width % heads != 0)
             throw new IllegalArgumentException("width must be a positive multiple of heads (" + heads + "), got " + width);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        if (arch == null) throw new IllegalArgumentException("arch must be given");
+        arch.check(heads, width);
         return this;
     }
 
@@ -25,9 +33,7 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
         return width / heads;
     }
 
-    /** Parameters: embeddings, per layer 12 w^2 + 13 w, final norm (the LM head is tied). */
-    public long parameterCount() {
-        long w = width;
-        return (long) vocab * w + (long) context * w + layers * (12 * w * w + 13 * w) + 2 * w;
+    public Arch.Family family() {
+        return arch.family();
     }
 }

@@ -12,7 +12,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
 
     public RewardModel(Gpt trunk) {
         this.trunk = register_module("transformer", trunk);
-        this.head = register_module("head", new ScalarHead(trunk.config.width()));
+        this.head = register_module("head", new ScalarHead(trunk.hiddenWidth()));
     }
 
     /** One score per row of tokens [B, T]; lengths[b] real tokens in row b (the rest is padding). */

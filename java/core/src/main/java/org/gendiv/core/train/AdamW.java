@@ -25,6 +25,7 @@ public final class AdamW {
         this.c = c;
         try (var g = new NoGradGuard()) {
             namedParams.forEach((name, p) -> {
+                if (!p.requires_grad()) return;  // frozen: no state, never updated
                 names.add(name);
                 params.add(p);
                 m.add(torch.zeros_like(p));

@@ -42,6 +42,7 @@ public final class LanguageModelling implements Stage {
         this.steps = steps;
         this.batchSize = batchSize;
         this.seed = seed;
+        model.freezeBottom(optim.freezeFraction());
         this.adam = new AdamW(model.namedParameters(), optim);
     }
 

@@ -1,14 +1,22 @@
 package org.gendiv.core.train;
 
-/** AdamW with linear warmup then cosine decay to minLrRatio * lr, and global gradient-norm clipping (0 = off). */
+/**
+ * AdamW with linear warmup then cosine decay to minLrRatio * lr, and global gradient-norm clipping
+ * (0 = off). freezeFraction: the bottom fraction of the model's layers (and its embeddings) left
+ * untrained, as the study froze 80% of its models' layers ({@link org.gendiv.core.model.Gpt#freezeBottom}).
+ */
 public record OptimConfig(double lr, double weightDecay, double beta1, double beta2, double eps, int warmupSteps,
-        double minLrRatio, double gradClip) {
+        double minLrRatio, double gradClip, double freezeFraction) {
     public static OptimConfig of(double lr) {
-        return new OptimConfig(lr, 0.01, 0.9, 0.95, 1e-8, 10, 0.1, 1.0);
+        return new OptimConfig(lr, 0.01, 0.9, 0.95, 1e-8, 10, 0.1, 1.0, 0.0);
     }
 
     public OptimConfig withWarmup(int steps) {
-        return new OptimConfig(lr, weightDecay, beta1, beta2, eps, steps, minLrRatio, gradClip);
+        return new OptimConfig(lr, weightDecay, beta1, beta2, eps, steps, minLrRatio, gradClip, freezeFraction);
+    }
+
+    public OptimConfig withFreeze(double fraction) {
+        return new OptimConfig(lr, weightDecay, beta1, beta2, eps, warmupSteps, minLrRatio, gradClip, fraction);
     }
 
     public OptimConfig {
@@ -21,6 +29,8 @@ public record OptimConfig(double lr, double weightDecay, double beta1, double be
         if (!(minLrRatio >= 0 && minLrRatio <= 1))
             throw new IllegalArgumentException("min_lr_ratio must be in [0, 1], got " + minLrRatio);
         if (!(gradClip >= 0)) throw new IllegalArgumentException("grad_clip must be >= 0 (0 = off), got " + gradClip);
+        if (!(freezeFraction >= 0 && freezeFraction <= 1))
+            throw new IllegalArgumentException("freeze_fraction must be in [0, 1], got " + freezeFraction);
     }
 
     /** The learning rate at a step of totalSteps: warmup, then cosine. */

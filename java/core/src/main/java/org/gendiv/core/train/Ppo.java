@@ -111,6 +111,8 @@ public final class Ppo implements Stage {
         this.tokFile = tokFile;
         this.prompts = prompts;
         this.kernels = kernels;
+        ac.policy.freezeBottom(c.optim().freezeFraction());
+        if (!ac.shared()) ac.critic.freezeBottom(c.optim().freezeFraction());
         Map<String, Tensor> actor = new LinkedHashMap<>(), critic = new LinkedHashMap<>();
         ac.namedParameters().forEach((k, v) -> (k.startsWith("policy.") || ac.shared() ? actor : critic).put(k, v));
         this.adam = new AdamW(actor, c.optim());

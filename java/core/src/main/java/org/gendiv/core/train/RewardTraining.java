@@ -61,6 +61,7 @@ public final class RewardTraining implements Stage {
         this.tokFile = tokFile;
         this.train = train;
         this.eval = eval;
+        rm.trunk.freezeBottom(c.optim().freezeFraction());
         this.adam = new AdamW(namedParameters(), c.optim());
     }
 

@@ -146,7 +146,7 @@ class TrainTest {
     /** The fused kernel's gradients equal those of the same loss built from LibTorch ops, through the whole model. */
     @Test
     void fusedLossGradientsMatchTheLibTorchComposite() throws IOException {
-        var c = new Ppo.Config(null, null, null, true, new OptimConfig(1e-3, 0, 0.9, 0.95, 1e-8, 0, 0.1, 0), 1, 16, 16,
+        var c = new Ppo.Config(null, null, null, true, new OptimConfig(1e-3, 0, 0.9, 0.95, 1e-8, 0, 0.1, 0, 0), 1, 16, 16,
                 1, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0.01f,
                 TinyTask.schedule(0));
         Ppo stage = ppo(c);

@@ -1,0 +1,177 @@
+package org.gendiv.core.checkpoint;
+
+import java.util.Map;
+import java.util.function.Function;
+
+import org.gendiv.core.model.Arch;
+import org.gendiv.core.model.GptConfig;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+/**
+ * Hugging Face's config.json for the decoder families gendiv runs, to and from {@link GptConfig}.
+ * The family is chosen by model_type (a config without one is GPT-2, as old GPT-2 exports are);
+ * a key that is missing or of the wrong type, or a feature gendiv does not implement (rope
+ * scaling, an MLP bias, a head size other than width / heads), is an error naming the file and key.
+ */
+public final class HfConfig {
+    private HfConfig() {}
+
+    /** model_type -> family. */
+    public static final Map<String, Arch.Family> SUPPORTED = new java.util.TreeMap<>(Map.of(
+            "gpt2", Arch.Family.GPT2, "opt", Arch.Family.OPT,
+            "llama", Arch.Family.LLAMA, "mistral", Arch.Family.LLAMA, "qwen2", Arch.Family.LLAMA));
+
+    public static GptConfig parse(JsonObject c, String file) {
+        Reader r = new Reader(c, file);
+        String type = r.string("model_type", "gpt2");
+        Arch.Family family = SUPPORTED.get(type);
+        if (family == null)
+            throw new Safetensors.BadCheckpoint(file + ": model_type " + type + " is not supported (supported: "
+                    + String.join(", ", SUPPORTED.keySet()) + ")");
+        GptConfig config = switch (family) {
+            case GPT2 -> gpt2(r, type);
+            case OPT -> opt(r, type);
+            case LLAMA -> llama(r, type);
+        };
+        try {
+            return config.check();
+        } catch (IllegalArgumentException e) {
+            throw new Safetensors.BadCheckpoint(file + ": " + e.getMessage());
+        }
+    }
+
+    private static GptConfig gpt2(Reader r, String type) {
+        int w = r.integer("n_embd", null), heads = r.integer("n_head", null);
+        Integer inner = r.has("n_inner") ? r.integer("n_inner", null) : null;
+        Arch a = new Arch(Arch.Family.GPT2, type, heads, inner == null ? 4 * w : inner, r.number("layer_norm_epsilon", 1e-5),
+                true, true, true, w, 0, r.string("activation_function", "gelu_new"));
+        return new GptConfig(r.integer("vocab_size", null), r.integer("n_positions", null), r.integer("n_layer", null),
+                heads, w, r.number("resid_pdrop", 0.0), a);
+    }
+
+    private static GptConfig opt(Reader r, String type) {
+        int w = r.integer("hidden_size", null), heads = r.integer("num_attention_heads", null);
+        if (!r.bool("enable_bias", true)) throw r.unsupported("enable_bias", "false");
+        if (!r.bool("layer_norm_elementwise_affine", true)) throw r.unsupported("layer_norm_elementwise_affine", "false");
+        if (r.bool("_remove_final_layer_norm", false)) throw r.unsupported("_remove_final_layer_norm", "true");
+        Arch a = new Arch(Arch.Family.OPT, type, heads, r.integer("ffn_dim", null), 1e-5,
+                r.bool("do_layer_norm_before", true), r.bool("tie_word_embeddings", true), true,
+                r.integer("word_embed_proj_dim", w), 0, r.string("activation_function", "relu"));
+        return new GptConfig(r.integer("vocab_size", null), r.integer("max_position_embeddings", null),
+                r.integer("num_hidden_layers", null), heads, w, r.number("dropout", 0.0), a);
+    }
+
+    private static GptConfig llama(Reader r, String type) {
+        int w = r.integer("hidden_size", null), heads = r.integer("num_attention_heads", null);
+        if (r.has("rope_scaling")) throw r.unsupported("rope_scaling", r.c.get("rope_scaling").toString());
+        if (r.bool("mlp_bias", false)) throw r.unsupported("mlp_bias", "true");
+        if (r.has("head_dim") && r.integer("head_dim", null) * heads != w)
+            throw r.unsupported("head_dim", r.integer("head_dim", null) + " (gendiv needs hidden_size / num_attention_heads)");
+        Arch a = new Arch(Arch.Family.LLAMA, type, r.integer("num_key_value_heads", heads), r.integer("intermediate_size", null),
+                r.number("rms_norm_eps", 1e-6), true, r.bool("tie_word_embeddings", false),
+                r.bool("attention_bias", type.equals("qwen2")), w, r.number("rope_theta", 10000.0),
+                r.string("hidden_act", "silu"));
+        return new GptConfig(r.integer("vocab_size", null), r.integer("max_position_embeddings", null),
+                r.integer("num_hidden_layers", null), heads, w, r.number("attention_dropout", 0.0), a);
+    }
+
+    /** The config.json gendiv writes for a model of this config (the same keys {@link #parse} reads). */
+    public static JsonObject write(GptConfig c) {
+        Arch a = c.arch();
+        JsonObject o = new JsonObject();
+        o.addProperty("model_type", a.modelType());
+        o.addProperty("vocab_size", c.vocab());
+        switch (a.family()) {
+            case GPT2 -> {
+                o.addProperty("n_positions", c.context());
+                o.addProperty("n_embd", c.width());
+                o.addProperty("n_layer", c.layers());
+                o.addProperty("n_head", c.heads());
+                o.addProperty("n_inner", a.ffn());
+                o.addProperty("resid_pdrop", c.dropout());
+                o.addProperty("embd_pdrop", c.dropout());
+                o.addProperty("attn_pdrop", c.dropout());
+                o.addProperty("activation_function", a.activation());
+                o.addProperty("layer_norm_epsilon", a.normEps());
+            }
+            case OPT -> {
+                o.addProperty("max_position_embeddings", c.context());
+                o.addProperty("hidden_size", c.width());
+                o.addProperty("num_hidden_layers", c.layers());
+                o.addProperty("num_attention_heads", c.heads());
+                o.addProperty("ffn_dim", a.ffn());
+                o.addProperty("word_embed_proj_dim", a.projDim());
+                o.addProperty("do_layer_norm_before", a.preNorm());
+                o.addProperty("tie_word_embeddings", a.tiedHead());
+                o.addProperty("activation_function", a.activation());
+                o.addProperty("dropout", c.dropout());
+            }
+            case LLAMA -> {
+                o.addProperty("max_position_embeddings", c.context());
+                o.addProperty("hidden_size", c.width());
+                o.addProperty("intermediate_size", a.ffn());
+                o.addProperty("num_hidden_layers", c.layers());
+                o.addProperty("num_attention_heads", c.heads());
+                o.addProperty("num_key_value_heads", a.kvHeads());
+                o.addProperty("rms_norm_eps", a.normEps());
+                o.addProperty("rope_theta", a.ropeTheta());
+                o.addProperty("tie_word_embeddings", a.tiedHead());
+                o.addProperty("attention_bias", a.attnBias());
+                o.addProperty("hidden_act", a.activation());
+                o.addProperty("attention_dropout", c.dropout());
+            }
+        }
+        return o;
+    }
+
+    /** Typed reads of config.json keys; a missing required key or a wrong type names the file and key. */
+    private record Reader(JsonObject c, String file) {
+        boolean has(String key) {
+            return c.has(key) && !c.get(key).isJsonNull();
+        }
+
+        private <T> T read(String key, T fallback, String kind, Function<JsonElement, T> get) {
+            if (!has(key)) {
+                if (fallback == null) throw new Safetensors.BadCheckpoint(file + ": key " + key + " is missing");
+                return fallback;
+            }
+            try {
+                return get.apply(c.get(key));
+            } catch (RuntimeException e) {
+                throw new Safetensors.BadCheckpoint(file + ": key " + key + " must be " + kind + ", got " + c.get(key));
+            }
+        }
+
+        int integer(String key, Integer fallback) {
+            return read(key, fallback, "an integer", e -> {
+                double d = e.getAsDouble();
+                if (d != Math.rint(d)) throw new NumberFormatException();
+                return (int) d;
+            });
+        }
+
+        double number(String key, Double fallback) {
+            return read(key, fallback, "a number", JsonElement::getAsDouble);
+        }
+
+        boolean bool(String key, Boolean fallback) {
+            return read(key, fallback, "true or false", e -> {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) throw new IllegalArgumentException();
+                return e.getAsBoolean();
+            });
+        }
+
+        String string(String key, String fallback) {
+            return read(key, fallback, "a string", e -> {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw new IllegalArgumentException();
+                return e.getAsString();
+            });
+        }
+
+        Safetensors.BadCheckpoint unsupported(String key, String value) {
+            return new Safetensors.BadCheckpoint(file + ": " + key + " = " + value + " is not supported by gendiv");
+        }
+    }
+}
