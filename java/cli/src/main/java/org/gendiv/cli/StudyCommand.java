@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.study.Study;
 import org.gendiv.core.study.StudyConfig;
 import org.gendiv.core.train.Configs;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code gendiv study}: the whole study on the embedded worlds. */
 @Command(name = "study", mixinStandardHelpOptions = true,
         description = {"Run the study end to end on the embedded worlds: base -> SFT -> RM -> PPO, and BoN;",
+            "or, with --config naming a base_model, on a real checkpoint and real data sets (README: Running the study on real models);",
             "win rate vs reference on the ID and OOD splits, per-input and across-input diversity;",
             "results.json, report.md, samples.jsonl and plots/ in the run directory."})
 final class StudyCommand implements Callable<Integer> {
@@ -54,14 +56,37 @@ final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR (the study to continue)");
+        if (config != null && DataStudy.isDataConfig(config)) return dataStudy();
         StudyConfig c = config(out, config, resume, task, seeds);
         if (printConfig) {
             System.out.println(Configs.pretty(Configs.toJson(c)));
             return 0;
         }
-        Path dir = out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
+        Path dir = runDir();
         System.err.println("gendiv study: tasks " + c.tasks() + ", " + c.seeds() + " seed(s), run directory " + dir);
-        JsonObject r = new Study(c, dir).run(resume);
+        return report(new Study(c, dir).run(resume), dir);
+    }
+
+    private Path runDir() {
+        return out != null ? out : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
+    }
+
+    /** A config naming a base_model: the study on a real checkpoint and real data sets. */
+    private Integer dataStudy() throws IOException {
+        if (task != null) throw new IllegalArgumentException("--task: a config with a base_model names its task itself (key 'task')");
+        DataStudy.Spec spec = DataStudy.read(config);
+        if (seeds != null) spec = spec.withSeeds(seeds);
+        if (printConfig) {
+            System.out.println(Configs.pretty(DataStudy.describe(spec)));
+            return 0;
+        }
+        Path dir = runDir();
+        System.err.println("gendiv study: " + spec.task() + " on " + spec.baseModel() + ", " + spec.stages().seeds()
+                + " seed(s), run directory " + dir);
+        return report(new DataStudy(spec, dir).run(resume), dir);
+    }
+
+    private static Integer report(JsonObject r, Path dir) throws IOException {
         double total = r.getAsJsonObject("timings").get("total_s").getAsDouble();
         System.out.println(java.nio.file.Files.readString(dir.resolve("report.md")).lines()
                 .filter(l -> !l.startsWith("![")).reduce("", (a, b) -> a + b + "\n"));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.gendiv.core.judge.Judge;
 import org.gendiv.core.world.World;
 import org.gendiv.diversity.DiversityReport;
 import org.gendiv.diversity.NliDiversity;
@@ -27,7 +28,45 @@ public final class Evaluation {
     private Evaluation() {}
 
     /** Outputs of one method on one split: texts[input][k] with their RM scores. */
-    public record Outputs(List<World.Example> inputs, String[][] texts, float[][] rmScores) {}
+    public record Outputs(String[][] texts, float[][] rmScores) {}
+
+    /**
+     * The semantic diversity a task can measure beside the lexical metrics: the embedded worlds
+     * know each output's meaning (distinct meanings, exact NLI); real data uses model-backed
+     * scorers when configured. Keys become per_input / across_input entries.
+     */
+    public interface Semantics {
+        Map<String, Double> perInput(int input, List<String> set, String[] meanings);
+
+        Map<String, Double> across(List<String> firsts, String[] meanings);
+
+        Semantics NONE = new Semantics() {
+            public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
+                return Map.of();
+            }
+
+            public Map<String, Double> across(List<String> firsts, String[] meanings) {
+                return Map.of();
+            }
+        };
+    }
+
+    /** The world's exact semantics: distinct meanings per set and the exact NLI analogue. */
+    public static Semantics of(World w, List<World.Example> inputs) {
+        return new Semantics() {
+            public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
+                World.Example e = inputs.get(input);
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("semantic", distinct(meanings));
+                m.put("nli", NliDiversity.of(set, (p, h) -> w.nli(e, p, h)));
+                return m;
+            }
+
+            public Map<String, Double> across(List<String> firsts, String[] meanings) {
+                return Map.of("semantic", distinct(meanings));
+            }
+        };
+    }
 
     static final DiversityReport.Options LEXICAL = new DiversityReport.Options(EnumSet.of(DiversityReport.Metric.EAD,
             DiversityReport.Metric.DISTINCT, DiversityReport.Metric.SELF_BLEU, DiversityReport.Metric.COMPRESSION),
@@ -37,21 +76,20 @@ public final class Evaluation {
     public record Judged(int input, int sample, String text, double gold, double win, float rmScore, String meaning) {}
 
     /** Judges every output; referenceGold[i] is the gold quality of input i's reference. */
-    public static List<Judged> judge(World w, Outputs o, double[] referenceGold) {
+    public static List<Judged> judge(World w, List<World.Example> inputs, Outputs o, double[] referenceGold) {
         List<Judged> out = new ArrayList<>();
         for (int i = 0; i < o.texts().length; i++) {
             double ref = referenceGold[i];
             for (int k = 0; k < o.texts()[i].length; k++) {
-                var j = w.judge(o.inputs().get(i), o.texts()[i][k]);
-                double win = j.quality() > ref + 1e-9 ? 1 : j.quality() < ref - 1e-9 ? 0 : 0.5;
-                out.add(new Judged(i, k, o.texts()[i][k], j.quality(), win, o.rmScores()[i][k], j.meaning()));
+                var j = w.judge(inputs.get(i), o.texts()[i][k]);
+                out.add(new Judged(i, k, o.texts()[i][k], j.quality(), Judge.win(j.quality(), ref), o.rmScores()[i][k], j.meaning()));
             }
         }
         return out;
     }
 
     /** The split's block of results.json for one method. */
-    public static JsonObject measure(World w, Outputs o, List<Judged> judged, int bootstrap, long seed) {
+    public static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int bootstrap, long seed) {
         int n = o.texts().length, k = o.texts()[0].length;
         double[] win = new double[n], gold = new double[n], rm = new double[n];
         String[][] meaning = new String[n][k];
@@ -63,16 +101,14 @@ public final class Evaluation {
         }
         JsonObject b = new JsonObject();
         b.add("win_rate", summary(Summary.of(win, bootstrap, seed)));
-        b.add("gold", summary(Summary.of(gold, bootstrap, seed + 1)));
+        if (judged.stream().noneMatch(j -> Double.isNaN(j.gold()))) b.add("gold", summary(Summary.of(gold, bootstrap, seed + 1)));
         b.add("rm_score", summary(Summary.of(rm, bootstrap, seed + 2)));
 
         Map<String, double[]> perInput = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             List<String> set = List.of(o.texts()[i]);
-            World.Example e = o.inputs().get(i);
             Map<String, Double> m = lexical(set);
-            m.put("semantic", distinct(meaning[i]));
-            m.put("nli", NliDiversity.of(set, (p, h) -> w.nli(e, p, h)));
+            m.putAll(semantics.perInput(i, set, meaning[i]));
             int at = i;
             m.forEach((key, v) -> perInput.computeIfAbsent(key, x -> new double[n])[at] = v);
         }
@@ -87,7 +123,7 @@ public final class Evaluation {
             firstMeanings[i] = meaning[i][0];
         }
         Map<String, Double> across = lexical(firsts);
-        across.put("semantic", distinct(firstMeanings));
+        across.putAll(semantics.across(firsts, firstMeanings));
         JsonObject ai = new JsonObject();
         across.forEach((key, v) -> ai.add(key, point(v)));
         b.add("across_input", ai);

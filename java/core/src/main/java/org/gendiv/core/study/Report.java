@@ -54,7 +54,8 @@ public final class Report {
             for (String s : splits.keySet()) parts.add("**" + s + "** " + splits.get(s).getAsString());
             md.append(String.join("; ", parts)).append(".\n\n");
 
-            md.append("### Generalisation: win rate against the reference (gold judge)\n\n| method |");
+            String judge = t.has("judge") ? t.get("judge").getAsString() : "gold judge";
+            md.append("### Generalisation: win rate against the reference (").append(judge).append(")\n\n| method |");
             for (String s : splits.keySet()) md.append(' ').append(s).append(" |");
             md.append(" gap (ID - mean OOD) |\n|---|");
             for (int i = 0; i <= splits.size(); i++) md.append("---|");
@@ -65,8 +66,8 @@ public final class Report {
                 md.append(' ').append(num(t.getAsJsonObject("gap").getAsJsonObject(m).get("mean").getAsDouble())).append(" |\n");
             }
             md.append("\n### Diversity on the ID split (K samples per input; across-input: each input's first sample)\n\n");
-            String[] per = {"ead", "distinct", "self_bleu_diversity", "compression", "semantic", "nli"};
-            String[] across = {"ead", "distinct", "semantic"};
+            String[] per = present(methods, "per_input", "ead", "distinct", "self_bleu_diversity", "compression", "semantic", "embedding", "nli");
+            String[] across = present(methods, "across_input", "ead", "distinct", "semantic", "embedding");
             md.append("| method |");
             for (String k : per) md.append(" per-input ").append(k).append(" |");
             for (String k : across) md.append(" across-input ").append(k).append(" |");
@@ -109,15 +110,21 @@ public final class Report {
         double bonOod = gap.getAsJsonObject("bon").get("ood_mean_win_rate").getAsDouble();
         double sftGap = gap.getAsJsonObject("sft").get("mean").getAsDouble(), ppoGap = gap.getAsJsonObject("ppo").get("mean").getAsDouble();
         double sftDiv = perInput(m, "sft", "ead"), ppoDiv = perInput(m, "ppo", "ead"), bonDiv = perInput(m, "bon", "ead");
-        double sftSem = perInput(m, "sft", "semantic"), ppoSem = perInput(m, "ppo", "semantic");
+        String[] semantic = present(m, "per_input", "semantic", "embedding", "nli");
         double sftAcross = across(m, "sft", "ead"), ppoAcross = across(m, "ppo", "ead");
         StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (\"clear\" where the 95% intervals do not overlap):\n\n");
         b.append(String.format(Locale.ROOT, "1. OOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s.%n",
                 num(ppoOod), num(sftOod), verdict(ppoOod > sftOod, oodSeparated(m), "RLHF generalises better"),
                 num(ppoGap), num(sftGap)));
-        b.append(String.format(Locale.ROOT, "2. Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s; distinct meanings RLHF %s vs SFT %s: %s; across-input EAD RLHF %s vs SFT %s.%n",
-                num(ppoDiv), num(sftDiv), verdict(ppoDiv < sftDiv, separated(m, "ead"), "RLHF reduces it"),
-                num(ppoSem), num(sftSem), verdict(ppoSem < sftSem, separated(m, "semantic"), "RLHF reduces it"),
+        String sem = "";
+        if (semantic.length > 0) {
+            String k = semantic[0];
+            double sftSem = perInput(m, "sft", k), ppoSem = perInput(m, "ppo", k);
+            sem = String.format(Locale.ROOT, "; %s RLHF %s vs SFT %s: %s", k.equals("semantic") ? "distinct meanings" : k + " diversity",
+                    num(ppoSem), num(sftSem), verdict(ppoSem < sftSem, separated(m, k), "RLHF reduces it"));
+        }
+        b.append(String.format(Locale.ROOT, "2. Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s%s; across-input EAD RLHF %s vs SFT %s.%n",
+                num(ppoDiv), num(sftDiv), verdict(ppoDiv < sftDiv, separated(m, "ead"), "RLHF reduces it"), sem,
                 num(ppoAcross), num(sftAcross)));
         boolean between = bonDiv <= Math.max(sftDiv, ppoDiv) && bonDiv >= Math.min(sftDiv, ppoDiv);
         b.append(String.format(Locale.ROOT, "3. BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
@@ -148,6 +155,12 @@ public final class Report {
         var ca = a.getAsJsonArray("ci95");
         var cb = b.getAsJsonArray("ci95");
         return ca.get(1).getAsDouble() < cb.get(0).getAsDouble() || cb.get(1).getAsDouble() < ca.get(0).getAsDouble();
+    }
+
+    /** The metrics, of those named, that the SFT method's ID block reports under block (per_input or across_input). */
+    static String[] present(JsonObject methods, String block, String... metrics) {
+        JsonObject b = methods.getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject(block);
+        return java.util.Arrays.stream(metrics).filter(b::has).toArray(String[]::new);
     }
 
     static double perInput(JsonObject methods, String m, String k) {
@@ -226,11 +239,13 @@ public final class Report {
         String[][] metrics = {{"per_input", "ead", "per-input EAD"}, {"per_input", "self_bleu_diversity", "per-input 1-SelfBLEU"},
             {"per_input", "semantic", "per-input meanings"}, {"across_input", "ead", "across-input EAD"},
             {"across_input", "semantic", "across-input meanings"}};
+        List<String[]> shown = new ArrayList<>();
+        for (String[] k : metrics) if (present(methods, k[0], k[1]).length > 0) shown.add(k);
         for (String m : methods.keySet()) {
             JsonObject id = methods.getAsJsonObject(m).getAsJsonObject("id");
             List<String> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>(), es = new ArrayList<>();
-            for (String[] k : metrics) {
+            for (String[] k : shown) {
                 xs.add(k[2]);
                 JsonObject v = id.getAsJsonObject(k[0]).getAsJsonObject(k[1]);
                 ys.add(mean(v));

@@ -49,6 +49,11 @@ public final class Study {
     private final Kernels kernels = Kernels.cpu();
     private final Map<String, Double> timings = new LinkedHashMap<>();
 
+    /** Seconds per stage so far (stage runs add to it). */
+    Map<String, Double> timings() {
+        return timings;
+    }
+
     public Study(StudyConfig c, Path out) {
         this.c = c;
         this.out = out;
@@ -122,7 +127,7 @@ public final class Study {
         Stage make() throws IOException;
     }
 
-    private Path stage(Path dir, Record config, Trainer.Schedule schedule, StageMaker make) throws IOException {
+    Path stage(Path dir, Record config, Trainer.Schedule schedule, StageMaker make) throws IOException {
         RunDir run = new RunDir(dir);
         if (Files.exists(run.model().resolve("model.safetensors"))) {
             log("keeping the finished stage in " + dir);
@@ -242,7 +247,7 @@ public final class Study {
         var wd = c.world();
         List<World.Example> inputs = new ArrayList<>();
         for (int i = 0; i < wd.rmPairs() + wd.rmEval(); i++) inputs.add(w.example("id", rng));
-        String[][] samples = sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), inputs, 2, 1.0f, seed * 4001 + 17);
+        String[][] samples = sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), prompts(inputs), 2, 1.0f, seed * 4001 + 17);
         List<RewardTraining.Pair> out = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++)
             if (!samples[i][0].equals(samples[i][1])) out.add(annotate(w, inputs.get(i), samples[i][0], samples[i][1], rng));
@@ -315,9 +320,9 @@ public final class Study {
     }
 
     /** texts[input][k]: k samples per input at a temperature. */
-    String[][] sample(Gpt model, Tokenizer tok, List<World.Example> inputs, int k, float temperature, long seed) {
+    String[][] sample(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
         List<String> prompts = new ArrayList<>();
-        for (World.Example e : inputs) for (int j = 0; j < k; j++) prompts.add(e.prompt());
+        for (String p : inputs) for (int j = 0; j < k; j++) prompts.add(p);
         var bar = new org.gendiv.core.train.Progress("sample", prompts.size());
         var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), c.eval().batch(),
                 c.eval().maxNewTokens(), done -> bar.update(done, 0, k + " per input"));
@@ -327,10 +332,10 @@ public final class Study {
         return out;
     }
 
-    float[][] score(RewardModel rm, Tokenizer tok, List<World.Example> inputs, String[][] texts) {
+    float[][] score(RewardModel rm, Tokenizer tok, List<String> prompts, String[][] texts) {
         List<int[]> seqs = new ArrayList<>();
         for (int i = 0; i < texts.length; i++)
-            for (String t : texts[i]) seqs.add(Batches.clip(Batches.sequence(tok, inputs.get(i).prompt(), t), rm.trunk.config.context()));
+            for (String t : texts[i]) seqs.add(Batches.clip(Batches.sequence(tok, prompts.get(i), t), rm.trunk.config.context()));
         float[] flat = org.gendiv.core.train.Scoring.scores(rm, seqs, tok.padId(), c.eval().batch());
         float[][] out = new float[texts.length][];
         for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = java.util.Arrays.copyOfRange(flat, at, at + texts[i].length);
@@ -338,7 +343,7 @@ public final class Study {
     }
 
     /** Best-of-N from a pool: each of the K outputs is the RM's best of N pool samples drawn without replacement. */
-    static Evaluation.Outputs bestOfN(List<World.Example> inputs, String[][] pool, float[][] poolScores, int k, int n, SplittableRandom rng) {
+    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int k, int n, SplittableRandom rng) {
         String[][] texts = new String[pool.length][k];
         float[][] scores = new float[pool.length][k];
         for (int i = 0; i < pool.length; i++)
@@ -349,7 +354,7 @@ public final class Study {
                 texts[i][j] = pool[i][best];
                 scores[i][j] = poolScores[i][best];
             }
-        return new Evaluation.Outputs(inputs, texts, scores);
+        return new Evaluation.Outputs(texts, scores);
     }
 
     /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
@@ -366,8 +371,9 @@ public final class Study {
             log("seed " + seed + ", " + task + ": evaluating on " + split + " (" + w.describe(split) + ")");
             splits.addProperty(split, w.describe(split));
             Split s = split(w, seed, split);
-            String[][] pool = sample(sft, tok, s.inputs(), e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
-            float[][] poolScores = score(rm, tok, s.inputs(), pool);
+            List<String> prompts = prompts(s.inputs());
+            String[][] pool = sample(sft, tok, prompts, e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
+            float[][] poolScores = score(rm, tok, prompts, pool);
             Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
             String[][] sftTexts = new String[pool.length][];
             float[][] sftScores = new float[pool.length][];
@@ -375,14 +381,14 @@ public final class Study {
                 sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
                 sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
             }
-            outputs.put("sft", new Evaluation.Outputs(s.inputs(), sftTexts, sftScores));
-            outputs.put("bon", bestOfN(s.inputs(), pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon")));
-            String[][] ppoTexts = sample(ppo, tok, s.inputs(), e.samples(), e.temperature(), seed * 2003 + split.hashCode());
-            outputs.put("ppo", new Evaluation.Outputs(s.inputs(), ppoTexts, score(rm, tok, s.inputs(), ppoTexts)));
+            outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores));
+            outputs.put("bon", bestOfN(pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon")));
+            String[][] ppoTexts = sample(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
+            outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts)));
             for (var o : outputs.entrySet()) {
-                var judged = Evaluation.judge(w, o.getValue(), s.referenceGold());
+                var judged = Evaluation.judge(w, s.inputs(), o.getValue(), s.referenceGold());
                 methods.getAsJsonObject(o.getKey()).add(split,
-                        Evaluation.measure(w, o.getValue(), judged, e.bootstrap(), seed));
+                        Evaluation.measure(o.getValue(), judged, Evaluation.of(w, s.inputs()), e.bootstrap(), seed));
                 for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
             }
             for (int i = 0; i < s.references().length; i++)
@@ -415,12 +421,16 @@ public final class Study {
     }
 
     /** Each stage's last logged metrics (held-out loss and accuracy, PPO's reward and KL). */
-    private static JsonObject training(Path sft, Path rm, Path ppo) throws IOException {
+    static JsonObject training(Path sft, Path rm, Path ppo) throws IOException {
         JsonObject t = new JsonObject();
         t.add("sft", Results.lastMetrics(sft.getParent().resolve("metrics.jsonl"), "eval_loss", "loss"));
         t.add("rm", Results.lastMetrics(rm.getParent().resolve("metrics.jsonl"), "eval_accuracy", "accuracy"));
         t.add("ppo", Results.lastMetrics(ppo.getParent().resolve("metrics.jsonl"), "reward", "kl", "entropy", "response_length"));
         return t;
+    }
+
+    static List<String> prompts(List<World.Example> inputs) {
+        return inputs.stream().map(World.Example::prompt).toList();
     }
 
     static String fmt(double v) {

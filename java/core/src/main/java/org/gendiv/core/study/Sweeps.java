@@ -110,17 +110,19 @@ public final class Sweeps {
         int ood = 0;
         for (String split : w.splits()) {
             Study.Split s = study.split(w, seed, split);
+            List<String> prompts = Study.prompts(s.inputs());
             int k = c.eval().samples();
             Evaluation.Outputs o;
             if (bonN > 0) {
-                String[][] pool = study.sample(policy, tok, s.inputs(), Math.max(bonN, k), temperature, seed * 1009 + split.hashCode());
-                o = Study.bestOfN(s.inputs(), pool, study.score(rm, tok, s.inputs(), pool), k, bonN,
+                String[][] pool = study.sample(policy, tok, prompts, Math.max(bonN, k), temperature, seed * 1009 + split.hashCode());
+                o = Study.bestOfN(pool, study.score(rm, tok, prompts, pool), k, bonN,
                         Study.rng(seed, w.name(), split, "sweep-bon"));
             } else {
-                String[][] texts = study.sample(policy, tok, s.inputs(), k, temperature, seed * 3001 + split.hashCode());
-                o = new Evaluation.Outputs(s.inputs(), texts, study.score(rm, tok, s.inputs(), texts));
+                String[][] texts = study.sample(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
+                o = new Evaluation.Outputs(texts, study.score(rm, tok, prompts, texts));
             }
-            JsonObject m = Evaluation.measure(w, o, Evaluation.judge(w, o, s.referenceGold()), c.eval().bootstrap(), seed);
+            JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), Evaluation.of(w, s.inputs()),
+                    c.eval().bootstrap(), seed);
             double win = m.getAsJsonObject("win_rate").get("mean").getAsDouble();
             p.addProperty(split + "_win_rate", win);
             if (split.equals("id")) {

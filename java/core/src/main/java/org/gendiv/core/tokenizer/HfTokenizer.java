@@ -13,8 +13,10 @@ import com.google.gson.JsonParser;
 /**
  * A Hugging Face tokenizer.json (any model type: BPE, WordPiece, WordLevel, ...) through DJL's
  * binding of the tokenizers library, for real checkpoints. Special tokens are looked up by their
- * usual names: gendiv's (&lt;pad&gt;, &lt;bos&gt;, &lt;eos&gt;, &lt;sep&gt;) or GPT-2's &lt;|endoftext|&gt;
- * for all of them.
+ * names tokenizer_config.json gives them (eos_token, bos_token, pad_token) when it lies beside, else by
+ * their usual names: gendiv's (&lt;pad&gt;, &lt;bos&gt;, &lt;eos&gt;, &lt;sep&gt;), LLaMA's and OPT's
+ * (&lt;s&gt;, &lt;/s&gt;) or GPT-2's &lt;|endoftext|&gt;; BOS and PAD fall back to EOS. Real tokenizers have
+ * no separator token ({@link #sepId()} is -1): the prompt template ends the prompt.
  */
 public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
@@ -46,12 +48,33 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             for (var t : root.getAsJsonArray("added_tokens"))
                 ids.put(t.getAsJsonObject().get("content").getAsString(), t.getAsJsonObject().get("id").getAsInt());
         int size = ids.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        int eot = ids.getOrDefault("<|endoftext|>", -1);
-        int eosId = ids.getOrDefault(WordTokenizer.EOS, eot);
-        if (eosId < 0) throw new IllegalArgumentException(file + ": no end-of-sequence token (<eos> or <|endoftext|>)");
+        JsonObject special = specialTokens(file.resolveSibling("tokenizer_config.json"));
+        int eosId = first(ids, special, "eos_token", WordTokenizer.EOS, "</s>", "<|endoftext|>");
+        if (eosId < 0) throw new IllegalArgumentException(file + ": no end-of-sequence token (eos_token in tokenizer_config.json, <eos>, </s> or <|endoftext|>)");
+        int bos = first(ids, special, "bos_token", WordTokenizer.BOS, "<s>"), pad = first(ids, special, "pad_token", WordTokenizer.PAD);
         HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).build();
-        return new HfTokenizer(t, size, ids.getOrDefault(WordTokenizer.PAD, eosId), ids.getOrDefault(WordTokenizer.BOS, eosId),
-                eosId, ids.getOrDefault(WordTokenizer.SEP, eosId));
+        return new HfTokenizer(t, size, pad < 0 ? eosId : pad, bos < 0 ? eosId : bos, eosId, ids.getOrDefault(WordTokenizer.SEP, -1));
+    }
+
+    /** tokenizer_config.json beside tokenizer.json, when there is one (it names eos_token, bos_token, pad_token). */
+    private static JsonObject specialTokens(Path file) throws IOException {
+        if (!Files.exists(file)) return new JsonObject();
+        try {
+            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": not a JSON object (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The id of the token tokenizer_config.json names for key (a string or {"content": ...}), else of the first usual name present; -1 if none. */
+    private static int first(java.util.Map<String, Integer> ids, JsonObject special, String key, String... usual) {
+        if (special.has(key) && !special.get(key).isJsonNull()) {
+            var e = special.get(key);
+            String name = e.isJsonObject() ? e.getAsJsonObject().get("content").getAsString() : e.getAsString();
+            if (ids.containsKey(name)) return ids.get(name);
+        }
+        for (String u : usual) if (ids.containsKey(u)) return ids.get(u);
+        return -1;
     }
 
     @Override

@@ -14,6 +14,7 @@ public interface Tokenizer {
 
     int eosId();
 
+    /** The token between prompt and response, or -1 when the tokenizer has none (the prompt template ends the prompt). */
     int sepId();
 
     /** A tokenizer.json: gendiv's own word-level tokenizer in pure Java, any other through DJL's Hugging Face binding. */

@@ -7,7 +7,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.gendiv.core.tokenizer.Tokenizer;
 
 /**
- * Token layouts and batching. A prompt is [BOS] prompt [SEP]; a training sequence is the prompt
+ * Token layouts and batching. A prompt is [BOS] prompt [SEP] (no SEP for tokenizers without one); a training sequence is the prompt
  * then the response and [EOS]; raw text is [BOS] text [EOS]. Batches are drawn from (seed, step)
  * alone: each epoch is a fresh permutation of the data, so step s always sees the same examples,
  * resumed or not.
@@ -16,7 +16,7 @@ public final class Batches {
     private Batches() {}
 
     public static int[] prompt(Tokenizer tok, String prompt) {
-        return concat(new int[] {tok.bosId()}, tok.encode(prompt), new int[] {tok.sepId()});
+        return concat(new int[] {tok.bosId()}, tok.encode(prompt), tok.sepId() < 0 ? new int[0] : new int[] {tok.sepId()});
     }
 
     public static int[] sequence(Tokenizer tok, String prompt, String response) {

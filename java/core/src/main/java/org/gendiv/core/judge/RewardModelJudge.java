@@ -1,0 +1,41 @@
+package org.gendiv.core.judge;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.core.train.Batches;
+import org.gendiv.core.train.Scoring;
+
+/** The trained reward model as judge: the output wins when it scores above the reference (ties half). */
+public final class RewardModelJudge implements Judge {
+    private final RewardModel rm;
+    private final Tokenizer tok;
+    private final int batch;
+
+    public RewardModelJudge(RewardModel rm, Tokenizer tok, int batch) {
+        this.rm = rm;
+        this.tok = tok;
+        this.batch = batch;
+    }
+
+    @Override
+    public double[] preferences(List<Comparison> comparisons) {
+        List<int[]> seqs = new ArrayList<>();
+        int context = rm.trunk.config.context();
+        for (Comparison c : comparisons) {
+            seqs.add(Batches.clip(Batches.sequence(tok, c.prompt(), c.output()), context));
+            seqs.add(Batches.clip(Batches.sequence(tok, c.prompt(), c.reference()), context));
+        }
+        float[] s = Scoring.scores(rm, seqs, tok.padId(), batch);
+        double[] out = new double[comparisons.size()];
+        for (int i = 0; i < out.length; i++) out[i] = Judge.win(s[2 * i], s[2 * i + 1]);
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return "the trained reward model";
+    }
+}
