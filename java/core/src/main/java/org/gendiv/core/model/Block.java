@@ -103,11 +103,11 @@ abstract class Block extends org.bytedeco.pytorch.Module {
 
         Gpt2(GptConfig c) {
             super(c);
-            ln1 = register_module("ln_1", Norm.layer(c.width(), c.arch().normEps()));
+            ln1 = Norm.register(this, "ln_1", Norm.layer(c.width(), c.arch().normEps()));
             attn = register_module("attn", new org.bytedeco.pytorch.Module());
             cAttn = attn.register_module("c_attn", new LinearImpl(c.width(), 3L * c.width()));
             attnProj = attn.register_module("c_proj", new LinearImpl(c.width(), c.width()));
-            ln2 = register_module("ln_2", Norm.layer(c.width(), c.arch().normEps()));
+            ln2 = Norm.register(this, "ln_2", Norm.layer(c.width(), c.arch().normEps()));
             mlp = register_module("mlp", new org.bytedeco.pytorch.Module());
             cFc = mlp.register_module("c_fc", new LinearImpl(c.width(), c.arch().ffn()));
             mlpProj = mlp.register_module("c_proj", new LinearImpl(c.arch().ffn(), c.width()));
@@ -160,10 +160,10 @@ abstract class Block extends org.bytedeco.pytorch.Module {
             v = attn.register_module("v_proj", linear(w, w, true));
             q = attn.register_module("q_proj", linear(w, w, true));
             out = attn.register_module("out_proj", linear(w, w, true));
-            attnNorm = register_module("self_attn_layer_norm", Norm.layer(w, c.arch().normEps()));
+            attnNorm = Norm.register(this, "self_attn_layer_norm", Norm.layer(w, c.arch().normEps()));
             fc1 = register_module("fc1", linear(w, c.arch().ffn(), true));
             fc2 = register_module("fc2", linear(c.arch().ffn(), w, true));
-            mlpNorm = register_module("final_layer_norm", Norm.layer(w, c.arch().normEps()));
+            mlpNorm = Norm.register(this, "final_layer_norm", Norm.layer(w, c.arch().normEps()));
             residDrop = register_module("drop", new DropoutImpl(c.dropout()));
             preNorm = c.arch().preNorm();
             act = c.arch().activation();
@@ -221,8 +221,8 @@ abstract class Block extends org.bytedeco.pytorch.Module {
             gate = mlp.register_module("gate_proj", linear(w, f, false));
             up = mlp.register_module("up_proj", linear(w, f, false));
             down = mlp.register_module("down_proj", linear(f, w, false));
-            inputNorm = register_module("input_layernorm", Norm.rms(w, c.arch().normEps()));
-            postAttnNorm = register_module("post_attention_layernorm", Norm.rms(w, c.arch().normEps()));
+            inputNorm = Norm.register(this, "input_layernorm", Norm.rms(w, c.arch().normEps()));
+            postAttnNorm = Norm.register(this, "post_attention_layernorm", Norm.rms(w, c.arch().normEps()));
             residDrop = register_module("drop", new DropoutImpl(c.dropout()));
             act = c.arch().activation();
         }

@@ -58,7 +58,7 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
             blocks.add(layersContainer.register_module(Integer.toString(i), b));
         }
         finalNorm = opt && !a.preNorm() ? null
-                : register_module("ln_f", llama ? Norm.rms(w, a.normEps()) : Norm.layer(w, a.normEps()));
+                : Norm.register(this, "ln_f", llama ? Norm.rms(w, a.normEps()) : Norm.layer(w, a.normEps()));
         untiedHead = a.tiedHead() ? null : register_module("lm_head", Block.linear(a.projDim(), config.vocab(), false));
         initWeights();
     }
