@@ -222,7 +222,10 @@ class DataStudyTest {
         assertEquals(3 * 2 * 2 * 3, lines);  // methods x splits x inputs x samples
     }
 
-    /** Instruction following on an OPT checkpoint: Alpaca, preference pairs, AlpacaEval and Sequential Instructions; the RM judges. */
+    /**
+     * Instruction following on an OPT checkpoint: Alpaca, preference pairs, AlpacaEval and
+     * Sequential Instructions; the RM judges; embedding and NLI diversity from BERT-family models.
+     */
     @Test
     void instructionsOnOpt() throws IOException {
         Path data = dir.resolve("alpaca");
@@ -231,14 +234,26 @@ class DataStudyTest {
         int vocab = tokenizer(model, texts(data));
         var opt = new FamiliesTest.Opt(vocab, 64, 16, 2, 32, 1, 16, true);
         FamiliesTest.writeCheckpoint(model, opt.json(), opt.shapes(), "model.", "F32", 3);
+        Path st = EncoderTest.sentenceTransformer(dir.resolve("st")), nli = dir.resolve("nli");
+        FamiliesTest.writeCheckpoint(st, EncoderTest.config(false, ""), EncoderTest.shapes(false, false), "", "F32", 5);
+        Files.createDirectories(nli);
+        EncoderTest.tokenizer(nli, true);
+        FamiliesTest.writeCheckpoint(nli, EncoderTest.config(true, ", \"id2label\": {\"0\": \"entailment\", \"1\": \"neutral\", \"2\": \"contradiction\"}"),
+                EncoderTest.shapes(true, true), "roberta.", "F32", 6);
         JsonObject r = run("{\"task\": \"instructions\", \"base_model\": \"opt\", "
                 + "\"train\": {\"file\": \"alpaca/alpaca.json\", \"format\": \"alpaca\"}, "
                 + "\"preferences\": {\"file\": \"alpaca/pairs.jsonl\", \"format\": \"pairs\"}, "
                 + "\"id_test\": {\"file\": \"alpaca/alpaca-test.json\", \"format\": \"alpaca\"}, "
                 + "\"ood_tests\": {\"alpaca_eval\": {\"file\": \"alpaca/alpaca-eval.json\", \"format\": \"alpaca_eval\"}, "
                 + "\"sequential\": {\"file\": \"alpaca/sequential.jsonl\", \"format\": \"AlpacaEval\"}}, "
-                + "\"judge\": {\"kind\": \"reward_model\"}, " + TINY_STAGES + "}", dir.resolve("run-opt"));
+                + "\"judge\": {\"kind\": \"reward_model\"}, \"embedding_model\": \"st\", \"nli_model\": \"nli\", " + TINY_STAGES + "}",
+                dir.resolve("run-opt"));
         assertComplete(r, "instructions", List.of("id", "alpaca_eval", "sequential"));
+        JsonObject id = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods").getAsJsonObject("ppo").getAsJsonObject("id");
+        for (String k : List.of("embedding", "nli")) assertTrue(id.getAsJsonObject("per_input").has(k), "per_input lacks " + k);
+        assertTrue(id.getAsJsonObject("across_input").has("embedding"));
+        double emb = id.getAsJsonObject("per_input").getAsJsonObject("embedding").get("mean").getAsDouble();
+        assertTrue(emb >= 0 && emb <= 2, "embedding diversity " + emb);
         assertEquals("the trained reward model", r.getAsJsonObject("tasks").getAsJsonObject("instructions").get("judge").getAsString());
     }
 

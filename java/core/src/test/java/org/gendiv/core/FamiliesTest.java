@@ -100,7 +100,7 @@ class FamiliesTest {
             float[] v = new float[n];
             for (int i = 0; i < n; i++) v[i] = roundTo(dtype, (float) (gain ? 1 + 0.1 * rng.nextGaussian() : 0.3 * rng.nextGaussian()));
             w.put(name, v);
-            String s = name.startsWith("lm_head") ? name : prefix + name;
+            String s = name.startsWith("lm_head") || name.startsWith("classifier") ? name : prefix + name;  // heads sit outside the base model
             stored.put(s, shape);
             storedValues.put(s, v);
         });

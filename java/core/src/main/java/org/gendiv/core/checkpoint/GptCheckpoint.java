@@ -54,12 +54,21 @@ public final class GptCheckpoint {
         return model;
     }
 
-    /** Reads the named tensors from the directory's model.safetensors or its shards, resolving base-model prefixes. */
+    static final List<String> DECODER_PREFIXES = List.of("transformer.", "model.");
+
     static void readWeights(Path dir, Map<String, Tensor> params, boolean gpt2Layout) throws IOException {
+        readWeights(dir, params, gpt2Layout ? GptCheckpoint::conv1d : name -> false, DECODER_PREFIXES);
+    }
+
+    /**
+     * Reads the named tensors from the directory's model.safetensors or its shards; each name is
+     * looked up as given, with one of the base-model prefixes before it, or with "model." removed.
+     */
+    static void readWeights(Path dir, Map<String, Tensor> params, java.util.function.Predicate<String> transposed,
+            List<String> prefixes) throws IOException {
         Path file = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
-        java.util.function.Predicate<String> transposed = gpt2Layout ? GptCheckpoint::conv1d : name -> false;
         if (!Files.exists(file) && Files.exists(index)) {
-            loadSharded(index, params, transposed);
+            loadSharded(index, params, transposed, prefixes);
             return;
         }
         if (!Files.exists(file)) throw new Safetensors.BadCheckpoint(file + ": missing (and no model.safetensors.index.json)");
@@ -68,22 +77,24 @@ public final class GptCheckpoint {
             stored = st.entries().keySet();
         }
         Map<String, Tensor> byStoredName = new LinkedHashMap<>();
-        params.forEach((name, t) -> byStoredName.put(storedName(name, stored, file), t));
+        params.forEach((name, t) -> byStoredName.put(storedName(name, stored, file, prefixes), t));
         TensorFiles.readInto(file, byStoredName, transposed);
     }
 
     /** The name a tensor is stored under: as given, or with a base-model prefix added or removed. */
-    static String storedName(String name, Set<String> stored, Path file) {
-        var candidates = new java.util.LinkedHashSet<>(List.of(name, "transformer." + name, "model." + name,
-                name.startsWith("model.") ? name.substring("model.".length()) : name));
+    static String storedName(String name, Set<String> stored, Path file, List<String> prefixes) {
+        var candidates = new java.util.LinkedHashSet<String>();
+        candidates.add(name);
+        for (String p : prefixes) candidates.add(p + name);
+        if (name.startsWith("model.")) candidates.add(name.substring("model.".length()));
         for (String c : candidates) if (stored.contains(c)) return c;
         candidates.remove(name);
         throw new Safetensors.BadCheckpoint(file + ": missing tensor " + name + " (nor " + String.join(", ", candidates) + ")");
     }
 
     /** Hugging Face's sharded layout: the index's weight_map names the shard file of every tensor. */
-    static void loadSharded(Path index, Map<String, Tensor> params, java.util.function.Predicate<String> transposed)
-            throws IOException {
+    static void loadSharded(Path index, Map<String, Tensor> params, java.util.function.Predicate<String> transposed,
+            List<String> prefixes) throws IOException {
         Map<String, String> shardOf = new java.util.HashMap<>();
         try {
             var map = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
@@ -95,7 +106,7 @@ public final class GptCheckpoint {
         for (var p : params.entrySet()) {
             String name;
             try {
-                name = storedName(p.getKey(), shardOf.keySet(), index);
+                name = storedName(p.getKey(), shardOf.keySet(), index, prefixes);
             } catch (Safetensors.BadCheckpoint e) {
                 throw new Safetensors.BadCheckpoint(index + ": weight_map has no tensor " + p.getKey());
             }

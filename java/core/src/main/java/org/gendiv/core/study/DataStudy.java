@@ -17,12 +17,15 @@ import org.gendiv.core.judge.Judge;
 import org.gendiv.core.judge.RewardModelJudge;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.semantic.NliModel;
+import org.gendiv.core.semantic.SentenceEmbedder;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
+import org.gendiv.diversity.NliDiversity;
 import org.gendiv.kernels.Kernels;
 
 import com.google.gson.JsonArray;
@@ -44,15 +47,16 @@ public final class DataStudy {
 
     /** What the config names; stages holds the sft, rm, ppo and eval settings and the seeds. */
     public record Spec(String task, Path baseModel, Source train, Source preferences, Source idTest, Map<String, Source> oodTests,
-            Datasets.Templates templates, List<String> judgeCommand, double heldOut, int ppoPrompts, StudyConfig stages) {
+            Datasets.Templates templates, List<String> judgeCommand, double heldOut, int ppoPrompts, Path embeddingModel,
+            Path nliModel, StudyConfig stages) {
         public Spec withSeeds(int n) {
             return new Spec(task, baseModel, train, preferences, idTest, oodTests, templates, judgeCommand, heldOut, ppoPrompts,
-                    stages.withSeeds(n));
+                    embeddingModel, nliModel, stages.withSeeds(n));
         }
     }
 
     static final Set<String> KEYS = Set.of("task", "base_model", "train", "preferences", "id_test", "ood_tests", "templates",
-            "judge", "held_out", "ppo_prompts", "seeds", "seed", "sft", "rm", "ppo", "eval");
+            "judge", "held_out", "ppo_prompts", "embedding_model", "nli_model", "seeds", "seed", "sft", "rm", "ppo", "eval");
 
     /** Does this config file describe a study on real data (it names a base_model)? */
     public static boolean isDataConfig(Path file) throws IOException {
@@ -102,7 +106,15 @@ public final class DataStudy {
                 o.has("eval") ? Configs.merge(d.eval(), obj(o, "eval", file), file.toString(), "eval.") : d.eval());
         Path model = base.resolve(string(o, "base_model", file, null));
         if (!Files.isDirectory(model)) throw new Configs.BadConfig(file + ": key 'base_model': no such directory " + model);
-        return new Spec(task, model, train, prefs, id, ood, templates, judge, heldOut, ppoPrompts, stages);
+        return new Spec(task, model, train, prefs, id, ood, templates, judge, heldOut, ppoPrompts,
+                directory(o, "embedding_model", file, base), directory(o, "nli_model", file, base), stages);
+    }
+
+    private static Path directory(JsonObject o, String key, Path file, Path base) {
+        if (!o.has(key)) return null;
+        Path d = base.resolve(string(o, key, file, null));
+        if (!Files.isDirectory(d)) throw new Configs.BadConfig(file + ": key '" + key + "': no such directory " + d);
+        return d;
     }
 
     private static JsonObject obj(JsonObject o, String key, Path file) {
@@ -211,6 +223,8 @@ public final class DataStudy {
             j.add("command", a);
         }
         o.add("judge", j);
+        if (spec.embeddingModel() != null) o.addProperty("embedding_model", spec.embeddingModel().toString());
+        if (spec.nliModel() != null) o.addProperty("nli_model", spec.nliModel().toString());
         o.addProperty("held_out", spec.heldOut());
         o.addProperty("ppo_prompts", spec.ppoPrompts());
         o.addProperty("seeds", c.seeds());
@@ -289,6 +303,7 @@ public final class DataStudy {
         RewardModel rm = ModelDir.rewardModel(rmDir);
         var e = c.eval();
         Judge judge = spec.judgeCommand() == null ? new RewardModelJudge(rm, tok, e.batch()) : new CommandJudge(spec.judgeCommand());
+        Evaluation.Semantics semantics = semantics(e.batch());
         JsonObject methods = new JsonObject(), splits = new JsonObject();
         for (String m : Study.METHODS) methods.add(m, new JsonObject());
         for (var test : data.tests().entrySet()) {
@@ -313,7 +328,7 @@ public final class DataStudy {
             for (var o : outputs.entrySet()) {
                 List<Evaluation.Judged> judged = judge(judge, test.getValue(), o.getValue());
                 methods.getAsJsonObject(o.getKey()).add(split,
-                        Evaluation.measure(o.getValue(), judged, Evaluation.Semantics.NONE, e.bootstrap(), seed));
+                        Evaluation.measure(o.getValue(), judged, semantics, e.bootstrap(), seed));
                 for (var j : judged) samples.add(sampleLine(seed, o.getKey(), split, j).toString());
             }
         }
@@ -324,6 +339,29 @@ public final class DataStudy {
         block.add("training", Study.training(sftDir, rmDir, ppoDir));
         study.timings().merge(spec.task() + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
         return block;
+    }
+
+    /**
+     * Model-backed semantic diversity, for the scorers the config names: embedding diversity from a
+     * sentence-transformers model (per input and across inputs), NLI diversity from an MNLI
+     * classifier (per input).
+     */
+    private Evaluation.Semantics semantics(int batch) throws IOException {
+        if (spec.embeddingModel() == null && spec.nliModel() == null) return Evaluation.Semantics.NONE;
+        SentenceEmbedder embedder = spec.embeddingModel() == null ? null : new SentenceEmbedder(spec.embeddingModel(), batch);
+        NliModel nli = spec.nliModel() == null ? null : new NliModel(spec.nliModel());
+        return new Evaluation.Semantics() {
+            public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                if (embedder != null) m.put("embedding", embedder.diversity(set));
+                if (nli != null) m.put("nli", NliDiversity.of(set, nli));
+                return m;
+            }
+
+            public Map<String, Double> across(List<String> firsts, String[] meanings) {
+                return embedder == null ? Map.of() : Map.of("embedding", embedder.diversity(firsts));
+            }
+        };
     }
 
     /** Every output against its input's reference, in one call to the judge. */

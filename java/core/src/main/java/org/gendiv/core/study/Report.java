@@ -237,7 +237,8 @@ public final class Report {
         CategoryChart chart = bars(task + ": diversity on the ID split", "metric", "diversity");
         JsonObject methods = t.getAsJsonObject("methods");
         String[][] metrics = {{"per_input", "ead", "per-input EAD"}, {"per_input", "self_bleu_diversity", "per-input 1-SelfBLEU"},
-            {"per_input", "semantic", "per-input meanings"}, {"across_input", "ead", "across-input EAD"},
+            {"per_input", "semantic", "per-input meanings"}, {"per_input", "embedding", "per-input embedding"},
+            {"per_input", "nli", "per-input NLI"}, {"across_input", "ead", "across-input EAD"},
             {"across_input", "semantic", "across-input meanings"}};
         List<String[]> shown = new ArrayList<>();
         for (String[] k : metrics) if (present(methods, k[0], k[1]).length > 0) shown.add(k);

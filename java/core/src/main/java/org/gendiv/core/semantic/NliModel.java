@@ -1,0 +1,65 @@
+package org.gendiv.core.semantic;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.gendiv.core.checkpoint.EncoderCheckpoint;
+import org.gendiv.core.checkpoint.Safetensors;
+import org.gendiv.core.model.Encoder;
+import org.gendiv.core.model.Tensors;
+import org.gendiv.diversity.NliDiversity;
+
+/**
+ * An NLI classifier (a BERT or RoBERTa sequence classifier trained on MNLI) from a local
+ * directory, as the diversity engine's NLI scorer: premise and hypothesis go in as a pair, the
+ * softmax over the labels comes out, mapped to entailment / neutral / contradiction by
+ * config.json's id2label (names must be those three, in any order and case).
+ */
+public final class NliModel implements NliDiversity.Scorer, AutoCloseable {
+    private final Encoder encoder;
+    private final EncoderInputs inputs;
+    private final int entail, neutral, contradict;
+
+    public NliModel(Path dir) throws IOException {
+        Map<Integer, String> labels = EncoderCheckpoint.labels(dir);
+        this.entail = index(labels, "entailment", dir);
+        this.neutral = index(labels, "neutral", dir);
+        this.contradict = index(labels, "contradiction", dir);
+        if (labels.size() != 3) throw new Safetensors.BadCheckpoint(dir.resolve("config.json") + ": an NLI model has 3 labels, got " + labels);
+        this.encoder = EncoderCheckpoint.load(dir, true);
+        var c = encoder.config;
+        this.inputs = new EncoderInputs(dir, c.positions() - c.positionOffset(), c.roberta() ? c.positionOffset() - 1 : 0);
+    }
+
+    private static int index(Map<Integer, String> labels, String name, Path dir) {
+        for (var e : labels.entrySet()) if (e.getValue().equals(name)) return e.getKey();
+        throw new Safetensors.BadCheckpoint(dir.resolve("config.json") + ": id2label has no " + name + " (got " + labels.values() + ")");
+    }
+
+    /** Label probabilities for each (premise, hypothesis) pair. */
+    public NliDiversity.Probabilities[] scoreAll(List<String> premises, List<String> hypotheses) {
+        NliDiversity.Probabilities[] out = new NliDiversity.Probabilities[premises.size()];
+        try (var g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
+            var b = inputs.pairs(premises, hypotheses);
+            float[] p = Tensors.floats(encoder.classify(b.ids(), b.types(), b.mask()).softmax(-1).contiguous());
+            int n = encoder.config.labels();
+            for (int i = 0; i < out.length; i++)
+                out[i] = new NliDiversity.Probabilities(p[i * n + entail], p[i * n + neutral], p[i * n + contradict]);
+        }
+        return out;
+    }
+
+    @Override
+    public NliDiversity.Probabilities score(String premise, String hypothesis) {
+        return scoreAll(List.of(premise), List.of(hypothesis))[0];
+    }
+
+    @Override
+    public void close() {
+        inputs.close();
+    }
+}

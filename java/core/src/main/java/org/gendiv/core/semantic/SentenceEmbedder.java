@@ -1,0 +1,66 @@
+package org.gendiv.core.semantic;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.gendiv.core.checkpoint.EncoderCheckpoint;
+import org.gendiv.core.checkpoint.Safetensors;
+import org.gendiv.core.model.Encoder;
+import org.gendiv.core.model.Tensors;
+import org.gendiv.diversity.EmbeddingDiversity;
+
+import com.google.gson.JsonParser;
+
+/**
+ * Sentence embeddings from a local sentence-transformers directory (a BERT-family encoder with
+ * mean pooling, as the study's), feeding the diversity engine's embedding diversity. A
+ * 1_Pooling/config.json that asks for another pooling is refused by name.
+ */
+public final class SentenceEmbedder implements AutoCloseable {
+    private final Encoder encoder;
+    private final EncoderInputs inputs;
+    private final int batch;
+
+    public SentenceEmbedder(Path dir, int batch) throws IOException {
+        Path pooling = dir.resolve("1_Pooling/config.json");
+        if (Files.exists(pooling)) {
+            var o = JsonParser.parseString(Files.readString(pooling)).getAsJsonObject();
+            if (!o.has("pooling_mode_mean_tokens") || !o.get("pooling_mode_mean_tokens").getAsBoolean())
+                throw new Safetensors.BadCheckpoint(pooling + ": only mean pooling (pooling_mode_mean_tokens) is supported");
+        }
+        this.encoder = EncoderCheckpoint.load(dir, false);
+        var c = encoder.config;
+        this.inputs = new EncoderInputs(dir, c.positions() - c.positionOffset(), c.roberta() ? c.positionOffset() - 1 : 0);
+        this.batch = batch;
+    }
+
+    /** One embedding per text. */
+    public float[][] embed(List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        int w = encoder.config.width();
+        try (var g = new NoGradGuard()) {
+            for (int at = 0; at < texts.size(); at += batch) {
+                try (PointerScope scope = new PointerScope()) {
+                    var b = inputs.texts(texts.subList(at, Math.min(texts.size(), at + batch)));
+                    float[] flat = Tensors.floats(encoder.meanPooled(b.ids(), b.types(), b.mask()).contiguous());
+                    for (int r = 0; r < flat.length / w; r++) out[at + r] = java.util.Arrays.copyOfRange(flat, r * w, (r + 1) * w);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 1 - mean pairwise cosine similarity of the texts' embeddings. */
+    public double diversity(List<String> texts) {
+        return EmbeddingDiversity.of(embed(texts));
+    }
+
+    @Override
+    public void close() {
+        inputs.close();
+    }
+}
