@@ -139,20 +139,33 @@ public final class Safetensors implements AutoCloseable {
     public float[] floats(String name) {
         Entry e = entry(name);
         if (e.numel() > Integer.MAX_VALUE) throw new BadCheckpoint(path + ": tensor " + name + " is too large for one array");
-        int n = (int) e.numel();
-        float[] out = new float[n];
+        float[] out = new float[(int) e.numel()];
+        copyFloats(name, MemorySegment.ofArray(out));
+        return out;
+    }
+
+    private static final ValueLayout.OfFloat NATIVE_F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    /**
+     * Writes the tensor's values as float32 (upcast from F16/BF16) into dst, native memory or an
+     * array, straight from the mapped file: no heap copy, so a tensor larger than the heap loads.
+     */
+    public void copyFloats(String name, MemorySegment dst) {
+        Entry e = entry(name);
+        long n = e.numel();
+        if (dst.byteSize() != 4 * n)
+            throw new IllegalArgumentException(path + ": tensor " + name + " has " + n + " values, the destination " + dst.byteSize() / 4);
         MemorySegment s = data.asSlice(e.begin(), e.end() - e.begin());
         switch (e.dtype()) {
-            case "F32" -> MemorySegment.copy(s, F32, 0, out, 0, n);
+            case "F32" -> MemorySegment.copy(s, F32, 0, dst, NATIVE_F32, 0, n);
             case "BF16" -> {
-                for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((s.getAtIndex(U16, i) & 0xffff) << 16);
+                for (long i = 0; i < n; i++) dst.setAtIndex(NATIVE_F32, i, Float.intBitsToFloat((s.getAtIndex(U16, i) & 0xffff) << 16));
             }
             case "F16" -> {
-                for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(s.getAtIndex(U16, i));
+                for (long i = 0; i < n; i++) dst.setAtIndex(NATIVE_F32, i, Float.float16ToFloat(s.getAtIndex(U16, i)));
             }
             default -> throw new BadCheckpoint(path + ": tensor " + name + " has dtype " + e.dtype() + ", not a float type");
         }
-        return out;
     }
 
     @Override

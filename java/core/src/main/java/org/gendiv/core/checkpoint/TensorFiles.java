@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.Tensors;
 
 /**
@@ -49,7 +50,8 @@ public final class TensorFiles {
                 if (!Arrays.equals(stored, e.shape()))
                     throw new Safetensors.BadCheckpoint(file + ": tensor " + name + " has shape "
                             + Arrays.toString(e.shape()) + ", expected " + Arrays.toString(stored));
-                Tensor t = Tensor.create(st.floats(name), stored);
+                Tensor t = torch.empty(stored);  // filled from the mapped file, never through the heap
+                st.copyFloats(name, Tensors.segment(t));
                 p.getValue().copy_(flip ? t.t() : t);
             }
         }
