@@ -8,17 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.bytedeco.pytorch.global.torch;
-import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.data.Datasets;
 import org.gendiv.core.judge.CommandJudge;
 import org.gendiv.core.judge.Judge;
-import org.gendiv.core.model.Gpt;
-import org.gendiv.core.model.GptConfig;
 import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.tokenizer.WordTokenizer;
 import org.gendiv.core.train.Configs;
@@ -27,15 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /**
- * The study on "real" data and checkpoints, end to end on fixtures this test writes: each data-set
- * reader (TL;DR, CNN/DailyMail, summarize-from-feedback, preference pairs, Alpaca, AlpacaEval,
- * Sequential Instructions), each model family (GPT-2, OPT, LLaMA) as the base model, and each
- * model-free judge (the trained reward model, an external command).
+ * Data-set readers, the real-data study's config and the command judge, by hand; and the fixtures
+ * (small data sets in every supported layout, tokenizers, results checks) that gendiv-cli's
+ * RealStudyCommandTest runs `gendiv study --config` on, end to end.
  */
-class DataStudyTest {
+public class DataStudyTest {
     @TempDir
     Path dir;
 
@@ -67,7 +60,7 @@ class DataStudyTest {
     }
 
     /** TL;DR train and test (JSONL), summarize-from-feedback comparisons, CNN/DailyMail (a JSON array). */
-    void summarisationData(Path d) throws IOException {
+    public static void summarisationData(Path d) throws IOException {
         Files.createDirectories(d);
         List<JsonObject> train = new ArrayList<>(), test = new ArrayList<>(), cmp = new ArrayList<>(), news = new ArrayList<>();
         for (int i = 0; i < 16; i++) train.add(post(i));
@@ -98,7 +91,7 @@ class DataStudyTest {
     }
 
     /** Alpaca train (a JSON array), preference pairs (JSONL), AlpacaFarm test, AlpacaEval and Sequential Instructions (AlpacaEval's layout). */
-    void instructionData(Path d) throws IOException {
+    public static void instructionData(Path d) throws IOException {
         Files.createDirectories(d);
         List<JsonObject> train = new ArrayList<>(), test = new ArrayList<>(), eval = new ArrayList<>(), seq = new ArrayList<>(), pairs = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -121,14 +114,14 @@ class DataStudyTest {
     }
 
     /** gendiv's word tokenizer over every prompt and output the readers make, saved beside the model. */
-    static int tokenizer(Path modelDir, List<String> texts) throws IOException {
+    public static int tokenizer(Path modelDir, List<String> texts) throws IOException {
         Files.createDirectories(modelDir);
         WordTokenizer t = WordTokenizer.train(texts, 1000, 1);
         t.save(modelDir.resolve("tokenizer.json"));
         return t.vocabSize();
     }
 
-    static List<String> texts(Path data) throws IOException {
+    public static List<String> texts(Path data) throws IOException {
         List<String> out = new ArrayList<>();
         var t = Datasets.Templates.defaults();
         try (var files = Files.list(data)) {
@@ -148,11 +141,11 @@ class DataStudyTest {
         return out;
     }
 
-    static final String TINY_STAGES = "\"sft\": {\"steps\": 3, \"batch_size\": 4}, \"rm\": {\"steps\": 3, \"batch_size\": 4, \"normalize_samples\": 4},"
+    public static final String TINY_STAGES = "\"sft\": {\"steps\": 3, \"batch_size\": 4}, \"rm\": {\"steps\": 3, \"batch_size\": 4, \"normalize_samples\": 4},"
             + " \"ppo\": {\"steps\": 1, \"rollout_batch\": 4, \"minibatch\": 2, \"epochs\": 1, \"max_new_tokens\": 6},"
             + " \"eval\": {\"inputs\": 3, \"samples\": 2, \"bon_n\": 2, \"bon_pool\": 4, \"max_new_tokens\": 6, \"bootstrap\": 20}";
 
-    static void assertComplete(JsonObject r, String task, List<String> splits) {
+    public static void assertComplete(JsonObject r, String task, List<String> splits) {
         JsonObject t = r.getAsJsonObject("tasks").getAsJsonObject(task);
         assertTrue(t.has("judge") && t.has("splits") && t.has("gap") && t.has("training"), t.keySet().toString());
         assertEquals(splits, List.copyOf(t.getAsJsonObject("splits").keySet()));
@@ -171,115 +164,26 @@ class DataStudyTest {
         for (String k : List.of("sft", "rm", "ppo")) assertTrue(t.getAsJsonObject("training").has(k), "training lacks " + k);
     }
 
-    JsonObject run(String config, Path out) throws IOException {
-        Path cfg = dir.resolve("real-" + out.getFileName() + ".json");
-        Files.writeString(cfg, config);
-        JsonObject r = new DataStudy(DataStudy.read(cfg), out).run(false);
-        for (String f : List.of("results.json", "report.md", "samples.jsonl", "config.json")) assertTrue(Files.exists(out.resolve(f)), f);
-        return r;
-    }
-
-    /** Summarisation on a GPT-2 checkpoint: TL;DR, CNN/DailyMail and summarize-from-feedback; judged by an external command. */
+    /** The README's real.json example reads as written (its files made here, empty). */
     @Test
-    void summarisationOnGpt2WithACommandJudge() throws IOException {
-        Path data = dir.resolve("tldr");
-        summarisationData(data);
-        Path model = dir.resolve("gpt2");
-        int vocab = tokenizer(model, texts(data));
-        torch.manual_seed(1);
-        GptCheckpoint.save(new Gpt(new GptConfig(vocab, 64, 1, 2, 16, 0.0)), model);
-        Path judge = dir.resolve("judge.py");
-        Files.writeString(judge, """
-                import json, sys
-                for line in sys.stdin:
-                    c = json.loads(line)
-                    print(json.dumps({"id": c["id"], "preference": 1.0 if len(c["output"]) < len(c["reference"]) else 0.0}))
-                """);
-        Path out = dir.resolve("run-gpt2");
-        JsonObject r = run("{\"task\": \"summarisation\", \"base_model\": \"gpt2\", "
-                + "\"train\": {\"file\": \"tldr/tldr-train.jsonl\", \"format\": \"tldr\"}, "
-                + "\"preferences\": {\"file\": \"tldr/comparisons.jsonl\", \"format\": \"summarize_from_feedback\"}, "
-                + "\"id_test\": {\"file\": \"tldr/tldr-test.jsonl\", \"format\": \"tldr\"}, "
-                + "\"ood_tests\": {\"cnndm\": {\"file\": \"tldr/cnndm.json\", \"format\": \"cnndm\"}}, "
-                + "\"judge\": {\"kind\": \"command\", \"command\": [\"python3\", \"" + judge + "\"]}, " + TINY_STAGES + "}", out);
-        assertComplete(r, "summarisation", List.of("id", "cnndm"));
-        // every sample's win is the judge program's rule, applied here independently
-        Map<String, String> refs = new HashMap<>();
-        var t = Datasets.Templates.defaults();
-        var id = Datasets.examples(data.resolve("tldr-test.jsonl"), "tldr", t);
-        var news = Datasets.examples(data.resolve("cnndm.json"), "cnndm", t);
-        for (int i = 0; i < 3; i++) {
-            refs.put("id-" + i, id.get(i).reference());
-            refs.put("cnndm-" + i, news.get(i).reference());
+    void theReadmeExampleConfigReads() throws IOException {
+        String readme = Files.readString(Path.of("../../README.md"));
+        int at = readme.indexOf("`real.json`:");
+        assertTrue(at > 0, "README has the real.json example");
+        int open = readme.indexOf("```json\n", at) + "```json\n".length(), close = readme.indexOf("```", open);
+        String json = readme.substring(open, close);
+        Path cfg = dir.resolve("real.json");
+        Files.writeString(cfg, json);
+        for (String d : List.of("models/opt-125m", "models/all-mpnet-base", "models/roberta-mnli")) Files.createDirectories(dir.resolve(d));
+        for (String f : List.of("data/tldr/train.jsonl", "data/tldr/test.jsonl", "data/tldr/comparisons.jsonl", "data/cnndm/test.jsonl")) {
+            Files.createDirectories(dir.resolve(f).getParent());
+            Files.writeString(dir.resolve(f), "");
         }
-        int lines = 0;
-        for (String line : Files.readAllLines(out.resolve("samples.jsonl"))) {
-            JsonObject s = JsonParser.parseString(line).getAsJsonObject();
-            String text = s.get("text").getAsString(), ref = refs.get(s.get("input_id").getAsString());
-            assertEquals(text.length() < ref.length() ? 1.0 : 0.0, s.get("win").getAsDouble(), line);
-            lines++;
-        }
-        assertEquals(3 * 2 * 2 * 3, lines);  // methods x splits x inputs x samples
-    }
-
-    /**
-     * Instruction following on an OPT checkpoint: Alpaca, preference pairs, AlpacaEval and
-     * Sequential Instructions; the RM judges; embedding and NLI diversity from BERT-family models.
-     */
-    @Test
-    void instructionsOnOpt() throws IOException {
-        Path data = dir.resolve("alpaca");
-        instructionData(data);
-        Path model = dir.resolve("opt");
-        int vocab = tokenizer(model, texts(data));
-        var opt = new FamiliesTest.Opt(vocab, 64, 16, 2, 32, 1, 16, true);
-        FamiliesTest.writeCheckpoint(model, opt.json(), opt.shapes(), "model.", "F32", 3);
-        Path st = EncoderTest.sentenceTransformer(dir.resolve("st")), nli = dir.resolve("nli");
-        FamiliesTest.writeCheckpoint(st, EncoderTest.config(false, ""), EncoderTest.shapes(false, false), "", "F32", 5);
-        Files.createDirectories(nli);
-        EncoderTest.tokenizer(nli, true);
-        FamiliesTest.writeCheckpoint(nli, EncoderTest.config(true, ", \"id2label\": {\"0\": \"entailment\", \"1\": \"neutral\", \"2\": \"contradiction\"}"),
-                EncoderTest.shapes(true, true), "roberta.", "F32", 6);
-        JsonObject r = run("{\"task\": \"instructions\", \"base_model\": \"opt\", "
-                + "\"train\": {\"file\": \"alpaca/alpaca.json\", \"format\": \"alpaca\"}, "
-                + "\"preferences\": {\"file\": \"alpaca/pairs.jsonl\", \"format\": \"pairs\"}, "
-                + "\"id_test\": {\"file\": \"alpaca/alpaca-test.json\", \"format\": \"alpaca\"}, "
-                + "\"ood_tests\": {\"alpaca_eval\": {\"file\": \"alpaca/alpaca-eval.json\", \"format\": \"alpaca_eval\"}, "
-                + "\"sequential\": {\"file\": \"alpaca/sequential.jsonl\", \"format\": \"AlpacaEval\"}}, "
-                + "\"judge\": {\"kind\": \"reward_model\"}, \"embedding_model\": \"st\", \"nli_model\": \"nli\", " + TINY_STAGES + "}",
-                dir.resolve("run-opt"));
-        assertComplete(r, "instructions", List.of("id", "alpaca_eval", "sequential"));
-        JsonObject id = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods").getAsJsonObject("ppo").getAsJsonObject("id");
-        for (String k : List.of("embedding", "nli")) assertTrue(id.getAsJsonObject("per_input").has(k), "per_input lacks " + k);
-        assertTrue(id.getAsJsonObject("across_input").has("embedding"));
-        double emb = id.getAsJsonObject("per_input").getAsJsonObject("embedding").get("mean").getAsDouble();
-        assertTrue(emb >= 0 && emb <= 2, "embedding diversity " + emb);
-        assertEquals("the trained reward model", r.getAsJsonObject("tasks").getAsJsonObject("instructions").get("judge").getAsString());
-    }
-
-    /** Summarisation on a LLaMA-style checkpoint with the bottom half of its layers frozen, from plain preference pairs. */
-    @Test
-    void summarisationOnLlamaFrozen() throws IOException {
-        Path data = dir.resolve("tldr");
-        summarisationData(data);
-        Path model = dir.resolve("llama");
-        int vocab = tokenizer(model, texts(data));
-        var llama = new FamiliesTest.Llama("llama", vocab, 64, 16, 4, 2, 32, 2, false, false, 10000, 1e-6);
-        FamiliesTest.writeCheckpoint(model, llama.json(), llama.shapes(), "model.", "F32", 4);
-        JsonObject r = run("{\"task\": \"summarisation\", \"base_model\": \"llama\", "
-                + "\"train\": {\"file\": \"tldr/tldr-train.jsonl\", \"format\": \"tldr\"}, "
-                + "\"preferences\": {\"file\": \"tldr/pairs.jsonl\", \"format\": \"pairs\"}, "
-                + "\"id_test\": {\"file\": \"tldr/tldr-test.jsonl\", \"format\": \"tldr\"}, "
-                + "\"ood_tests\": {\"cnndm\": {\"file\": \"tldr/cnndm.json\", \"format\": \"cnndm\"}}, "
-                + TINY_STAGES.replace("\"sft\": {", "\"sft\": {\"optim\": {\"freeze_fraction\": 0.5}, ") + "}", dir.resolve("run-llama"));
-        assertComplete(r, "summarisation", List.of("id", "cnndm"));
-        Gpt base = GptCheckpoint.load(model), tuned = GptCheckpoint.load(dir.resolve("run-llama/seed-1/summarisation/sft/model"));
-        var a = base.namedParameters();
-        var b = tuned.namedParameters();
-        assertTrue(java.util.Arrays.equals(ModelTest.values(a.get("model.layers.0.mlp.up_proj.weight")),
-                ModelTest.values(b.get("model.layers.0.mlp.up_proj.weight"))), "a frozen layer moved");
-        assertTrue(!java.util.Arrays.equals(ModelTest.values(a.get("model.layers.1.mlp.up_proj.weight")),
-                ModelTest.values(b.get("model.layers.1.mlp.up_proj.weight"))), "a trained layer stayed");
+        DataStudy.Spec spec = DataStudy.read(cfg);
+        assertEquals(0.8, spec.stages().sft().optim().freezeFraction());
+        assertEquals(500, spec.stages().eval().inputs());
+        assertEquals(List.of("python3", "judge.py"), spec.judgeCommand());
+        assertEquals("cnndm", spec.oodTests().get("cnndm").format());
     }
 
     // ---- readers and judges, by hand ----------------------------------------------------------

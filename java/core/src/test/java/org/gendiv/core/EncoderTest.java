@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * independent float64 forward pass over the stored weights, with the token ids worked out by hand
  * from the tokenizer.json written here.
  */
-class EncoderTest {
+public class EncoderTest {
     @TempDir
     Path dir;
 
@@ -33,7 +33,7 @@ class EncoderTest {
     static final int V = 4 + WORDS.size(), H = 8, HEADS = 2, FFN = 12, LAYERS = 2, POS = 16;
 
     /** A WordLevel tokenizer.json whose post-processor adds the family's special tokens: ids 0-3 are the specials. */
-    static void tokenizer(Path d, boolean roberta) throws IOException {
+    public static void tokenizer(Path d, boolean roberta) throws IOException {
         String[] sp = roberta ? new String[] {"<s>", "<pad>", "</s>", "<unk>"} : new String[] {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
         String cls = roberta ? sp[0] : sp[2], sep = roberta ? sp[2] : sp[3];
         int clsId = roberta ? 0 : 2, sepId = roberta ? 2 : 3;
@@ -57,7 +57,7 @@ class EncoderTest {
         Files.writeString(d.resolve("tokenizer.json"), json);
     }
 
-    static Map<String, long[]> shapes(boolean roberta, boolean classifier) {
+    public static Map<String, long[]> shapes(boolean roberta, boolean classifier) {
         Map<String, long[]> s = new LinkedHashMap<>();
         s.put("embeddings.word_embeddings.weight", new long[] {V, H});
         s.put("embeddings.position_embeddings.weight", new long[] {POS, H});
@@ -89,7 +89,7 @@ class EncoderTest {
         return s;
     }
 
-    static String config(boolean roberta, String extra) {
+    public static String config(boolean roberta, String extra) {
         return "{\"model_type\": \"" + (roberta ? "roberta" : "bert") + "\", \"vocab_size\": " + V + ", \"hidden_size\": " + H
                 + ", \"num_hidden_layers\": " + LAYERS + ", \"num_attention_heads\": " + HEADS + ", \"intermediate_size\": " + FFN
                 + ", \"max_position_embeddings\": " + POS + ", \"type_vocab_size\": " + (roberta ? 1 : 2) + ", \"layer_norm_eps\": 1e-5"
@@ -164,7 +164,7 @@ class EncoderTest {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static Path sentenceTransformer(Path d) throws IOException {
+    public static Path sentenceTransformer(Path d) throws IOException {
         Files.createDirectories(d.resolve("1_Pooling"));
         Files.writeString(d.resolve("1_Pooling/config.json"), "{\"word_embedding_dimension\": 8, \"pooling_mode_mean_tokens\": true}");
         tokenizer(d, false);

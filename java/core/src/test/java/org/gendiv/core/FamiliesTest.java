@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * forward pass of the same stored values; then the model invariants (KV cache, left padding) for
  * each family, and freezing.
  */
-class FamiliesTest {
+public class FamiliesTest {
     @TempDir
     Path dir;
 
@@ -88,7 +88,7 @@ class FamiliesTest {
     }
 
     /** Random weights for the shapes (norm gains near 1), rounded to the dtype, written under prefix + name. */
-    static Map<String, float[]> writeCheckpoint(Path dir, String configJson, Map<String, long[]> shapes, String prefix,
+    public static Map<String, float[]> writeCheckpoint(Path dir, String configJson, Map<String, long[]> shapes, String prefix,
             String dtype, long seed) throws IOException {
         var rng = new SplittableRandom(seed);
         Map<String, float[]> w = new LinkedHashMap<>();
@@ -164,15 +164,15 @@ class FamiliesTest {
         return y;
     }
 
-    record Opt(int vocab, int context, int width, int heads, int ffn, int layers, int proj, boolean preNorm) {
-        String json() {
+    public record Opt(int vocab, int context, int width, int heads, int ffn, int layers, int proj, boolean preNorm) {
+        public String json() {
             return String.format("{\"model_type\": \"opt\", \"vocab_size\": %d, \"max_position_embeddings\": %d, "
                     + "\"hidden_size\": %d, \"num_attention_heads\": %d, \"ffn_dim\": %d, \"num_hidden_layers\": %d, "
                     + "\"word_embed_proj_dim\": %d, \"do_layer_norm_before\": %b, \"activation_function\": \"relu\", "
                     + "\"enable_bias\": true, \"torch_dtype\": \"float16\"}", vocab, context, width, heads, ffn, layers, proj, preNorm);
         }
 
-        Map<String, long[]> shapes() {
+        public Map<String, long[]> shapes() {
             Map<String, long[]> s = new LinkedHashMap<>();
             String p = "decoder.";
             s.put(p + "embed_tokens.weight", new long[] {vocab, proj});
@@ -244,9 +244,9 @@ class FamiliesTest {
         }
     }
 
-    record Llama(String type, int vocab, int context, int width, int heads, int kvHeads, int ffn, int layers,
+    public record Llama(String type, int vocab, int context, int width, int heads, int kvHeads, int ffn, int layers,
             boolean tied, boolean bias, double theta, double eps) {
-        String json() {
+        public String json() {
             return String.format(java.util.Locale.ROOT, "{\"model_type\": \"%s\", \"vocab_size\": %d, \"max_position_embeddings\": %d, "
                     + "\"hidden_size\": %d, \"num_attention_heads\": %d, \"num_key_value_heads\": %d, \"intermediate_size\": %d, "
                     + "\"num_hidden_layers\": %d, \"tie_word_embeddings\": %b, \"rope_theta\": %s, \"rms_norm_eps\": %s, "
@@ -254,7 +254,7 @@ class FamiliesTest {
                     theta, eps);
         }
 
-        Map<String, long[]> shapes() {
+        public Map<String, long[]> shapes() {
             Map<String, long[]> s = new LinkedHashMap<>();
             int kvw = kvHeads * (width / heads);
             s.put("embed_tokens.weight", new long[] {vocab, width});
