@@ -98,4 +98,28 @@ class WorldTest {
             for (int i = 0; i < 500; i++) longest = Math.max(longest, World.words(w.example(split, rng).prompt()).length);
         assertTrue(longest + 2 + 24 <= 112, "longest prompt " + longest + " words");
     }
+
+    /** The gold judge behind the Judge interface: a right demonstration beats a wrong one, a text ties with itself. */
+    @ParameterizedTest
+    @ValueSource(strings = {"summarisation", "instructions"})
+    void goldJudgePrefersTheBetterOutput(String name) throws java.io.IOException {
+        World w = World.of(name);
+        SplittableRandom rng = new SplittableRandom(17);
+        List<World.Example> inputs = new java.util.ArrayList<>();
+        List<org.gendiv.core.judge.Judge.Comparison> cs = new java.util.ArrayList<>();
+        List<Double> want = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            World.Example e = w.example("id", rng);
+            inputs.add(e);
+            String good = w.demonstrate(e, 0, rng), bad = w.demonstrate(e, 1, rng);
+            cs.add(new org.gendiv.core.judge.Judge.Comparison(e.prompt(), good, bad));
+            double g = w.judge(e, good).quality(), b = w.judge(e, bad).quality();
+            want.add(g > b + 1e-9 ? 1.0 : g < b - 1e-9 ? 0.0 : 0.5);
+            cs.add(new org.gendiv.core.judge.Judge.Comparison(e.prompt(), good, good));
+            want.add(0.5);
+        }
+        double[] got = new org.gendiv.core.judge.GoldJudge(w, inputs).preferences(cs);
+        for (int i = 0; i < got.length; i++) assertEquals(want.get(i), got[i], "comparison " + i);
+        assertTrue(want.stream().filter(v -> v == 1.0).count() >= 10, "most right demonstrations beat wrong ones");
+    }
 }
