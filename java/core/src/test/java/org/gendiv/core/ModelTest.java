@@ -361,4 +361,19 @@ class ModelTest {
         }
         assertTrue(last < 0.2 * first, "loss " + first + " -> " + last);
     }
+
+    /** Where the models run: the setting read against what LibTorch sees; here, with no GPU, the CPU. */
+    @Test
+    void deviceSettings() {
+        assertEquals(false, org.gendiv.core.model.Devices.wantsCuda("auto", false));
+        assertEquals(true, org.gendiv.core.model.Devices.wantsCuda("auto", true));
+        assertEquals(false, org.gendiv.core.model.Devices.wantsCuda("CPU", true));
+        var e = assertThrows(IllegalStateException.class, () -> org.gendiv.core.model.Devices.wantsCuda("cuda", false));
+        assertTrue(e.getMessage().contains("LibTorch sees no CUDA device"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> org.gendiv.core.model.Devices.wantsCuda("tpu", true));
+        if (!org.bytedeco.pytorch.global.torch.cuda_is_available()) {
+            assertEquals(false, org.gendiv.core.model.Devices.cuda());
+            assertTrue(model(1).namedParameters().get("wte.weight").is_cpu());
+        }
+    }
 }

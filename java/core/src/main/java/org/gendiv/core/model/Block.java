@@ -249,7 +249,7 @@ abstract class Block extends org.bytedeco.pytorch.Module {
         static Tensor[] rope(Tensor positions, int headDim, double theta) {
             float[] invFreq = new float[headDim / 2];
             for (int i = 0; i < invFreq.length; i++) invFreq[i] = (float) (1.0 / Math.pow(theta, 2.0 * i / headDim));
-            Tensor angles = positions.to(torch.ScalarType.Float).unsqueeze(-1).mul(Tensor.create(invFreq));
+            Tensor angles = positions.to(torch.ScalarType.Float).unsqueeze(-1).mul(Devices.to(Tensor.create(invFreq)));
             Tensor both = torch.cat(new TensorVector(angles, angles), -1).unsqueeze(1);
             return new Tensor[] {both.cos(), both.sin()};
         }

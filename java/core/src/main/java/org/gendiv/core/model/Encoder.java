@@ -53,6 +53,7 @@ public final class Encoder extends org.bytedeco.pytorch.Module {
         pooler = cls && !c.roberta() ? register_module("pooler", new LinearImpl(c.width(), c.width())) : null;
         head = cls && c.roberta() ? register_module("head", new LinearImpl(c.width(), c.width())) : null;
         classifier = cls ? register_module("classifier", new LinearImpl(c.width(), c.labels())) : null;
+        Devices.place(this);
     }
 
     static LayerNormImpl layerNorm(int width, double eps) {
@@ -78,12 +79,16 @@ public final class Encoder extends org.bytedeco.pytorch.Module {
 
     /** Last hidden states [B, T, width] for ids and token types [B, T] (long) and a real-token mask [B, T] (bool). */
     public Tensor hidden(Tensor ids, Tensor types, Tensor mask) {
+        ids = Devices.to(ids);
+        types = Devices.to(types);
+        mask = Devices.to(mask);
         long t = ids.size(1);
         if (t + config.positionOffset() > config.positions())
             throw new IllegalArgumentException(t + " tokens exceed the encoder's " + (config.positions() - config.positionOffset()) + " positions");
         // RoBERTa numbers real tokens from pad_token_id + 1; right padding keeps them 0..n-1 before the offset
         Tensor pos = torch.arange(new Scalar(t), new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long))
                 .add(new Scalar(config.positionOffset())).unsqueeze(0).expand(ids.size(0), t);
+        pos = Devices.to(pos);
         Tensor x = word.forward(ids).add(position.forward(pos));
         if (config.typeVocab() > 0) x = x.add(tokenType.forward(types));
         x = embNorm.forward(x);
@@ -95,7 +100,7 @@ public final class Encoder extends org.bytedeco.pytorch.Module {
     /** Sentence embeddings [B, width]: the mean of the hidden states over each row's real tokens. */
     public Tensor meanPooled(Tensor ids, Tensor types, Tensor mask) {
         Tensor h = hidden(ids, types, mask);
-        Tensor m = mask.to(torch.ScalarType.Float).unsqueeze(-1);
+        Tensor m = Devices.to(mask).to(torch.ScalarType.Float).unsqueeze(-1);
         return h.mul(m).sum(new long[] {1}).div(m.sum(new long[] {1}).clamp_min(new Scalar(1e-9)));
     }
 

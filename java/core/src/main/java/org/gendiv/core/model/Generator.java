@@ -63,7 +63,7 @@ public final class Generator {
                 try (PointerScope scope = new PointerScope()) {  // frees the step's temporaries now, not at GC
                     Tensor logits = model.forward(slice(tokens, b, total, start, end),
                             slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
-                    Tensor last = logits.select(1, end - start - 1).contiguous();
+                    Tensor last = Devices.cpu(logits.select(1, end - start - 1)).contiguous();  // the sampling kernel reads host memory
                     kernels.sampling().sample(Tensors.segment(last), Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
                             sampling.withStep(step), tok, lp, null);
                 }

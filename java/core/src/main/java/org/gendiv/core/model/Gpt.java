@@ -61,6 +61,7 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
                 : Norm.register(this, "ln_f", llama ? Norm.rms(w, a.normEps()) : Norm.layer(w, a.normEps()));
         untiedHead = a.tiedHead() ? null : register_module("lm_head", Block.linear(a.projDim(), config.vocab(), false));
         initWeights();
+        Devices.place(this);
     }
 
     /** GPT-2's initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 layers), zero biases. */
@@ -106,6 +107,9 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
 
     /** The last layer's hidden states [B, T, hiddenWidth] (after the final norm). */
     public Tensor hidden(Tensor tokens, Tensor positions, Tensor attnMask, KvCache cache) {
+        tokens = Devices.to(tokens);
+        positions = Devices.to(positions);
+        if (attnMask != null) attnMask = Devices.to(attnMask);
         Tensor x = wte.forward(tokens);
         if (projectIn != null) x = projectIn.forward(x);
         if (wpe != null)

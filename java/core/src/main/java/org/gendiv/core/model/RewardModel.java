@@ -26,6 +26,6 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             last[r] = lengths[r] - 1;
         }
         Tensor perPosition = head.forward(trunk.hidden(tokens, Positions.rightPadded(b, tokens.size(1)), null, null));
-        return perPosition.gather(1, Tensor.create(last, b, 1)).squeeze(1);
+        return perPosition.gather(1, Devices.to(Tensor.create(last, b, 1))).squeeze(1);
     }
 }

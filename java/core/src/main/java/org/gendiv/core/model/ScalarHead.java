@@ -13,6 +13,7 @@ public final class ScalarHead extends org.bytedeco.pytorch.Module {
             proj.weight().normal_(0, 1.0 / Math.sqrt(width + 1.0), new org.bytedeco.pytorch.GeneratorOptional());
             proj.bias().zero_();
         }
+        Devices.place(this);
     }
 
     public Tensor forward(Tensor hidden) {

@@ -120,13 +120,13 @@ public final class Study {
         return new SplittableRandom(h);
     }
 
-    /** Runs a stage in dir unless its model is already there (a resumed study skips finished stages). */
     /** Makes a stage; may read model directories. */
     @FunctionalInterface
     interface StageMaker {
         Stage make() throws IOException;
     }
 
+    /** Runs a stage in dir unless its model is already there (a resumed study skips finished stages). */
     Path stage(Path dir, Record config, Trainer.Schedule schedule, StageMaker make) throws IOException {
         RunDir run = new RunDir(dir);
         if (Files.exists(run.model().resolve("model.safetensors"))) {

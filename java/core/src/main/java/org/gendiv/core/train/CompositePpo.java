@@ -3,6 +3,7 @@ package org.gendiv.core.train;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.Devices;
 import org.gendiv.kernels.Params;
 
 /**
@@ -18,9 +19,9 @@ final class CompositePpo {
         long[] actions = new long[n];
         for (int i = 0; i < n; i++) actions[i] = s.actions[i];
         Tensor logpAll = torch.log_softmax(logits.div(new Scalar(p.temperature())), 1);
-        Tensor logp = logpAll.gather(1, Tensor.create(actions, n, 1)).squeeze(1);
-        Tensor mask = Tensor.create(s.mask, n), adv = Tensor.create(s.advantages, n);
-        Tensor logRatio = logp.sub(Tensor.create(s.oldLogprobs, n))
+        Tensor logp = logpAll.gather(1, Devices.to(Tensor.create(actions, n, 1))).squeeze(1);
+        Tensor mask = Devices.to(Tensor.create(s.mask, n)), adv = Devices.to(Tensor.create(s.advantages, n));
+        Tensor logRatio = logp.sub(Devices.to(Tensor.create(s.oldLogprobs, n)))
                 .clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-p.logRatioClamp())),
                         new org.bytedeco.pytorch.ScalarOptional(new Scalar(p.logRatioClamp())));
         Tensor ratio = logRatio.exp();

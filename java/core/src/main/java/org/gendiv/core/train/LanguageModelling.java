@@ -10,6 +10,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Gpt;
 
 /**
@@ -94,8 +95,8 @@ public final class LanguageModelling implements Stage {
                 mask[r * w + j] = j + 1 >= batch.get(r).promptLength() && j + 1 < p.lengths()[r] ? 1f : 0f;
             }
         Tensor logits = model.forward(Tensor.create(x, p.rows(), w));
-        Tensor logp = torch.log_softmax(logits, 2).gather(2, Tensor.create(y, p.rows(), w, 1)).squeeze(2);
-        Tensor m = Tensor.create(mask, p.rows(), w);
+        Tensor logp = torch.log_softmax(logits, 2).gather(2, Devices.to(Tensor.create(y, p.rows(), w, 1))).squeeze(2);
+        Tensor m = Devices.to(Tensor.create(mask, p.rows(), w));
         return new Tensor[] {logp.mul(m).sum().neg(), m.sum()};
     }
 

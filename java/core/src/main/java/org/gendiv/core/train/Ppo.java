@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.ActorCritic;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import static org.gendiv.core.model.Tensors.floats;
@@ -307,7 +308,7 @@ public final class Ppo implements Stage {
         // The critic's side is the same on both paths: clipped value loss and d loss / d values (value kernel).
         float[] gv = new float[n];
         var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
-        Tensor vGrad = Tensor.create(gv, n).mul(new Scalar(c.valueCoef()));
+        Tensor vGrad = Devices.to(Tensor.create(gv, n)).mul(new Scalar(c.valueCoef()));
         double[] out;
         if (compositeLoss) {
             Tensor[] lossParts = CompositePpo.loss(logits, s, params);
@@ -316,10 +317,11 @@ public final class Ppo implements Stage {
             out = new double[] {lossParts[0].item_double(), policyLoss, lossParts[1].item_double(),
                     lossParts[2].item_double(), lossParts[3].item_double(), vs.loss()};
         } else {
-            Tensor grad = torch.empty_like(logits);
-            var ps = kernels.ppo().compute(segment(logits), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
+            Tensor host = Devices.cpu(logits), grad = torch.empty_like(host);  // the kernel reads and writes host memory
+            var ps = kernels.ppo().compute(segment(host), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
                     MemorySegment.ofArray(s.oldLogprobs), MemorySegment.ofArray(s.advantages),
                     MemorySegment.ofArray(s.mask), params, segment(grad));
+            grad = Devices.to(grad);
             // One backward pass from both heads: d loss / d logits from the kernel, d value loss / d values scaled.
             torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
                     new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
@@ -376,7 +378,7 @@ public final class Ppo implements Stage {
         for (int i = 0; i < rows.length; i++)
             for (int j = 0; j < x.length; j++)
                 idx[i * x.length + j] = (long) i * x.width + x.source(rows[i], j);
-        return Tensor.create(idx, idx.length);
+        return Devices.to(Tensor.create(idx, idx.length));
     }
 
     private static Tensor gatherRows(Tensor logits, Tensor index) {
@@ -385,6 +387,7 @@ public final class Ppo implements Stage {
 
     private float[] logprobs(Tensor logits, int[] actions) {
         float[] lp = new float[actions.length];
+        logits = Devices.cpu(logits);  // the kernels read host memory
         kernels.logProbs().compute(segment(logits), Dtype.F32, actions.length, logits.size(1), logits.size(1),
                 MemorySegment.ofArray(actions), c.temperature(), MemorySegment.ofArray(lp), null);
         return lp;
