@@ -450,4 +450,26 @@ public class FamiliesTest {
             else assertFalse(same, k + " should have moved");
         });
     }
+
+    /**
+     * A checkpoint larger than the heap loads: a child JVM with a 32 MB heap loads one whose
+     * embedding alone is 64 MB as float32 (bf16 on disk), since tensors go from the mapped file
+     * straight into LibTorch's memory.
+     */
+    @Test
+    void aCheckpointLargerThanTheHeapLoads() throws Exception {
+        var big = new Llama("llama", 16384, 16, 1024, 8, 8, 64, 1, true, false, 10000, 1e-6);
+        Map<String, float[]> w = writeCheckpoint(dir.resolve("big"), big.json(), big.shapes(), "model.", "BF16", 13);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0", "-Xmx32m", "-cp", System.getProperty("java.class.path"),
+                HeapCheck.class.getName(), dir.resolve("big").toString(), "12345").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+        String[] last = out.strip().lines().reduce((a, b) -> b).orElse("").split(" ");
+        float[] emb = w.get("embed_tokens.weight");
+        assertEquals(emb[12345 * 1024], Float.parseFloat(last[0]), out);
+        assertEquals(emb[12345 * 1024 + 1023], Float.parseFloat(last[1]), out);
+        assertTrue(Long.parseLong(last[2]) < 64L << 20, "the child's heap is smaller than the embedding: " + last[2]);
+    }
 }

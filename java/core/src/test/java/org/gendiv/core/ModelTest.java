@@ -368,7 +368,7 @@ class ModelTest {
         assertEquals(false, org.gendiv.core.model.Devices.wantsCuda("auto", false));
         assertEquals(true, org.gendiv.core.model.Devices.wantsCuda("auto", true));
         assertEquals(false, org.gendiv.core.model.Devices.wantsCuda("CPU", true));
-        var e = assertThrows(IllegalStateException.class, () -> org.gendiv.core.model.Devices.wantsCuda("cuda", false));
+        var e = assertThrows(IllegalArgumentException.class, () -> org.gendiv.core.model.Devices.wantsCuda("cuda", false));
         assertTrue(e.getMessage().contains("LibTorch sees no CUDA device"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> org.gendiv.core.model.Devices.wantsCuda("tpu", true));
         if (!org.bytedeco.pytorch.global.torch.cuda_is_available()) {

@@ -44,7 +44,7 @@ public final class Devices {
             case "cpu" -> false;
             case "cuda" -> {
                 if (!visible)
-                    throw new IllegalStateException("gendiv.device=cuda: LibTorch sees no CUDA device (build with -Pgpu for the CUDA jar, "
+                    throw new IllegalArgumentException("gendiv.device=cuda: LibTorch sees no CUDA device (build with -Pgpu for the CUDA jar, "
                             + "and check the driver); use gendiv.device=cpu or auto");
                 yield true;
             }
