@@ -223,8 +223,10 @@ public class EncoderTest {
             assertEquals(logits[2] / sum, got.entailment(), 1e-4);
             assertEquals(logits[1] / sum, got.neutral(), 1e-4);
             assertEquals(logits[0] / sum, got.contradiction(), 1e-4);
-            double div = NliDiversity.of(List.of(premise, hypothesis), nli);
-            assertTrue(div >= -1 && div <= 1, "NLI diversity " + div);
+            List<String> set = List.of(premise, hypothesis, "the dog ran", "a mat");
+            double oneByOne = NliDiversity.of(set, nli);
+            assertEquals(oneByOne, nli.diversity(set, 5), 1e-6, "batched pairs score as single ones");
+            assertTrue(oneByOne >= -1 && oneByOne <= 1, "NLI diversity " + oneByOne);
         }
         Files.writeString(d.resolve("config.json"), config(true, ", \"id2label\": {\"0\": \"yes\", \"1\": \"no\", \"2\": \"maybe\"}"));
         var err = assertThrows(Safetensors.BadCheckpoint.class, () -> new NliModel(d));

@@ -40,22 +40,44 @@ public final class NliModel implements NliDiversity.Scorer, AutoCloseable {
         throw new Safetensors.BadCheckpoint(dir.resolve("config.json") + ": id2label has no " + name + " (got " + labels.values() + ")");
     }
 
-    /** Label probabilities for each (premise, hypothesis) pair. */
-    public NliDiversity.Probabilities[] scoreAll(List<String> premises, List<String> hypotheses) {
+    /** Label probabilities for each (premise, hypothesis) pair, in batches of the given size. */
+    public NliDiversity.Probabilities[] scoreAll(List<String> premises, List<String> hypotheses, int batch) {
         NliDiversity.Probabilities[] out = new NliDiversity.Probabilities[premises.size()];
-        try (var g = new NoGradGuard(); PointerScope scope = new PointerScope()) {
-            var b = inputs.pairs(premises, hypotheses);
-            float[] p = Tensors.floats(encoder.classify(b.ids(), b.types(), b.mask()).softmax(-1).contiguous());
-            int n = encoder.config.labels();
-            for (int i = 0; i < out.length; i++)
-                out[i] = new NliDiversity.Probabilities(p[i * n + entail], p[i * n + neutral], p[i * n + contradict]);
+        int n = encoder.config.labels();
+        try (var g = new NoGradGuard()) {
+            for (int at = 0; at < out.length; at += batch) {
+                int end = Math.min(out.length, at + batch);
+                try (PointerScope scope = new PointerScope()) {
+                    var b = inputs.pairs(premises.subList(at, end), hypotheses.subList(at, end));
+                    float[] p = Tensors.floats(encoder.classify(b.ids(), b.types(), b.mask()).softmax(-1).contiguous());
+                    for (int i = at; i < end; i++) {
+                        int r = i - at;
+                        out[i] = new NliDiversity.Probabilities(p[r * n + entail], p[r * n + neutral], p[r * n + contradict]);
+                    }
+                }
+            }
         }
         return out;
     }
 
+    /** STUDY.md's NLI diversity of a set, with every ordered pair scored in batches rather than one by one. */
+    public double diversity(List<String> set, int batch) {
+        List<String> premises = new java.util.ArrayList<>(), hypotheses = new java.util.ArrayList<>();
+        for (int i = 0; i < set.size(); i++)
+            for (int j = 0; j < set.size(); j++)
+                if (i != j) {
+                    premises.add(set.get(i));
+                    hypotheses.add(set.get(j));
+                }
+        NliDiversity.Probabilities[] p = scoreAll(premises, hypotheses, batch);
+        Map<String, NliDiversity.Probabilities> byPair = new java.util.HashMap<>();
+        for (int k = 0; k < p.length; k++) byPair.put(premises.get(k) + "\u0000" + hypotheses.get(k), p[k]);
+        return NliDiversity.of(set, (premise, hypothesis) -> byPair.get(premise + "\u0000" + hypothesis));
+    }
+
     @Override
     public NliDiversity.Probabilities score(String premise, String hypothesis) {
-        return scoreAll(List.of(premise), List.of(hypothesis))[0];
+        return scoreAll(List.of(premise), List.of(hypothesis), 1)[0];
     }
 
     @Override

@@ -25,7 +25,6 @@ import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
-import org.gendiv.diversity.NliDiversity;
 import org.gendiv.kernels.Kernels;
 
 import com.google.gson.JsonArray;
@@ -354,7 +353,7 @@ public final class DataStudy {
             public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
                 Map<String, Double> m = new LinkedHashMap<>();
                 if (embedder != null) m.put("embedding", embedder.diversity(set));
-                if (nli != null) m.put("nli", NliDiversity.of(set, nli));
+                if (nli != null) m.put("nli", nli.diversity(set, batch));
                 return m;
             }
 
