@@ -44,6 +44,7 @@ final class BonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         List<String> ps = Ppo.prompts(prompts);
         var model = ModelDir.policy(policy);
         var bon = new BestOfN(model, ModelDir.rewardModel(reward), ModelDir.tokenizer(policy), Kernels.cpu());

@@ -42,6 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         List<String> ps = Ppo.prompts(prompts);
         Gpt policy = ModelDir.policy(model);

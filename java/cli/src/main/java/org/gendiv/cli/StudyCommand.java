@@ -55,6 +55,7 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR (the study to continue)");
         if (config != null && DataStudy.isDataConfig(config)) return dataStudy();
         StudyConfig c = config(out, config, resume, task, seeds);

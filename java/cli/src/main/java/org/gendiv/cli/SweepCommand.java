@@ -35,6 +35,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         Sweeps.Kind k = Sweeps.Kind.parse(kind);
         StudyConfig c = StudyCommand.config(out, config, true, task, null);
         Sweeps.run(new Study(c, out), c, out, k, values);

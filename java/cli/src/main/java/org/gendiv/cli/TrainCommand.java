@@ -56,6 +56,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         if (printDefaults) {
             System.out.println(Configs.pretty(Configs.toJson(stage.defaults())));
             return 0;
