@@ -37,6 +37,10 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         Sweeps.Kind k = Sweeps.Kind.parse(kind);
+        java.nio.file.Path saved = out.resolve("config.json");
+        if (java.nio.file.Files.exists(saved) && org.gendiv.core.study.DataStudy.isDataConfig(saved))
+            throw new IllegalArgumentException(out + ": holds a study on real data; sweeps run on the embedded study "
+                    + "(for real data, run gendiv study again with the swept setting in its config)");
         StudyConfig c = StudyCommand.config(out, config, true, task, null);
         Sweeps.run(new Study(c, out), c, out, k, values);
         System.out.println("gendiv sweep: " + k.flag + " done; curve in " + out.resolve("sweeps/" + k.flag + ".json")
