@@ -105,15 +105,6 @@ public class EncoderTest {
         return Math.signum(x) * y;
     }
 
-    static double[] ln(double[] x, float[] g, float[] b) {
-        double mean = 0, var = 0;
-        for (double v : x) mean += v / x.length;
-        for (double v : x) var += (v - mean) * (v - mean) / x.length;
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = (x[i] - mean) / Math.sqrt(var + 1e-5) * g[i] + b[i];
-        return y;
-    }
-
     /** Hidden states of one unpadded sequence. */
     static double[][] hidden(Map<String, float[]> w, int[] ids, int[] types, int posOffset) {
         int t = ids.length, hd = H / HEADS;
@@ -122,7 +113,7 @@ public class EncoderTest {
             for (int j = 0; j < H; j++)
                 x[i][j] = w.get("embeddings.word_embeddings.weight")[ids[i] * H + j] + w.get("embeddings.position_embeddings.weight")[(i + posOffset) * H + j]
                         + w.get("embeddings.token_type_embeddings.weight")[types[i] * H + j];
-            x[i] = ln(x[i], w.get("embeddings.LayerNorm.weight"), w.get("embeddings.LayerNorm.bias"));
+            x[i] = ModelTest.layerNorm(x[i], w.get("embeddings.LayerNorm.weight"), w.get("embeddings.LayerNorm.bias"));
         }
         for (int l = 0; l < LAYERS; l++) {
             String p = "encoder.layer." + l + ".";
@@ -146,10 +137,10 @@ public class EncoderTest {
                     for (int j = 0; j < t; j++) for (int e = 0; e < hd; e++) y[h * hd + e] += s[j] / sum * v[j][h * hd + e];
                 }
                 double[] a = FamiliesTest.add(x[i], FamiliesTest.linear(y, w.get(p + "attention.output.dense.weight"), w.get(p + "attention.output.dense.bias"), H));
-                a = ln(a, w.get(p + "attention.output.LayerNorm.weight"), w.get(p + "attention.output.LayerNorm.bias"));
+                a = ModelTest.layerNorm(a, w.get(p + "attention.output.LayerNorm.weight"), w.get(p + "attention.output.LayerNorm.bias"));
                 double[] f = FamiliesTest.linear(a, w.get(p + "intermediate.dense.weight"), w.get(p + "intermediate.dense.bias"), FFN);
                 for (int j = 0; j < FFN; j++) f[j] = 0.5 * f[j] * (1 + erf(f[j] / Math.sqrt(2)));
-                nx[i] = ln(FamiliesTest.add(a, FamiliesTest.linear(f, w.get(p + "output.dense.weight"), w.get(p + "output.dense.bias"), H)),
+                nx[i] = ModelTest.layerNorm(FamiliesTest.add(a, FamiliesTest.linear(f, w.get(p + "output.dense.weight"), w.get(p + "output.dense.bias"), H)),
                         w.get(p + "output.LayerNorm.weight"), w.get(p + "output.LayerNorm.bias"));
             }
             x = nx;

@@ -121,15 +121,6 @@ public class FamiliesTest {
         return y;
     }
 
-    static double[] layerNorm(double[] x, float[] g, float[] b) {
-        double mean = 0, var = 0;
-        for (double v : x) mean += v / x.length;
-        for (double v : x) var += (v - mean) * (v - mean) / x.length;
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = (x[i] - mean) / Math.sqrt(var + 1e-5) * g[i] + b[i];
-        return y;
-    }
-
     static double[] rmsNorm(double[] x, float[] g, double eps) {
         double ms = 0;
         for (double v : x) ms += v * v / x.length;
@@ -218,7 +209,7 @@ public class FamiliesTest {
                 String b = p + "layers." + l + ".";
                 double[][] q = new double[t][], k = new double[t][], v = new double[t][];
                 for (int i = 0; i < t; i++) {
-                    double[] h = preNorm ? layerNorm(x[i], w.get(b + "self_attn_layer_norm.weight"), w.get(b + "self_attn_layer_norm.bias")) : x[i];
+                    double[] h = preNorm ? ModelTest.layerNorm(x[i], w.get(b + "self_attn_layer_norm.weight"), w.get(b + "self_attn_layer_norm.bias")) : x[i];
                     q[i] = linear(h, w.get(b + "self_attn.q_proj.weight"), w.get(b + "self_attn.q_proj.bias"), width);
                     k[i] = linear(h, w.get(b + "self_attn.k_proj.weight"), w.get(b + "self_attn.k_proj.bias"), width);
                     v[i] = linear(h, w.get(b + "self_attn.v_proj.weight"), w.get(b + "self_attn.v_proj.bias"), width);
@@ -226,17 +217,17 @@ public class FamiliesTest {
                 double[][] y = attention(q, k, v, heads, heads, hd);
                 for (int i = 0; i < t; i++) {
                     x[i] = add(x[i], linear(y[i], w.get(b + "self_attn.out_proj.weight"), w.get(b + "self_attn.out_proj.bias"), width));
-                    if (!preNorm) x[i] = layerNorm(x[i], w.get(b + "self_attn_layer_norm.weight"), w.get(b + "self_attn_layer_norm.bias"));
-                    double[] h = preNorm ? layerNorm(x[i], w.get(b + "final_layer_norm.weight"), w.get(b + "final_layer_norm.bias")) : x[i];
+                    if (!preNorm) x[i] = ModelTest.layerNorm(x[i], w.get(b + "self_attn_layer_norm.weight"), w.get(b + "self_attn_layer_norm.bias"));
+                    double[] h = preNorm ? ModelTest.layerNorm(x[i], w.get(b + "final_layer_norm.weight"), w.get(b + "final_layer_norm.bias")) : x[i];
                     double[] f = linear(h, w.get(b + "fc1.weight"), w.get(b + "fc1.bias"), ffn);
                     for (int j = 0; j < ffn; j++) f[j] = Math.max(0, f[j]);
                     x[i] = add(x[i], linear(f, w.get(b + "fc2.weight"), w.get(b + "fc2.bias"), width));
-                    if (!preNorm) x[i] = layerNorm(x[i], w.get(b + "final_layer_norm.weight"), w.get(b + "final_layer_norm.bias"));
+                    if (!preNorm) x[i] = ModelTest.layerNorm(x[i], w.get(b + "final_layer_norm.weight"), w.get(b + "final_layer_norm.bias"));
                 }
             }
             double[][] logits = new double[t][];
             for (int i = 0; i < t; i++) {
-                double[] h = preNorm ? layerNorm(x[i], w.get(p + "final_layer_norm.weight"), w.get(p + "final_layer_norm.bias")) : x[i];
+                double[] h = preNorm ? ModelTest.layerNorm(x[i], w.get(p + "final_layer_norm.weight"), w.get(p + "final_layer_norm.bias")) : x[i];
                 if (proj != width) h = linear(h, w.get(p + "project_out.weight"), null, proj);
                 logits[i] = linear(h, w.get(p + "embed_tokens.weight"), null, vocab);
             }

@@ -50,15 +50,12 @@ public final class GptCheckpoint {
     /** A model with the checkpoint's weights (dropout from the config; call eval() for inference). */
     public static Gpt load(Path dir) throws IOException {
         Gpt model = new Gpt(readConfig(dir));
-        readWeights(dir, model.namedParameters(), model.config.family() == Arch.Family.GPT2);
+        readWeights(dir, model.namedParameters(), model.config.family() == Arch.Family.GPT2 ? GptCheckpoint::conv1d : name -> false,
+                DECODER_PREFIXES);
         return model;
     }
 
     static final List<String> DECODER_PREFIXES = List.of("transformer.", "model.");
-
-    static void readWeights(Path dir, Map<String, Tensor> params, boolean gpt2Layout) throws IOException {
-        readWeights(dir, params, gpt2Layout ? GptCheckpoint::conv1d : name -> false, DECODER_PREFIXES);
-    }
 
     /**
      * Reads the named tensors from the directory's model.safetensors or its shards; each name is

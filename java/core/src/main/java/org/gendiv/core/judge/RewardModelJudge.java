@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.train.Batches;
 import org.gendiv.core.train.Scoring;
 
 /** The trained reward model as judge: the output wins when it scores above the reference (ties half). */
@@ -22,13 +21,14 @@ public final class RewardModelJudge implements Judge {
 
     @Override
     public double[] preferences(List<Comparison> comparisons) {
-        List<int[]> seqs = new ArrayList<>();
-        int context = rm.trunk.config.context();
+        List<String> prompts = new ArrayList<>(), texts = new ArrayList<>();
         for (Comparison c : comparisons) {
-            seqs.add(Batches.clip(Batches.sequence(tok, c.prompt(), c.output()), context));
-            seqs.add(Batches.clip(Batches.sequence(tok, c.prompt(), c.reference()), context));
+            prompts.add(c.prompt());
+            texts.add(c.output());
+            prompts.add(c.prompt());
+            texts.add(c.reference());
         }
-        float[] s = Scoring.scores(rm, seqs, tok.padId(), batch);
+        float[] s = Scoring.scores(rm, tok, prompts, texts, batch);
         double[] out = new double[comparisons.size()];
         for (int i = 0; i < out.length; i++) out[i] = Judge.win(s[2 * i], s[2 * i + 1]);
         return out;

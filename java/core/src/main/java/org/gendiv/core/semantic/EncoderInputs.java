@@ -19,7 +19,12 @@ final class EncoderInputs implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength, padId;
 
-    EncoderInputs(Path dir, int maxLength, int padId) throws IOException {
+    /** The tokenizer beside an encoder: as many tokens as its positions allow, padded with its pad token (RoBERTa's pad_token_id). */
+    static EncoderInputs of(Path dir, org.gendiv.core.model.Encoder.Config c) throws IOException {
+        return new EncoderInputs(dir, c.positions() - c.positionOffset(), c.roberta() ? c.positionOffset() - 1 : 0);
+    }
+
+    private EncoderInputs(Path dir, int maxLength, int padId) throws IOException {
         Path file = dir.resolve("tokenizer.json");
         if (!Files.exists(file)) throw new IllegalArgumentException(file + ": missing (an encoder directory needs its tokenizer.json)");
         this.tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(true)

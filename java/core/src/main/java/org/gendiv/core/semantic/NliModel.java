@@ -31,8 +31,7 @@ public final class NliModel implements NliDiversity.Scorer, AutoCloseable {
         this.contradict = index(labels, "contradiction", dir);
         if (labels.size() != 3) throw new Safetensors.BadCheckpoint(dir.resolve("config.json") + ": an NLI model has 3 labels, got " + labels);
         this.encoder = EncoderCheckpoint.load(dir, true);
-        var c = encoder.config;
-        this.inputs = new EncoderInputs(dir, c.positions() - c.positionOffset(), c.roberta() ? c.positionOffset() - 1 : 0);
+        this.inputs = EncoderInputs.of(dir, encoder.config);
     }
 
     private static int index(Map<Integer, String> labels, String name, Path dir) {

@@ -33,8 +33,7 @@ public final class SentenceEmbedder implements AutoCloseable {
                 throw new Safetensors.BadCheckpoint(pooling + ": only mean pooling (pooling_mode_mean_tokens) is supported");
         }
         this.encoder = EncoderCheckpoint.load(dir, false);
-        var c = encoder.config;
-        this.inputs = new EncoderInputs(dir, c.positions() - c.positionOffset(), c.roberta() ? c.positionOffset() - 1 : 0);
+        this.inputs = EncoderInputs.of(dir, encoder.config);
         this.batch = batch;
     }
 

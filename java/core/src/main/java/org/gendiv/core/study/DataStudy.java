@@ -311,20 +311,7 @@ public final class DataStudy {
             splits.addProperty(split, src.format() + " (" + src.file().getFileName() + ", " + test.getValue().size() + " inputs)");
             log("seed " + seed + ": evaluating on " + split + " (" + test.getValue().size() + " inputs)");
             List<String> prompts = test.getValue().stream().map(Datasets.Example::prompt).toList();
-            String[][] pool = study.sample(sft, tok, prompts, e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
-            float[][] poolScores = study.score(rm, tok, prompts, pool);
-            Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
-            String[][] sftTexts = new String[pool.length][];
-            float[][] sftScores = new float[pool.length][];
-            for (int i = 0; i < pool.length; i++) {
-                sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
-                sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
-            }
-            outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores));
-            outputs.put("bon", Study.bestOfN(pool, poolScores, e.samples(), e.bonN(), Study.rng(seed, spec.task(), split, "bon")));
-            String[][] ppoTexts = study.sample(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
-            outputs.put("ppo", new Evaluation.Outputs(ppoTexts, study.score(rm, tok, prompts, ppoTexts)));
-            for (var o : outputs.entrySet()) {
+            for (var o : study.outputs(sft, ppo, rm, tok, prompts, seed, spec.task(), split).entrySet()) {
                 List<Evaluation.Judged> judged = judge(judge, test.getValue(), o.getValue());
                 methods.getAsJsonObject(o.getKey()).add(split,
                         Evaluation.measure(o.getValue(), judged, semantics, e.bootstrap(), seed));

@@ -333,10 +333,13 @@ public final class Study {
     }
 
     float[][] score(RewardModel rm, Tokenizer tok, List<String> prompts, String[][] texts) {
-        List<int[]> seqs = new ArrayList<>();
+        List<String> ps = new ArrayList<>(), ts = new ArrayList<>();
         for (int i = 0; i < texts.length; i++)
-            for (String t : texts[i]) seqs.add(Batches.clip(Batches.sequence(tok, prompts.get(i), t), rm.trunk.config.context()));
-        float[] flat = org.gendiv.core.train.Scoring.scores(rm, seqs, tok.padId(), c.eval().batch());
+            for (String t : texts[i]) {
+                ps.add(prompts.get(i));
+                ts.add(t);
+            }
+        float[] flat = org.gendiv.core.train.Scoring.scores(rm, tok, ps, ts, c.eval().batch());
         float[][] out = new float[texts.length][];
         for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = java.util.Arrays.copyOfRange(flat, at, at + texts[i].length);
         return out;
@@ -372,19 +375,7 @@ public final class Study {
             splits.addProperty(split, w.describe(split));
             Split s = split(w, seed, split);
             List<String> prompts = prompts(s.inputs());
-            String[][] pool = sample(sft, tok, prompts, e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
-            float[][] poolScores = score(rm, tok, prompts, pool);
-            Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
-            String[][] sftTexts = new String[pool.length][];
-            float[][] sftScores = new float[pool.length][];
-            for (int i = 0; i < pool.length; i++) {
-                sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
-                sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
-            }
-            outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores));
-            outputs.put("bon", bestOfN(pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon")));
-            String[][] ppoTexts = sample(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
-            outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts)));
+            Map<String, Evaluation.Outputs> outputs = outputs(sft, ppo, rm, tok, prompts, seed, task, split);
             for (var o : outputs.entrySet()) {
                 var judged = Evaluation.judge(w, s.inputs(), o.getValue(), s.referenceGold());
                 methods.getAsJsonObject(o.getKey()).add(split,
@@ -401,6 +392,29 @@ public final class Study {
         block.add("training", training(sftDir, rmDir, ppoDir));
         timings.merge(task + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
         return block;
+    }
+
+    /**
+     * Every method's K outputs per prompt on a split, with their RM scores: SFT's first K of a pool
+     * of SFT samples, BoN's best of N from that pool, and K PPO samples.
+     */
+    Map<String, Evaluation.Outputs> outputs(Gpt sft, Gpt ppo, RewardModel rm, Tokenizer tok, List<String> prompts, long seed,
+            String task, String split) {
+        var e = c.eval();
+        String[][] pool = sample(sft, tok, prompts, e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
+        float[][] poolScores = score(rm, tok, prompts, pool);
+        Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
+        String[][] sftTexts = new String[pool.length][];
+        float[][] sftScores = new float[pool.length][];
+        for (int i = 0; i < pool.length; i++) {
+            sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
+            sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
+        }
+        outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores));
+        outputs.put("bon", bestOfN(pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon")));
+        String[][] ppoTexts = sample(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
+        outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts)));
+        return outputs;
     }
 
     private static JsonObject sampleLine(long seed, String task, String method, String split, Evaluation.Judged j) {
