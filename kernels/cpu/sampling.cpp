@@ -5,7 +5,9 @@
 // One read of each row: the chunk loop keeps an online logsumexp and either the running
 // Gumbel argmax (no filter) or a candidate set that provably contains the kept set (a top-k
 // heap, or every token within the filters' threshold of the running max); the filters then
-// run on the candidates only.
+// run on the candidates only: sorted when they are few, and for top-p alone on a flat
+// distribution (tens of thousands of candidates) binned by value, so that only the few
+// candidates near the top-p boundary are sorted.
 #include <algorithm>
 #include <cmath>
 
@@ -51,7 +53,10 @@ struct Scratch {
     std::vector<float> buf = std::vector<float>(kChunk);
     std::vector<float> keys = std::vector<float>(kChunk);
     std::vector<uint32_t> bits = std::vector<uint32_t>(kChunk);
-    std::vector<Candidate> cands;
+    std::vector<Candidate> cands;  // top-k's heap
+    std::vector<Candidate> pool;   // the threshold's candidates: vocabulary-sized, written without a branch
+    std::vector<Candidate> side;
+    std::vector<uint32_t> hist;
 };
 
 // Gumbel keys x + g for a chunk starting at token c0 (a multiple of 4); n_pad = n rounded up
@@ -78,26 +83,162 @@ GD_HOT float chunk_gumbel_keys(const float* buf, int64_t n_pad, int64_t c0, Draw
     return best;
 }
 
-// Calls f(i) for the indices of buf[0, n) whose value may exceed floor (floor may rise as f runs;
-// f checks again), skipping blocks of 64 whose vectorised max does not: the filters keep a few
-// tokens in tens of thousands, so most blocks cost one vector compare.
-template <class F>
-inline void for_each_above(const float* buf, int64_t n, const float& floor, F f) {
-    constexpr int64_t kBlock = 64;
-    for (int64_t b0 = 0; b0 < n; b0 += kBlock) {
+// The max of each block of 64 in buf[0, n), n <= kChunk (vectorised in the hot-loop clones).
+constexpr int64_t kBlock = 64;
+GD_HOT void block_maxima(const float* buf, int64_t n, float* out) {
+    for (int64_t b0 = 0, j = 0; b0 < n; b0 += kBlock, ++j) {
         int64_t b1 = std::min(n, b0 + kBlock);
         float m = -kInf;
 #pragma omp simd reduction(max : m)
         for (int64_t i = b0; i < b1; ++i) m = buf[i] > m ? buf[i] : m;
-        if (m <= floor) continue;
-        for (int64_t i = b0; i < b1; ++i) f(i);
+        out[j] = m;
     }
+}
+
+// Calls f(i) for the indices of buf[0, n) whose value may exceed floor, skipping blocks of 64
+// whose max (in maxima, from block_maxima) does not: the filters keep a few tokens in tens of
+// thousands, so most blocks cost one compare.
+template <class F>
+inline void for_each_above(const float* buf, int64_t n, const float* maxima, float floor, F f) {
+    for (int64_t b0 = 0, j = 0; b0 < n; b0 += kBlock, ++j) {
+        if (maxima[j] <= floor) continue;
+        for (int64_t i = b0, b1 = std::min(n, b0 + kBlock); i < b1; ++i) f(i);
+    }
+}
+
+// Keeps the candidates c[0, n) for which keep(c) holds, in order, without a branch (about half
+// go on flat distributions, where a branch would mispredict); returns how many.
+template <class Keep>
+size_t compact(Candidate* c, size_t n, Keep keep) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; ++i) {
+        Candidate x = c[i];
+        c[k] = x;
+        k += keep(x) ? 1 : 0;
+    }
+    return k;
 }
 
 struct Draw {
     int32_t token;
     float logprob, kept_mass;
 };
+
+// Gumbel keys x + g of n candidates in any order (one Philox block per token, vectorised across
+// tokens; the same bits as token_gumbel) and the sum of exp(x - m) for their mass. Returns the
+// largest key.
+GD_HOT float candidate_keys(const float* x, const uint32_t* ids, int64_t n, float m, DrawKey key, float* keys,
+                            float& out_mass) {
+    float best = -kInf, mass = 0.0f;
+#pragma omp simd reduction(max : best) reduction(+ : mass)
+    for (int64_t i = 0; i < n; ++i) {
+        uint32_t id = ids[i], j = id & 3u;
+        Philox4 r = draw_block(key, id >> 2);
+        uint32_t bits = j == 0 ? r.v[0] : (j == 1 ? r.v[1] : (j == 2 ? r.v[2] : r.v[3]));
+        float k = x[i] + gumbel(bits);
+        keys[i] = k;
+        best = k > best ? k : best;
+        mass += exp_nonpos(x[i] - m);
+    }
+    out_mass = mass;
+    return best;
+}
+
+// Gumbel-max over the kept candidates (any order; the lowest token id on tied keys) and their
+// probability mass; the caller fills in the drawn token's log-prob.
+Draw gumbel_max_of(const Candidate* c, size_t n, const LogNorm& nz, const DrawKey& key, Scratch& sc) {
+    float best = -kInf;
+    int32_t token = -1;
+    double mass = 0.0;
+    for (size_t c0 = 0; c0 < n; c0 += size_t(kChunk)) {
+        int64_t len = int64_t(std::min(size_t(kChunk), n - c0));
+        for (int64_t i = 0; i < len; ++i) {
+            sc.buf[i] = c[c0 + i].x;
+            sc.bits[i] = uint32_t(c[c0 + i].idx);
+        }
+        float chunk_mass;
+        float chunk_best = candidate_keys(sc.buf.data(), sc.bits.data(), len, nz.m, key, sc.keys.data(), chunk_mass);
+        mass += chunk_mass;
+        if (chunk_best < best) continue;
+        for (int64_t i = 0; i < len; ++i) {
+            int32_t id = c[c0 + i].idx;
+            if (sc.keys[i] > best || (sc.keys[i] == best && id < token)) {
+                best = sc.keys[i];
+                token = id;
+            }
+        }
+    }
+    if (token < 0) token = c[0].idx;  // only when every kept logit is -inf: cannot happen
+    return {token, NAN, float(mass * std::exp(-double(nz.log_s)))};
+}
+
+// Top-p alone sorts its candidates up to this many; past it, it bins them (top_p_boundary).
+constexpr size_t kSortLimit = 4096;
+
+// sum exp(x - m) over the candidates with (m - x) inv_w < end, i.e. in the bins before end.
+GD_HOT double mass_before_bin(const Candidate* c, size_t n, float m, float inv_w, float end) {
+    double total = 0.0;
+    for (size_t c0 = 0; c0 < n; c0 += size_t(kChunk)) {
+        size_t c1 = std::min(n, c0 + size_t(kChunk));
+        float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+        for (size_t i = c0; i < c1; ++i) s += (m - c[i].x) * inv_w < end ? exp_nonpos(c[i].x - m) : 0.0f;
+        total += double(s);
+    }
+    return total;
+}
+
+// Top-p without top-k: the chunk loop's threshold test lets in every token within
+// log((1 - top_p) / V) of the max, on a flat distribution most of the vocabulary, and sorting
+// them all would cost far more than reading the logits. Instead the candidates are counted in
+// bins of m - x (1024 bins over the threshold's span, the last one open-ended). A bin b's mass
+// relative to the max lies between count e^-(b+1)w and count e^-bw, so every bin before the
+// first one whose upper cumulative bound reaches top_p is wholly kept, and every bin after the
+// first one whose lower cumulative bound reaches it is wholly dropped; only the few candidates
+// between are sorted, to find the last kept one. Returns that candidate: the kept set is every
+// candidate ranking at or before it (a sentinel below every candidate when all are kept).
+Candidate top_p_boundary(const Candidate* c, size_t n, const LogNorm& nz, float span, float top_p, Scratch& sc) {
+    constexpr size_t kBins = 1024;
+    constexpr Candidate kKeepAll{-kInf, INT32_MAX};
+    const float w = span / float(kBins), inv_w = float(kBins) / span;
+    auto bin = [&](float x) {
+        float d = (nz.m - x) * inv_w;
+        return d < float(kBins - 1) ? uint32_t(d) : uint32_t(kBins - 1);
+    };
+    auto& hist = sc.hist;
+    hist.assign(kBins, 0);
+    for (size_t i = 0; i < n; ++i) ++hist[bin(c[i].x)];
+    const double target = double(top_p) * std::exp(double(nz.log_s));  // top_p of sum exp(x - m)
+    // The bounds give up a further 1e-3 in log space each way for rounding.
+    double upper = 0.0, lower = 0.0;
+    size_t hi = kBins, lo = kBins - 1;
+    for (size_t b = 0; b < kBins; ++b) {
+        upper += double(hist[b]) * std::exp(-double(b) * w + 1e-3);
+        if (b + 1 < kBins) lower += double(hist[b]) * std::exp(-double(b + 1) * w - 1e-3);
+        if (hi == kBins && upper >= target) hi = b;
+        if (lower >= target) {
+            lo = b;
+            break;
+        }
+    }
+    if (hi == kBins) return kKeepAll;  // rounding only: the bounds never reached top_p
+    // Exact mass of the wholly kept bins; the undecided ones set aside.
+    double cum = mass_before_bin(c, n, nz.m, inv_w, float(hi));
+    auto& side = sc.side;
+    if (side.size() < n) side.resize(n);
+    size_t n_side = 0;
+    for (size_t i = 0; i < n; ++i) {  // without a branch: about half the candidates lie before hi
+        uint32_t b = bin(c[i].x);
+        side[n_side] = c[i];
+        n_side += (b >= hi) & (b <= lo) ? 1 : 0;
+    }
+    std::sort(side.begin(), side.begin() + std::ptrdiff_t(n_side), ranks_before);
+    for (size_t i = 0; i < n_side; ++i) {
+        cum += double(exp_nonpos(side[i].x - nz.m));
+        if (cum >= target) return side[i];
+    }
+    return n_side == 0 ? kKeepAll : side[n_side - 1];
+}
 
 // argmax of a row, lowest index on ties, one read (chunks through L1).
 template <class T>
@@ -141,7 +282,10 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     if (min_p) rel = std::max(rel, std::log(p.min_p) - 1e-3f);
 
     float* buf = sc.buf.data();
+    float maxima[kChunk / kBlock];
     sc.cands.clear();
+    size_t n_cands = 0;  // the threshold's candidates, in sc.pool
+    if (filtered && !top_k && sc.pool.size() < size_t(vocab)) sc.pool.resize(size_t(vocab));
     LseState st;
     float best_key = -kInf;
     int64_t best_i = -1;
@@ -164,7 +308,8 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
             }
         } else if (top_k) {
             TopK heap{sc.cands};
-            for_each_above(buf, n, heap_floor, [&](int64_t i) {
+            block_maxima(buf, n, maxima);
+            for_each_above(buf, n, maxima, heap_floor, [&](int64_t i) {
                 if (buf[i] <= heap_floor) return;  // equal values: the earlier index stays
                 Candidate c{buf[i], int32_t(c0 + i)};
                 if (int64_t(heap.h.size()) < p.top_k) heap.push(c);
@@ -173,8 +318,11 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
             });
         } else {
             float thr = st.m + rel;
-            for_each_above(buf, n, std::nextafter(thr, -kInf), [&](int64_t i) {
-                if (buf[i] >= thr) sc.cands.push_back({buf[i], int32_t(c0 + i)});
+            block_maxima(buf, n, maxima);
+            Candidate* out = sc.pool.data();  // sized to the vocabulary: written without a branch
+            for_each_above(buf, n, maxima, std::nextafter(thr, -kInf), [&](int64_t i) {
+                out[n_cands] = {buf[i], int32_t(c0 + i)};
+                n_cands += buf[i] >= thr ? 1 : 0;
             });
         }
     }
@@ -183,43 +331,42 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     auto prob = [&](float x) { return std::exp(double(nz.logp(x))); };
     if (!filtered) return {int32_t(best_i), nz.logp(load_logit(z, best_i) * inv_t), 1.0f};
 
-    auto& cands = sc.cands;
-    std::sort(cands.begin(), cands.end(), ranks_before);
-    size_t kept = cands.size();
-    if (top_p) {
-        double total = 1.0;  // the top-k set's mass when top-k ran first, else the whole distribution
-        if (top_k) {
-            total = 0.0;
-            for (const auto& c : cands) total += prob(c.x);
-        }
-        double cum = 0.0;
-        for (size_t i = 0; i < cands.size(); ++i) {
-            cum += prob(cands[i].x);
-            if (cum >= double(p.top_p) * total) {
-                kept = i + 1;
-                break;
+    // The candidates: top-k's heap, or those the threshold let in.
+    Candidate* cands = top_k ? sc.cands.data() : sc.pool.data();
+    size_t kept = top_k ? sc.cands.size() : n_cands;
+    if (top_p && !top_k && kept > kSortLimit) {
+        // Those let in while the running max was lower than the final one may go at once.
+        const float thr = nz.m + rel;
+        kept = compact(cands, kept, [&](const Candidate& c) { return c.x >= thr; });
+        Candidate last = top_p_boundary(cands, kept, nz, -rel, p.top_p, sc);
+        kept = compact(cands, kept, [&](const Candidate& c) {  // ranking at or before the last kept
+            return (c.x > last.x) | ((c.x == last.x) & (c.idx <= last.idx));
+        });
+    } else {
+        std::sort(cands, cands + kept, ranks_before);
+        if (top_p) {
+            double total = 1.0;  // the top-k set's mass when top-k ran first, else the whole distribution
+            if (top_k) {
+                total = 0.0;
+                for (size_t i = 0; i < kept; ++i) total += prob(cands[i].x);
+            }
+            double cum = 0.0;
+            for (size_t i = 0; i < kept; ++i) {
+                cum += prob(cands[i].x);
+                if (cum >= double(p.top_p) * total) {
+                    kept = i + 1;
+                    break;
+                }
             }
         }
     }
-    if (min_p) {
-        float floor_x = cands[0].x + std::log(p.min_p);
-        size_t i = 1;
-        while (i < kept && cands[i].x >= floor_x) ++i;
-        kept = i;
+    if (min_p) {  // against the most likely token, whose x is the row's max: it always stays
+        const float floor_x = nz.m + std::log(p.min_p);
+        kept = compact(cands, kept, [&](const Candidate& c) { return c.x >= floor_x; });
     }
-    double mass = 0.0;
-    float best = -kInf;
-    int32_t token = -1;
-    for (size_t i = 0; i < kept; ++i) {
-        mass += prob(cands[i].x);
-        float k = cands[i].x + token_gumbel(key, cands[i].idx);
-        if (k > best || (k == best && cands[i].idx < token)) {
-            best = k;
-            token = cands[i].idx;
-        }
-    }
-    if (token < 0) token = cands[0].idx;  // only when every kept logit is -inf: cannot happen
-    return {token, nz.logp(load_logit(z, token) * inv_t), float(mass)};
+    Draw d = gumbel_max_of(cands, kept, nz, key, sc);
+    d.logprob = nz.logp(load_logit(z, d.token) * inv_t);
+    return d;
 }
 
 template <class T>

@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * LibTorch ops in the same run, on the same logits memory, with the same thread count; plus a
  * plain read of the logits (the memory-bandwidth ceiling for one pass).
  * "plain": temperature 1 (the study's setting). "filtered": top-k 50, top-p 0.9 at T = 0.8.
+ * "top_p": top-p 0.9 alone at T = 1 (nucleus sampling as most generation code sets it).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +46,7 @@ public class SamplingBench {
     @Param({"50257", "151936"})
     int vocab;
 
-    @Param({"plain", "filtered"})
+    @Param({"plain", "filtered", "top_p"})
     String filter;
 
     @Param({"2"})
@@ -70,8 +71,12 @@ public class SamplingBench {
         kept = arena.allocate(4L * ROWS);
         ffm = Kernels.of(Backend.FFM, Device.cpu(threads));
         jni = Kernels.of(Backend.JNI, Device.cpu(threads));
-        params = filter.equals("plain") ? Params.Sampling.of(1.0f, 42)
-                : Params.Sampling.of(0.8f, 42).withTopK(50).withTopP(0.9f);
+        params = switch (filter) {
+            case "plain" -> Params.Sampling.of(1.0f, 42);
+            case "filtered" -> Params.Sampling.of(0.8f, 42).withTopK(50).withTopP(0.9f);
+            case "top_p" -> Params.Sampling.of(1.0f, 42).withTopP(0.9f);
+            default -> throw new IllegalArgumentException("filter: plain, filtered or top_p, not " + filter);
+        };
     }
 
     @TearDown(Level.Trial)
@@ -100,11 +105,12 @@ public class SamplingBench {
                 Tensor tok = torch.multinomial(logp.exp(), 1);
                 return logp.gather(1, tok).sum().item_float();
             }
-            T_TensorTensor_T top = logp.topk(params.topK(), 1, true, true);  // sorted descending
+            // top-k 50 sorts the 50 best; top-p alone sorts the whole row
+            T_TensorTensor_T top = filter.equals("top_p") ? logp.sort(1, true) : logp.topk(params.topK(), 1, true, true);
             Tensor p = top.get0().exp();
             Tensor cum = p.cumsum(1);
             Tensor massK = p.sum(new long[] {1}, true, new org.bytedeco.pytorch.ScalarTypeOptional());
-            // keep the smallest prefix whose mass reaches top_p of the top-k mass
+            // keep the smallest prefix whose mass reaches top_p of the top-k mass (of 1 without top-k)
             Tensor drop = cum.sub(p).div(massK).gt(Torch.s(params.topP()));
             Tensor q = p.masked_fill(drop, Torch.s(0.0));
             Tensor pick = torch.multinomial(q, 1);

@@ -64,6 +64,42 @@ class SamplingTest {
     }
 
     /**
+     * Top-p alone on flat rows, where the kept set runs to tens of thousands of tokens and the
+     * kernel bins its candidates instead of sorting them: tokens equal the reference sampler's
+     * and the kept mass matches, also on a row of many tied values (ranked by index) and with
+     * min-p on top.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void nucleusAloneOnFlatRowsMatchesTheReference(Backend backend) {
+        int vocab = 50257;
+        double[] scales = {0.5, 1.0, 3.0, 1.0};
+        float[] z = new float[scales.length * vocab];
+        var rng = new SplittableRandom(41);
+        for (int i = 0; i < scales.length; i++) {
+            System.arraycopy(TestData.normal(rng, vocab, scales[i]), 0, z, i * vocab, vocab);
+        }
+        for (int v = 3 * vocab; v < 4 * vocab; v++) z[v] = Math.round(z[v] * 4) / 4.0f;  // ties: steps of 0.25
+        var k = Kernels.of(backend, Device.cpu());
+        for (Params.Sampling p : new Params.Sampling[] {
+                Params.Sampling.of(1.0f, 51).withTopP(0.5f),
+                Params.Sampling.of(1.0f, 52).withTopP(0.9f),
+                Params.Sampling.of(0.8f, 53).withTopP(0.99f),
+                Params.Sampling.of(1.0f, 54).withTopP(0.9f).withMinP(0.2f)}) {
+            for (int step = 0; step < 3; step++) {
+                var q = p.withStep(step);
+                var r = k.sampling().sample(z, scales.length, vocab, q);
+                for (int i = 0; i < scales.length; i++) {
+                    int off = i * vocab;
+                    String where = "row " + i + ", top_p " + q.topP() + ", step " + step;
+                    assertEquals(ReferenceKernels.sample(z, off, vocab, i, q), r.tokens()[i], where);
+                    TestData.close(r.keptMass()[i], ReferenceKernels.keptMass(z, off, vocab, q), 1e-5, 1e-5, where);
+                }
+            }
+        }
+    }
+
+    /**
      * Over 200k draws the token frequencies match softmax(z/T) restricted to the kept set:
      * total variation <= 0.01 (its expectation here is about 0.004), and no draw leaves the set.
      */
