@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The gendiv command line: {@code ./gendiv <command>}. */
 @Command(name = "gendiv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "RLHF kernels, trainer and the generalisation/diversity study on the JVM.",
-        subcommands = {StudyCommand.class, SweepCommand.class, WorldCommand.class, SelftestCommand.class, TrainCommand.class, GenerateCommand.class, BonCommand.class,
+        subcommands = {StudyCommand.class, EvaluateCommand.class, SweepCommand.class, WorldCommand.class, SelftestCommand.class, TrainCommand.class, GenerateCommand.class, BonCommand.class,
             DiversityCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Tests: ./gendiv test runs the whole suite (CMake, ctest, JUnit)."})
 public final class Main implements Runnable {

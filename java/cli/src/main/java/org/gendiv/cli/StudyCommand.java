@@ -89,9 +89,14 @@ final class StudyCommand implements Callable<Integer> {
 
     private static Integer report(JsonObject r, Path dir) throws IOException {
         double total = r.getAsJsonObject("timings").get("total_s").getAsDouble();
-        System.out.println(java.nio.file.Files.readString(dir.resolve("report.md")).lines()
-                .filter(l -> !l.startsWith("![")).reduce("", (a, b) -> a + b + "\n"));
+        printReport(dir);
         System.out.printf(Locale.ROOT, "gendiv study: done in %.0f s; report: %s%n", total, dir.resolve("report.md"));
         return 0;
+    }
+
+    /** report.md on stdout, less its image lines. */
+    static void printReport(Path dir) throws IOException {
+        System.out.println(Files.readString(dir.resolve("report.md")).lines()
+                .filter(l -> !l.startsWith("![")).reduce("", (a, b) -> a + b + "\n"));
     }
 }

@@ -36,8 +36,20 @@ class PipelineCommandTest {
         CliRun r = run("world", "--out", p("data"), "--task", "summarisation", "--config", sizes.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"corpus.jsonl", "tokenizer.json", "summarisation/sft.jsonl", "summarisation/prefs.jsonl",
-            "summarisation/prompts.jsonl", "summarisation/sft-eval.jsonl", "summarisation/prefs-eval.jsonl"})
+            "summarisation/prompts.jsonl", "summarisation/sft-eval.jsonl", "summarisation/prefs-eval.jsonl", "summarisation/eval.jsonl"})
             assertTrue(Files.exists(dir.resolve("data").resolve(f)), f);
+        // Outputs of "another system" for the exported evaluation inputs (the reference of each), judged by gendiv evaluate.
+        StringBuilder echo = new StringBuilder();
+        for (String line : Files.readAllLines(dir.resolve("data/summarisation/eval.jsonl"))) {
+            var in = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+            echo.append(String.format("{\"task\": \"summarisation\", \"method\": \"echo\", \"split\": %s, \"input_id\": %s, \"text\": %s}%n",
+                    in.get("split"), in.get("input_id"), in.get("reference")));
+        }
+        Path samples = write("echo.jsonl", echo.toString());
+        r = run("evaluate", "--samples", samples.toString(), "--config", sizes.toString(), "--out", p("echo"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| echo | 0.500 [0.500, 0.500] |"), r.out());
+        assertTrue(Files.exists(dir.resolve("echo/results.json")));
 
         Path pre = write("pretrain.json", "{\"data\": \"" + p("data/corpus.jsonl") + "\", \"tokenizer\": \"" + p("data/tokenizer.json")
                 + "\", \"steps\": 4, \"layers\": 1, \"width\": 32, \"heads\": 2, \"context\": 112, \"batch_size\": 8}");
@@ -92,6 +104,10 @@ class PipelineCommandTest {
         r = run("sweep", "entropy", "--values", "1", "--out", p("s"));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("kl, temperature, bon-n"), r.err());
+
+        r = run("evaluate", "--samples", p("none.jsonl"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("none.jsonl is not a file"), r.err());
 
         r = run("study", "--print-config");
         assertEquals(0, r.code(), r.err());

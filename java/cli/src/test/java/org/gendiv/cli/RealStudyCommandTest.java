@@ -117,7 +117,8 @@ class RealStudyCommandTest {
                 + "\"judge\": {\"kind\": \"reward_model\"}, \"embedding_model\": \"st\", \"nli_model\": \"nli\", " + DataStudyTest.TINY_STAGES + "}",
                 dir.resolve("run-opt"));
         DataStudyTest.assertComplete(r, "instructions", List.of("id", "alpaca_eval", "sequential"));
-        JsonObject id = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods").getAsJsonObject("ppo").getAsJsonObject("id");
+        JsonObject id = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods").getAsJsonObject("ppo")
+                .getAsJsonObject("splits").getAsJsonObject("id");
         for (String k : List.of("embedding", "nli")) assertTrue(id.getAsJsonObject("per_input").has(k), "per_input lacks " + k);
         assertTrue(id.getAsJsonObject("across_input").has("embedding"));
         double emb = id.getAsJsonObject("per_input").getAsJsonObject("embedding").get("mean").getAsDouble();

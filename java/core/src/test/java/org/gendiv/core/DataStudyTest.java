@@ -146,22 +146,61 @@ public class DataStudyTest {
             + " \"eval\": {\"inputs\": 3, \"samples\": 2, \"bon_n\": 2, \"bon_pool\": 4, \"max_new_tokens\": 6, \"bootstrap\": 20}";
 
     public static void assertComplete(JsonObject r, String task, List<String> splits) {
+        assertPublicFormat(r, task, splits, List.of("ead", "distinct", "self_bleu", "compression"));
         JsonObject t = r.getAsJsonObject("tasks").getAsJsonObject(task);
-        assertTrue(t.has("judge") && t.has("splits") && t.has("gap") && t.has("training"), t.keySet().toString());
+        assertTrue(t.has("judge") && t.has("training"), t.keySet().toString());
+        for (String k : List.of("sft", "rm", "ppo")) assertTrue(t.getAsJsonObject("training").has(k), "training lacks " + k);
+    }
+
+    /**
+     * results.json in the public format of the README: seeds a list; per method, each split's
+     * block (shift = its place, ID first; win rate, RM score, KL to SFT and length with CIs;
+     * per-input metrics with mean, std and CI; across-input values) and the generalisation gap
+     * (ID minus mean OOD win rate) with its CI. SFT's KL to itself is 0 and BoN's the analytic
+     * log N - (N - 1) / N for the config's N.
+     */
+    public static void assertPublicFormat(JsonObject r, String task, List<String> splits, List<String> perInput) {
+        assertTrue(r.get("seeds").isJsonArray() && r.has("config"), "seeds and config");
+        JsonObject t = r.getAsJsonObject("tasks").getAsJsonObject(task);
         assertEquals(splits, List.copyOf(t.getAsJsonObject("splits").keySet()));
+        int bonN = r.getAsJsonObject("config").getAsJsonObject("eval").get("bon_n").getAsInt();
         for (String m : List.of("sft", "bon", "ppo")) {
             JsonObject mo = t.getAsJsonObject("methods").getAsJsonObject(m);
-            for (String s : splits) {
-                JsonObject b = mo.getAsJsonObject(s);
-                for (String k : List.of("win_rate", "rm_score", "per_input", "across_input")) assertTrue(b.has(k), m + "/" + s + " lacks " + k);
+            assertEquals(splits, List.copyOf(mo.getAsJsonObject("splits").keySet()), m);
+            double ood = 0;
+            for (int i = 0; i < splits.size(); i++) {
+                String s = splits.get(i), where = m + "/" + s;
+                JsonObject b = mo.getAsJsonObject("splits").getAsJsonObject(s);
+                assertEquals(i, b.get("shift").getAsInt(), where + " shift");
+                for (String k : List.of("win_rate", "rm_score", "kl_to_sft", "length")) interval(b.getAsJsonObject(k), where + " " + k);
                 double win = b.getAsJsonObject("win_rate").get("mean").getAsDouble();
-                assertTrue(win >= 0 && win <= 1, m + "/" + s + " win " + win);
-                for (String k : List.of("ead", "distinct", "self_bleu_diversity", "compression"))
-                    assertTrue(b.getAsJsonObject("per_input").has(k) && b.getAsJsonObject("across_input").has(k), m + "/" + s + " lacks " + k);
+                assertTrue(win >= 0 && win <= 1, where + " win " + win);
+                if (i > 0) ood += win / (splits.size() - 1);
+                double kl = b.getAsJsonObject("kl_to_sft").get("mean").getAsDouble();
+                if (m.equals("sft")) assertEquals(0.0, kl, where + " KL of SFT to itself");
+                if (m.equals("bon")) assertEquals(Math.log(bonN) - (bonN - 1.0) / bonN, kl, 1e-12, where + " BoN KL");
+                assertTrue(Double.isFinite(kl), where + " KL " + kl);
+                assertTrue(b.getAsJsonObject("length").get("mean").getAsDouble() >= 0, where + " length");
+                for (String k : perInput) {
+                    JsonObject v = b.getAsJsonObject("per_input").getAsJsonObject(k);
+                    interval(v, where + " per_input " + k);
+                    assertTrue(v.has("std") && v.get("std").getAsDouble() >= 0, where + " per_input " + k + " std");
+                    if (!k.equals("nli"))  // NLI diversity is a per-input measure only
+                        assertTrue(b.getAsJsonObject("across_input").get(k).getAsJsonPrimitive().isNumber(), where + " across_input " + k);
+                }
             }
-            assertTrue(t.getAsJsonObject("gap").has(m));
+            JsonObject gap = mo.getAsJsonObject("generalisation_gap");
+            interval(gap, m + " generalisation_gap");
+            double id = mo.getAsJsonObject("splits").getAsJsonObject("id").getAsJsonObject("win_rate").get("mean").getAsDouble();
+            assertEquals(id - ood, gap.get("mean").getAsDouble(), 1e-12, m + " gap = ID - mean OOD");
         }
-        for (String k : List.of("sft", "rm", "ppo")) assertTrue(t.getAsJsonObject("training").has(k), "training lacks " + k);
+    }
+
+    /** {"mean": finite, "ci95": [lo, hi]} with lo <= hi. */
+    static void interval(JsonObject v, String what) {
+        assertTrue(v != null && Double.isFinite(v.get("mean").getAsDouble()), what + ": " + v);
+        var ci = v.getAsJsonArray("ci95");
+        assertTrue(ci.get(0).getAsDouble() <= ci.get(1).getAsDouble(), what + " ci95 " + ci);
     }
 
     /** The README's real.json example reads as written (its files made here, empty). */

@@ -27,7 +27,7 @@ public record Summary(double mean, double std, double ciLow, double ciHigh, int 
     }
 
     /** Linear interpolation between order statistics (numpy's default). */
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);

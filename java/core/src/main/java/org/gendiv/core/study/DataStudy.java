@@ -303,8 +303,10 @@ public final class DataStudy {
         var e = c.eval();
         Judge judge = spec.judgeCommand() == null ? new RewardModelJudge(rm, tok, e.batch()) : new CommandJudge(spec.judgeCommand());
         Evaluation.Semantics semantics = semantics(e.batch());
-        JsonObject methods = new JsonObject(), splits = new JsonObject();
-        for (String m : Study.METHODS) methods.add(m, new JsonObject());
+        JsonObject splits = new JsonObject();
+        Map<String, Evaluation.MethodResults> methods = new LinkedHashMap<>();
+        for (String m : Study.METHODS) methods.put(m, new Evaluation.MethodResults());
+        int shift = 0;  // the OOD tests in the config's order: shift 1, 2, ...
         for (var test : data.tests().entrySet()) {
             String split = test.getKey();
             Source src = split.equals("id") ? spec.idTest() : spec.oodTests().get(split);
@@ -313,15 +315,15 @@ public final class DataStudy {
             List<String> prompts = test.getValue().stream().map(Datasets.Example::prompt).toList();
             for (var o : study.outputs(sft, ppo, rm, tok, prompts, seed, spec.task(), split).entrySet()) {
                 List<Evaluation.Judged> judged = judge(judge, test.getValue(), o.getValue());
-                methods.getAsJsonObject(o.getKey()).add(split,
-                        Evaluation.measure(o.getValue(), judged, semantics, e.bootstrap(), seed));
-                for (var j : judged) samples.add(sampleLine(seed, o.getKey(), split, j).toString());
+                methods.get(o.getKey()).add(split, o.getValue(), judged, semantics, shift, e.bootstrap(), seed);
+                for (var j : judged) samples.add(Study.sampleLine(seed, spec.task(), o.getKey(), split, j).toString());
             }
+            shift++;
         }
         JsonObject block = new JsonObject();
         block.addProperty("judge", judge.describe());
         block.add("splits", splits);
-        block.add("methods", methods);
+        block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
         block.add("training", Study.training(sftDir, rmDir, ppoDir));
         study.timings().merge(spec.task() + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
         return block;
@@ -360,21 +362,7 @@ public final class DataStudy {
         int at = 0;
         for (int i = 0; i < o.texts().length; i++)
             for (int k = 0; k < o.texts()[i].length; k++, at++)
-                out.add(new Evaluation.Judged(i, k, o.texts()[i][k], Double.NaN, p[at], o.rmScores()[i][k], ""));
+                out.add(new Evaluation.Judged(i, k, o.texts()[i][k], Double.NaN, p[at], o.rmScores()[i][k], o.kl(i, k), ""));
         return out;
-    }
-
-    private JsonObject sampleLine(long seed, String method, String split, Evaluation.Judged j) {
-        JsonObject o = new JsonObject();
-        o.addProperty("seed", seed);
-        o.addProperty("task", spec.task());
-        o.addProperty("method", method);
-        o.addProperty("split", split);
-        o.addProperty("input_id", split + "-" + j.input());
-        o.addProperty("sample_index", j.sample());
-        o.addProperty("text", j.text());
-        o.addProperty("win", j.win());
-        o.addProperty("rm_score", Math.round(j.rmScore() * 1e4) / 1e4);
-        return o;
     }
 }

@@ -12,6 +12,7 @@ import org.gendiv.core.judge.Judge;
 import org.gendiv.core.world.World;
 import org.gendiv.diversity.DiversityReport;
 import org.gendiv.diversity.NliDiversity;
+import org.gendiv.diversity.StudyWords;
 import org.gendiv.diversity.Summary;
 
 import com.google.gson.JsonArray;
@@ -27,8 +28,19 @@ import com.google.gson.JsonObject;
 public final class Evaluation {
     private Evaluation() {}
 
-    /** Outputs of one method on one split: texts[input][k] with their RM scores. */
-    public record Outputs(String[][] texts, float[][] rmScores) {}
+    /**
+     * Outputs of one method on one split: texts[input][k] with their RM scores and each output's
+     * KL to the SFT policy (log pi(y) - log pi_sft(y) summed over its tokens; null when unknown).
+     */
+    public record Outputs(String[][] texts, float[][] rmScores, double[][] klToSft) {
+        public Outputs(String[][] texts, float[][] rmScores) {
+            this(texts, rmScores, null);
+        }
+
+        public double kl(int input, int sample) {
+            return klToSft == null ? Double.NaN : klToSft[input][sample];
+        }
+    }
 
     /**
      * The semantic diversity a task can measure beside the lexical metrics: the embedded worlds
@@ -72,8 +84,9 @@ public final class Evaluation {
             DiversityReport.Metric.DISTINCT, DiversityReport.Metric.SELF_BLEU, DiversityReport.Metric.COMPRESSION),
             50257, 0, 0, 0);
 
-    /** One judged output, as samples.jsonl records it. */
-    public record Judged(int input, int sample, String text, double gold, double win, float rmScore, String meaning) {}
+    /** One judged output, as samples.jsonl records it (NaN where a value is unknown). */
+    public record Judged(int input, int sample, String text, double gold, double win, float rmScore, double klToSft,
+            String meaning) {}
 
     /** Judges every output; referenceGold[i] is the gold quality of input i's reference. */
     public static List<Judged> judge(World w, List<World.Example> inputs, Outputs o, double[] referenceGold) {
@@ -82,27 +95,29 @@ public final class Evaluation {
             double ref = referenceGold[i];
             for (int k = 0; k < o.texts()[i].length; k++) {
                 var j = w.judge(inputs.get(i), o.texts()[i][k]);
-                out.add(new Judged(i, k, o.texts()[i][k], j.quality(), Judge.win(j.quality(), ref), o.rmScores()[i][k], j.meaning()));
+                out.add(new Judged(i, k, o.texts()[i][k], j.quality(), Judge.win(j.quality(), ref), o.rmScores()[i][k],
+                        o.kl(i, k), j.meaning()));
             }
         }
         return out;
     }
 
-    /** The split's block of results.json for one method. */
-    public static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int bootstrap, long seed) {
+    /**
+     * The split's block of results.json for one method: shift, win rate, gold quality, RM score,
+     * KL to SFT and length (words) as means over inputs with bootstrap CIs (a value unknown for
+     * any output leaves its entry out), per-input diversity with std and CI, across-input values.
+     */
+    public static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed) {
         int n = o.texts().length, k = o.texts()[0].length;
-        double[] win = new double[n], gold = new double[n], rm = new double[n];
         String[][] meaning = new String[n][k];
-        for (Judged j : judged) {
-            win[j.input()] += j.win() / k;
-            gold[j.input()] += j.gold() / k;
-            rm[j.input()] += j.rmScore() / k;
-            meaning[j.input()][j.sample()] = j.meaning();
-        }
+        for (Judged j : judged) meaning[j.input()][j.sample()] = j.meaning();
         JsonObject b = new JsonObject();
-        b.add("win_rate", summary(Summary.of(win, bootstrap, seed)));
-        if (judged.stream().noneMatch(j -> Double.isNaN(j.gold()))) b.add("gold", summary(Summary.of(gold, bootstrap, seed + 1)));
-        b.add("rm_score", summary(Summary.of(rm, bootstrap, seed + 2)));
+        b.addProperty("shift", shift);
+        b.add("win_rate", summary(Summary.of(perInput(judged, n, Judged::win), bootstrap, seed)));
+        addKnown(b, "gold", perInput(judged, n, Judged::gold), bootstrap, seed + 1);
+        addKnown(b, "rm_score", perInput(judged, n, Judged::rmScore), bootstrap, seed + 2);
+        addKnown(b, "kl_to_sft", perInput(judged, n, Judged::klToSft), bootstrap, seed + 4);
+        b.add("length", summary(Summary.of(perInput(judged, n, j -> StudyWords.words(j.text()).size()), bootstrap, seed + 5)));
 
         Map<String, double[]> perInput = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -125,17 +140,102 @@ public final class Evaluation {
         Map<String, Double> across = lexical(firsts);
         across.putAll(semantics.across(firsts, firstMeanings));
         JsonObject ai = new JsonObject();
-        across.forEach((key, v) -> ai.add(key, point(v)));
+        across.forEach(ai::addProperty);
         b.add("across_input", ai);
         return b;
     }
 
-    /** EAD, distinct-n, Self-BLEU diversity (1 - Self-BLEU) and compression diversity of a set. */
+    /** Each input's mean of f over its outputs. */
+    static double[] perInput(List<Judged> judged, int inputs, java.util.function.ToDoubleFunction<Judged> f) {
+        double[] sum = new double[inputs];
+        int[] count = new int[inputs];
+        for (Judged j : judged) {
+            sum[j.input()] += f.applyAsDouble(j);
+            count[j.input()]++;
+        }
+        for (int i = 0; i < inputs; i++) sum[i] /= count[i];
+        return sum;
+    }
+
+    private static void addKnown(JsonObject b, String key, double[] v, int bootstrap, long seed) {
+        for (double x : v) if (!Double.isFinite(x)) return;
+        b.add(key, summary(Summary.of(v, bootstrap, seed)));
+    }
+
+    /**
+     * One method's results over the splits: each split's block, and its mean OOD win rate and
+     * generalisation gap (ID win rate minus the mean OOD win rate) with bootstrap CIs, each
+     * split's inputs resampled on their own.
+     */
+    public static final class MethodResults {
+        private final JsonObject splits = new JsonObject();
+        private final Map<String, double[]> wins = new LinkedHashMap<>();
+
+        public void add(String split, Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed) {
+            splits.add(split, measure(o, judged, semantics, shift, bootstrap, seed));
+            wins.put(split, perInput(judged, o.texts().length, Judged::win));
+        }
+
+        /** The methods block of a task: each method's results, in order. */
+        public static JsonObject json(Map<String, MethodResults> methods, int bootstrap, long seed) {
+            JsonObject o = new JsonObject();
+            methods.forEach((m, r) -> o.add(m, r.json(bootstrap, seed)));
+            return o;
+        }
+
+        public JsonObject json(int bootstrap, long seed) {
+            JsonObject m = new JsonObject();
+            m.add("splits", splits);
+            List<double[]> ood = wins.entrySet().stream().filter(e -> !e.getKey().equals("id")).map(Map.Entry::getValue).toList();
+            double[] id = wins.get("id");
+            if (id == null || ood.isEmpty()) return m;
+            var rng = new java.util.SplittableRandom(seed * 31 + 7);
+            int draws = Math.max(bootstrap, 0);
+            double[] oodDraws = new double[draws], gapDraws = new double[draws];
+            for (int b = 0; b < draws; b++) {
+                double o = 0;
+                for (double[] w : ood) o += resampledMean(w, rng) / ood.size();
+                oodDraws[b] = o;
+                gapDraws[b] = resampledMean(id, rng) - o;
+            }
+            double oodMean = 0;
+            for (double[] w : ood) oodMean += mean(w) / ood.size();
+            m.add("ood_win_rate", interval(oodMean, oodDraws));
+            m.add("generalisation_gap", interval(mean(id) - oodMean, gapDraws));
+            return m;
+        }
+
+        private static double resampledMean(double[] v, java.util.SplittableRandom rng) {
+            double s = 0;
+            for (int i = 0; i < v.length; i++) s += v[rng.nextInt(v.length)];
+            return s / v.length;
+        }
+
+        private static double mean(double[] v) {
+            double s = 0;
+            for (double x : v) s += x;
+            return s / v.length;
+        }
+
+        private static JsonObject interval(double mean, double[] draws) {
+            double[] sorted = draws.clone();
+            java.util.Arrays.sort(sorted);
+            JsonObject o = new JsonObject();
+            o.addProperty("mean", mean);
+            JsonArray ci = new JsonArray();
+            ci.add(sorted.length == 0 ? mean : Summary.quantile(sorted, 0.025));
+            ci.add(sorted.length == 0 ? mean : Summary.quantile(sorted, 0.975));
+            o.add("ci95", ci);
+            return o;
+        }
+    }
+
+    /** The study's per-input and across-input metrics of a set: EAD, distinct-n, Self-BLEU (lower = more diverse), compression. */
     static Map<String, Double> lexical(List<String> set) {
         Map<String, Double> all = DiversityReport.ofSet(set, LEXICAL), m = new LinkedHashMap<>();
         m.put("ead", all.get("ead"));
         m.put("distinct", all.get("distinct"));
-        m.put("self_bleu_diversity", 1 - all.get("self_bleu"));
+        m.put("self_bleu", all.get("self_bleu"));
         m.put("compression", all.get("compression"));
         return m;
     }
@@ -149,14 +249,11 @@ public final class Evaluation {
     static JsonObject summary(Summary s) {
         JsonObject o = new JsonObject();
         o.addProperty("mean", s.mean());
+        o.addProperty("std", s.std());
         JsonArray ci = new JsonArray();
         ci.add(s.ciLow());
         ci.add(s.ciHigh());
         o.add("ci95", ci);
         return o;
-    }
-
-    static JsonObject point(double v) {
-        return summary(new Summary(v, 0, v, v, 1));
     }
 }

@@ -40,7 +40,7 @@ public final class Report {
         Files.createDirectories(out.resolve("plots"));
         StringBuilder md = new StringBuilder();
         md.append("# gendiv study report\n\n");
-        int seeds = results.get("seeds").getAsInt();
+        int seeds = results.getAsJsonArray("seeds").size();
         md.append(String.format(Locale.ROOT, "Seeds: %d (%s). Total time: %.0f s. Settings: config.json; every sample: samples.jsonl.%n%n",
                 seeds, seeds == 1 ? "95% CIs bootstrap over inputs" : "95% CIs over seeds (t)",
                 results.getAsJsonObject("timings").has("total_s") ? results.getAsJsonObject("timings").get("total_s").getAsDouble() : Double.NaN));
@@ -62,23 +62,24 @@ public final class Report {
             md.append('\n');
             for (String m : methods.keySet()) {
                 md.append("| ").append(label(m)).append(" |");
-                for (String s : splits.keySet()) md.append(' ').append(cell(methods.getAsJsonObject(m).getAsJsonObject(s).getAsJsonObject("win_rate"))).append(" |");
-                md.append(' ').append(num(t.getAsJsonObject("gap").getAsJsonObject(m).get("mean").getAsDouble())).append(" |\n");
+                for (String s : splits.keySet()) md.append(' ').append(cell(split(methods, m, s).getAsJsonObject("win_rate"))).append(" |");
+                JsonObject gap = methods.getAsJsonObject(m).getAsJsonObject("generalisation_gap");
+                md.append(' ').append(gap == null ? "-" : cell(gap)).append(" |\n");
             }
             md.append("\n### Diversity on the ID split (K samples per input; across-input: each input's first sample)\n\n");
-            String[] per = present(methods, "per_input", "ead", "distinct", "self_bleu_diversity", "compression", "semantic", "embedding", "nli");
+            String[] per = present(methods, "per_input", "ead", "distinct", "self_bleu", "compression", "semantic", "embedding", "nli");
             String[] across = present(methods, "across_input", "ead", "distinct", "semantic", "embedding");
             md.append("| method |");
-            for (String k : per) md.append(" per-input ").append(k).append(" |");
+            for (String k : per) md.append(" per-input ").append(k.equals("self_bleu") ? "self_bleu (lower = more diverse)" : k).append(" |");
             for (String k : across) md.append(" across-input ").append(k).append(" |");
             md.append("\n|---|");
             for (int i = 0; i < per.length + across.length; i++) md.append("---|");
             md.append('\n');
             for (String m : methods.keySet()) {
-                JsonObject id = methods.getAsJsonObject(m).getAsJsonObject("id");
+                JsonObject id = split(methods, m, "id");
                 md.append("| ").append(label(m)).append(" |");
                 for (String k : per) md.append(' ').append(cell(id.getAsJsonObject("per_input").getAsJsonObject(k))).append(" |");
-                for (String k : across) md.append(' ').append(num(id.getAsJsonObject("across_input").getAsJsonObject(k).get("mean").getAsDouble())).append(" |");
+                for (String k : across) md.append(' ').append(num(id.getAsJsonObject("across_input").get(k).getAsDouble())).append(" |");
                 md.append('\n');
             }
             md.append('\n').append(findings(t)).append('\n');
@@ -102,33 +103,39 @@ public final class Report {
         AtomicFiles.writeString(out.resolve("report.md"), md.toString());
     }
 
-    /** The study's three findings, checked on this run: "confirmed" only where the 95% intervals do not overlap. */
+    /**
+     * The study's three findings, checked on this run with the numbers and their 95% CIs beside
+     * each claim: "clear" only where the intervals do not overlap. Needs the methods sft and ppo
+     * (bon for the third); results of other methods (gendiv evaluate) get no findings.
+     */
     static String findings(JsonObject t) {
-        JsonObject m = t.getAsJsonObject("methods"), gap = t.getAsJsonObject("gap");
-        double sftOod = gap.getAsJsonObject("sft").get("ood_mean_win_rate").getAsDouble();
-        double ppoOod = gap.getAsJsonObject("ppo").get("ood_mean_win_rate").getAsDouble();
-        double bonOod = gap.getAsJsonObject("bon").get("ood_mean_win_rate").getAsDouble();
-        double sftGap = gap.getAsJsonObject("sft").get("mean").getAsDouble(), ppoGap = gap.getAsJsonObject("ppo").get("mean").getAsDouble();
-        double sftDiv = perInput(m, "sft", "ead"), ppoDiv = perInput(m, "ppo", "ead"), bonDiv = perInput(m, "bon", "ead");
+        JsonObject m = t.getAsJsonObject("methods");
+        if (!m.has("sft") || !m.has("ppo") || !m.getAsJsonObject("sft").has("ood_win_rate"))
+            return "Findings of STUDY.md: not checked (they compare the methods sft and ppo on ID and OOD splits).\n";
+        JsonObject sftOod = method(m, "sft", "ood_win_rate"), ppoOod = method(m, "ppo", "ood_win_rate");
+        JsonObject sftGap = method(m, "sft", "generalisation_gap"), ppoGap = method(m, "ppo", "generalisation_gap");
+        JsonObject sftDiv = perInputBlock(m, "sft", "ead"), ppoDiv = perInputBlock(m, "ppo", "ead");
         String[] semantic = present(m, "per_input", "semantic", "embedding", "nli");
-        double sftAcross = across(m, "sft", "ead"), ppoAcross = across(m, "ppo", "ead");
-        StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (\"clear\" where the 95% intervals do not overlap):\n\n");
-        b.append(String.format(Locale.ROOT, "1. OOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s.%n",
-                num(ppoOod), num(sftOod), verdict(ppoOod > sftOod, oodSeparated(m), "RLHF generalises better"),
-                num(ppoGap), num(sftGap)));
+        StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (means with 95% CIs; \"clear\" where the intervals do not overlap):\n\n");
+        b.append(String.format(Locale.ROOT, "1. OOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s: %s.%n",
+                cell(ppoOod), cell(sftOod), verdict(mean(ppoOod) > mean(sftOod), apart(ppoOod, sftOod), "RLHF generalises better"),
+                cell(ppoGap), cell(sftGap), verdict(mean(ppoGap) < mean(sftGap), apart(ppoGap, sftGap), "RLHF's gap is smaller")));
         String sem = "";
         if (semantic.length > 0) {
             String k = semantic[0];
-            double sftSem = perInput(m, "sft", k), ppoSem = perInput(m, "ppo", k);
+            JsonObject sftSem = perInputBlock(m, "sft", k), ppoSem = perInputBlock(m, "ppo", k);
             sem = String.format(Locale.ROOT, "; %s RLHF %s vs SFT %s: %s", k.equals("semantic") ? "distinct meanings" : k + " diversity",
-                    num(ppoSem), num(sftSem), verdict(ppoSem < sftSem, separated(m, k), "RLHF reduces it"));
+                    cell(ppoSem), cell(sftSem), verdict(mean(ppoSem) < mean(sftSem), apart(ppoSem, sftSem), "RLHF reduces it"));
         }
         b.append(String.format(Locale.ROOT, "2. Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s%s; across-input EAD RLHF %s vs SFT %s.%n",
-                num(ppoDiv), num(sftDiv), verdict(ppoDiv < sftDiv, separated(m, "ead"), "RLHF reduces it"), sem,
-                num(ppoAcross), num(sftAcross)));
-        boolean between = bonDiv <= Math.max(sftDiv, ppoDiv) && bonDiv >= Math.min(sftDiv, ppoDiv);
-        b.append(String.format(Locale.ROOT, "3. BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
-                num(bonOod), num(bonDiv), between ? "between" : "not between"));
+                cell(ppoDiv), cell(sftDiv), verdict(mean(ppoDiv) < mean(sftDiv), apart(ppoDiv, sftDiv), "RLHF reduces it"), sem,
+                num(across(m, "ppo", "ead")), num(across(m, "sft", "ead"))));
+        if (m.has("bon")) {
+            JsonObject bonOod = method(m, "bon", "ood_win_rate"), bonDiv = perInputBlock(m, "bon", "ead");
+            boolean between = mean(bonDiv) <= Math.max(mean(sftDiv), mean(ppoDiv)) && mean(bonDiv) >= Math.min(mean(sftDiv), mean(ppoDiv));
+            b.append(String.format(Locale.ROOT, "3. BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
+                    cell(bonOod), cell(bonDiv), between ? "between" : "not between"));
+        }
         return b.toString();
     }
 
@@ -137,38 +144,37 @@ public final class Report {
         return separated ? "**confirmed** (" + claim + ", clear)" : "same direction (" + claim + "), within noise";
     }
 
-    /** The per-input ID intervals of SFT and RLHF do not overlap. */
-    private static boolean separated(JsonObject m, String metric) {
-        return apart(m.getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("per_input").getAsJsonObject(metric),
-                m.getAsJsonObject("ppo").getAsJsonObject("id").getAsJsonObject("per_input").getAsJsonObject(metric));
-    }
-
-    /** Every OOD split's win-rate intervals of SFT and RLHF are apart. */
-    private static boolean oodSeparated(JsonObject m) {
-        for (String split : m.getAsJsonObject("sft").keySet())
-            if (!split.equals("id") && !apart(m.getAsJsonObject("sft").getAsJsonObject(split).getAsJsonObject("win_rate"),
-                    m.getAsJsonObject("ppo").getAsJsonObject(split).getAsJsonObject("win_rate"))) return false;
-        return true;
-    }
-
     private static boolean apart(JsonObject a, JsonObject b) {
         var ca = a.getAsJsonArray("ci95");
         var cb = b.getAsJsonArray("ci95");
         return ca.get(1).getAsDouble() < cb.get(0).getAsDouble() || cb.get(1).getAsDouble() < ca.get(0).getAsDouble();
     }
 
-    /** The metrics, of those named, that the SFT method's ID block reports under block (per_input or across_input). */
+    /** The metrics, of those named, that the first method's ID block reports under block (per_input or across_input). */
     static String[] present(JsonObject methods, String block, String... metrics) {
-        JsonObject b = methods.getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject(block);
+        JsonObject b = split(methods, methods.keySet().iterator().next(), "id").getAsJsonObject(block);
         return java.util.Arrays.stream(metrics).filter(b::has).toArray(String[]::new);
     }
 
+    /** A method's block of one split. */
+    static JsonObject split(JsonObject methods, String m, String split) {
+        return methods.getAsJsonObject(m).getAsJsonObject("splits").getAsJsonObject(split);
+    }
+
+    static JsonObject method(JsonObject methods, String m, String key) {
+        return methods.getAsJsonObject(m).getAsJsonObject(key);
+    }
+
+    static JsonObject perInputBlock(JsonObject methods, String m, String k) {
+        return split(methods, m, "id").getAsJsonObject("per_input").getAsJsonObject(k);
+    }
+
     static double perInput(JsonObject methods, String m, String k) {
-        return methods.getAsJsonObject(m).getAsJsonObject("id").getAsJsonObject("per_input").getAsJsonObject(k).get("mean").getAsDouble();
+        return mean(perInputBlock(methods, m, k));
     }
 
     static double across(JsonObject methods, String m, String k) {
-        return methods.getAsJsonObject(m).getAsJsonObject("id").getAsJsonObject("across_input").getAsJsonObject(k).get("mean").getAsDouble();
+        return split(methods, m, "id").getAsJsonObject("across_input").get(k).getAsDouble();
     }
 
     static String num(double v) {
@@ -198,17 +204,10 @@ public final class Report {
         chart.getStyler().setXAxisMax(1.0);
         JsonObject methods = t.getAsJsonObject("methods");
         for (String m : methods.keySet()) {
-            JsonObject mo = methods.getAsJsonObject(m);
-            double x = perInput(methods, m, "ead");
-            double y = t.getAsJsonObject("gap").getAsJsonObject(m).get("ood_mean_win_rate").getAsDouble();
-            double err = 0;
-            int n = 0;
-            for (String s : mo.keySet())
-                if (!s.equals("id")) {
-                    err += halfWidth(mo.getAsJsonObject(s).getAsJsonObject("win_rate"));
-                    n++;
-                }
-            var series = chart.addSeries(label(m), new double[] {x}, new double[] {y}, new double[] {err / n});
+            JsonObject ood = method(methods, m, "ood_win_rate"), ead = perInputBlock(methods, m, "ead");
+            if (ood == null) continue;
+            var series = chart.addSeries(label(m), new double[] {mean(ead)}, new double[] {mean(ood)},
+                    new double[] {halfWidth(ood)});
             series.setMarker(SeriesMarkers.CIRCLE);
         }
         save(chart, out, "plots/tradeoff-" + task + ".png");
@@ -219,7 +218,7 @@ public final class Report {
         chart.getStyler().setYAxisMax(1.0);
         JsonObject methods = t.getAsJsonObject("methods");
         for (String m : methods.keySet()) {
-            JsonObject mo = methods.getAsJsonObject(m);
+            JsonObject mo = methods.getAsJsonObject(m).getAsJsonObject("splits");
             List<String> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>(), es = new ArrayList<>();
             for (String s : mo.keySet()) {
@@ -227,8 +226,8 @@ public final class Report {
                 ys.add(mean(mo.getAsJsonObject(s).getAsJsonObject("win_rate")));
                 es.add(halfWidth(mo.getAsJsonObject(s).getAsJsonObject("win_rate")));
             }
-            double gap = t.getAsJsonObject("gap").getAsJsonObject(m).get("mean").getAsDouble();
-            chart.addSeries(label(m) + " (gap " + num(gap) + ")", xs, ys, es);
+            JsonObject gap = method(methods, m, "generalisation_gap");
+            chart.addSeries(label(m) + (gap == null ? "" : " (gap " + num(mean(gap)) + ")"), xs, ys, es);
         }
         save(chart, out, "plots/winrate-" + task + ".png");
     }
@@ -236,21 +235,26 @@ public final class Report {
     static void diversity(Path out, String task, JsonObject t) throws IOException {
         CategoryChart chart = bars(task + ": diversity on the ID split", "metric", "diversity");
         JsonObject methods = t.getAsJsonObject("methods");
-        String[][] metrics = {{"per_input", "ead", "per-input EAD"}, {"per_input", "self_bleu_diversity", "per-input 1-SelfBLEU"},
+        String[][] metrics = {{"per_input", "ead", "per-input EAD"}, {"per_input", "self_bleu", "per-input 1-SelfBLEU"},
             {"per_input", "semantic", "per-input meanings"}, {"per_input", "embedding", "per-input embedding"},
             {"per_input", "nli", "per-input NLI"}, {"across_input", "ead", "across-input EAD"},
             {"across_input", "semantic", "across-input meanings"}};
         List<String[]> shown = new ArrayList<>();
         for (String[] k : metrics) if (present(methods, k[0], k[1]).length > 0) shown.add(k);
         for (String m : methods.keySet()) {
-            JsonObject id = methods.getAsJsonObject(m).getAsJsonObject("id");
+            JsonObject id = split(methods, m, "id");
             List<String> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>(), es = new ArrayList<>();
             for (String[] k : shown) {
                 xs.add(k[2]);
-                JsonObject v = id.getAsJsonObject(k[0]).getAsJsonObject(k[1]);
-                ys.add(mean(v));
-                es.add(halfWidth(v));
+                if (k[0].equals("across_input")) {  // one set: a value, no interval
+                    ys.add(id.getAsJsonObject(k[0]).get(k[1]).getAsDouble());
+                    es.add(0.0);
+                } else {
+                    JsonObject v = id.getAsJsonObject(k[0]).getAsJsonObject(k[1]);
+                    ys.add(k[1].equals("self_bleu") ? 1 - mean(v) : mean(v));
+                    es.add(halfWidth(v));
+                }
             }
             chart.addSeries(label(m), xs, ys, es);
         }

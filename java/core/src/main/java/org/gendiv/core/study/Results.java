@@ -27,45 +27,20 @@ public final class Results {
     static JsonObject combine(StudyConfig c, List<JsonObject> perSeed, Map<String, Double> timings) {
         JsonObject r = new JsonObject();
         r.add("config", Configs.toJson(c));
-        r.addProperty("seeds", perSeed.size());
-        JsonArray seeds = new JsonArray();
-        for (JsonObject s : perSeed) seeds.add(s);
+        JsonArray seeds = new JsonArray(), each = new JsonArray();
+        for (JsonObject s : perSeed) {
+            seeds.add(s.get("seed"));
+            each.add(s);
+        }
+        r.add("seeds", seeds);
         List<JsonObject> tasks = new ArrayList<>();
         for (JsonObject s : perSeed) tasks.add(s.getAsJsonObject("tasks"));
-        JsonObject combined = perSeed.size() == 1 ? tasks.get(0).deepCopy() : (JsonObject) combineTrees(tasks);
-        for (String task : combined.keySet()) addGaps(combined.getAsJsonObject(task));
-        r.add("tasks", combined);
-        r.add("per_seed", seeds);
+        r.add("tasks", perSeed.size() == 1 ? tasks.get(0).deepCopy() : (JsonObject) combineTrees(tasks));
+        r.add("per_seed", each);
         JsonObject t = new JsonObject();
         timings.forEach((k, v) -> t.addProperty(k, Math.round(v * 10) / 10.0));
         r.add("timings", t);
         return r;
-    }
-
-    /** Generalisation gap per method: ID win rate minus each OOD split's, and minus their mean. */
-    static void addGaps(JsonObject task) {
-        JsonObject gaps = new JsonObject();
-        for (String method : task.getAsJsonObject("methods").keySet()) {
-            JsonObject m = task.getAsJsonObject("methods").getAsJsonObject(method);
-            double id = mean(m, "id", "win_rate"), sum = 0;
-            int n = 0;
-            JsonObject g = new JsonObject();
-            for (String split : m.keySet()) {
-                if (split.equals("id")) continue;
-                double v = mean(m, split, "win_rate");
-                g.addProperty(split, id - v);
-                sum += v;
-                n++;
-            }
-            g.addProperty("ood_mean_win_rate", sum / n);
-            g.addProperty("mean", id - sum / n);
-            gaps.add(method, g);
-        }
-        task.add("gap", gaps);
-    }
-
-    static double mean(JsonObject method, String split, String metric) {
-        return method.getAsJsonObject(split).getAsJsonObject(metric).get("mean").getAsDouble();
     }
 
     /**

@@ -178,7 +178,27 @@ public final class Study {
             rows = new ArrayList<>();
             for (String p : ppoPrompts(w, seed)) rows.add(obj("prompt", p));
             org.gendiv.core.train.Jsonl.write(td.resolve("prompts.jsonl"), rows);
+            org.gendiv.core.train.Jsonl.write(td.resolve("eval.jsonl"), evalInputs(w));
         }
+    }
+
+    /** The evaluation inputs of every split and seed, with their references: what gendiv evaluate judges outputs for. */
+    List<JsonObject> evalInputs(World w) {
+        List<JsonObject> rows = new ArrayList<>();
+        for (int k = 0; k < c.seeds(); k++) {
+            long seed = c.seed() + k;
+            for (String split : w.splits()) {
+                Split s = split(w, seed, split);
+                for (int i = 0; i < s.inputs().size(); i++) {
+                    JsonObject o = obj("task", w.name(), "split", split, "input_id", split + "-" + i, "prompt", s.inputs().get(i).prompt(),
+                            "reference", s.references()[i]);
+                    o.addProperty("seed", seed);
+                    o.addProperty("shift", w.splits().indexOf(split));
+                    rows.add(o);
+                }
+            }
+        }
+        return rows;
     }
 
     /** The word-level tokenizer of the corpus; every word the worlds can write gets a token, even rare ones. */
@@ -319,8 +339,10 @@ public final class Study {
         return new Split(inputs, refs, gold);
     }
 
-    /** texts[input][k]: k samples per input at a temperature. */
-    String[][] sample(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
+    /** k samples per input at a temperature: texts[input][k], and the rollouts they decode (input-major). */
+    record Samples(String[][] texts, List<Rollouts.Rollout> rollouts) {}
+
+    Samples draw(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
         List<String> prompts = new ArrayList<>();
         for (String p : inputs) for (int j = 0; j < k; j++) prompts.add(p);
         var bar = new org.gendiv.core.train.Progress("sample", prompts.size());
@@ -329,7 +351,36 @@ public final class Study {
         String[] flat = Rollouts.texts(tok, rollouts);
         String[][] out = new String[inputs.size()][k];
         for (int i = 0; i < flat.length; i++) out[i / k][i % k] = flat[i];
-        return out;
+        return new Samples(out, rollouts);
+    }
+
+    /** texts[input][k]: k samples per input at a temperature. */
+    String[][] sample(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
+        return draw(model, tok, inputs, k, temperature, seed).texts();
+    }
+
+    /**
+     * Each sample's KL to the SFT policy, log pi(y) - log pi_sft(y) over its tokens at the
+     * sampling temperature (the sampler's own log-probs against SFT's teacher-forced ones): its
+     * mean over samples estimates KL(pi || pi_sft) per response.
+     */
+    double[][] klToSft(Gpt sft, Samples s, float temperature) {
+        int k = s.texts()[0].length;
+        double[] ref = org.gendiv.core.train.Scoring.responseLogprobs(sft, kernels, s.rollouts(), temperature, c.eval().batch());
+        double[][] kl = new double[s.texts().length][k];
+        for (int i = 0; i < ref.length; i++) {
+            double own = 0;
+            for (float lp : s.rollouts().get(i).logprobs()) own += lp;
+            kl[i / k][i % k] = own - ref[i];
+        }
+        return kl;
+    }
+
+    /** KL(BoN || base) of best-of-N: log N - (N - 1) / N (Stiennon et al. 2020; exact without ties), the same for every sample. */
+    static double[][] bestOfNKl(int inputs, int k, int n) {
+        double[][] kl = new double[inputs][k];
+        for (double[] row : kl) java.util.Arrays.fill(row, Math.log(n) - (n - 1.0) / n);
+        return kl;
     }
 
     float[][] score(RewardModel rm, Tokenizer tok, List<String> prompts, String[][] texts) {
@@ -368,8 +419,10 @@ public final class Study {
         Gpt sft = ModelDir.policy(sftDir), ppo = ModelDir.policy(ppoDir);
         RewardModel rm = ModelDir.rewardModel(rmDir);
         var e = c.eval();
-        JsonObject methods = new JsonObject(), splits = new JsonObject();
-        for (String m : METHODS) methods.add(m, new JsonObject());
+        JsonObject splits = new JsonObject();
+        Map<String, Evaluation.MethodResults> methods = new LinkedHashMap<>();
+        for (String m : METHODS) methods.put(m, new Evaluation.MethodResults());
+        int shift = 0;
         for (String split : w.splits()) {
             log("seed " + seed + ", " + task + ": evaluating on " + split + " (" + w.describe(split) + ")");
             splits.addProperty(split, w.describe(split));
@@ -378,17 +431,17 @@ public final class Study {
             Map<String, Evaluation.Outputs> outputs = outputs(sft, ppo, rm, tok, prompts, seed, task, split);
             for (var o : outputs.entrySet()) {
                 var judged = Evaluation.judge(w, s.inputs(), o.getValue(), s.referenceGold());
-                methods.getAsJsonObject(o.getKey()).add(split,
-                        Evaluation.measure(o.getValue(), judged, Evaluation.of(w, s.inputs()), e.bootstrap(), seed));
+                methods.get(o.getKey()).add(split, o.getValue(), judged, Evaluation.of(w, s.inputs()), shift, e.bootstrap(), seed);
                 for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
             }
             for (int i = 0; i < s.references().length; i++)
                 samples.add(sampleLine(seed, task, "reference", split,
-                        new Evaluation.Judged(i, 0, s.references()[i], s.referenceGold()[i], 0.5, Float.NaN, "")).toString());
+                        new Evaluation.Judged(i, 0, s.references()[i], s.referenceGold()[i], 0.5, Float.NaN, Double.NaN, "")).toString());
+            shift++;
         }
         JsonObject block = new JsonObject();
         block.add("splits", splits);
-        block.add("methods", methods);
+        block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
         block.add("training", training(sftDir, rmDir, ppoDir));
         timings.merge(task + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
         return block;
@@ -410,14 +463,17 @@ public final class Study {
             sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
             sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
         }
-        outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores));
-        outputs.put("bon", bestOfN(pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon")));
-        String[][] ppoTexts = sample(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
-        outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts)));
+        outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores, new double[pool.length][e.samples()]));  // KL 0: SFT itself
+        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon"));
+        outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(pool.length, e.samples(), e.bonN())));
+        Samples ppoSamples = draw(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
+        String[][] ppoTexts = ppoSamples.texts();
+        outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts), klToSft(sft, ppoSamples, e.temperature())));
         return outputs;
     }
 
-    private static JsonObject sampleLine(long seed, String task, String method, String split, Evaluation.Judged j) {
+    /** A line of samples.jsonl (gold where the world judges, NaN values left out). */
+    static JsonObject sampleLine(long seed, String task, String method, String split, Evaluation.Judged j) {
         JsonObject o = new JsonObject();
         o.addProperty("seed", seed);
         o.addProperty("task", task);
@@ -426,10 +482,11 @@ public final class Study {
         o.addProperty("input_id", split + "-" + j.input());
         o.addProperty("sample_index", j.sample());
         o.addProperty("text", j.text());
-        o.addProperty("gold", Math.round(j.gold() * 1e4) / 1e4);
+        if (Double.isFinite(j.gold())) o.addProperty("gold", Math.round(j.gold() * 1e4) / 1e4);
         if (!method.equals("reference")) {
             o.addProperty("win", j.win());
-            o.addProperty("rm_score", Math.round(j.rmScore() * 1e4) / 1e4);
+            if (Float.isFinite(j.rmScore())) o.addProperty("rm_score", j.rmScore());
+            if (Double.isFinite(j.klToSft())) o.addProperty("kl_to_sft", j.klToSft());
         }
         return o;
     }

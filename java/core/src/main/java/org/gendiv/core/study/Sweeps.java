@@ -122,7 +122,7 @@ public final class Sweeps {
                 o = new Evaluation.Outputs(texts, study.score(rm, tok, prompts, texts));
             }
             JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), Evaluation.of(w, s.inputs()),
-                    c.eval().bootstrap(), seed);
+                    w.splits().indexOf(split), c.eval().bootstrap(), seed);
             double win = m.getAsJsonObject("win_rate").get("mean").getAsDouble();
             p.addProperty(split + "_win_rate", win);
             if (split.equals("id")) {

@@ -1,14 +1,23 @@
 package org.gendiv.core.train;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.model.Devices;
+import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.model.Tensors;
 import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.kernels.Dtype;
+import org.gendiv.kernels.Kernels;
 
-/** The reward model's score of many token sequences, in right-padded batches, without gradients. */
+/**
+ * Scoring many token sequences in right-padded batches without gradients: the reward model's
+ * score, and a policy's log-probability of rollouts' responses.
+ */
 public final class Scoring {
     private Scoring() {}
 
@@ -33,6 +42,48 @@ public final class Scoring {
                 }
         } finally {
             rm.train(was);
+        }
+        return out;
+    }
+
+    /**
+     * log pi(response | prompt) of each rollout under model at a temperature: the sum of its
+     * response tokens' log-probs, from teacher-forced logits through gendiv's log-prob kernel.
+     */
+    public static double[] responseLogprobs(Gpt model, Kernels kernels, List<Rollouts.Rollout> rollouts, float temperature,
+            int batch) {
+        double[] out = new double[rollouts.size()];
+        boolean was = model.is_training();
+        model.eval();
+        try (var g = new NoGradGuard()) {
+            for (int i = 0; i < rollouts.size(); i += batch)
+                try (PointerScope scope = new PointerScope()) {
+                    List<Rollouts.Rollout> chunk = rollouts.subList(i, Math.min(rollouts.size(), i + batch));
+                    Batches.Padded p = Batches.rightPad(chunk.stream().map(Rollouts.Rollout::full).toList(), 0);
+                    int n = 0;
+                    for (var r : chunk) n += r.response().length;
+                    long[] rows = new long[n];
+                    int[] targets = new int[n];
+                    for (int r = 0, at = 0; r < chunk.size(); r++) {
+                        int[] resp = chunk.get(r).response();
+                        int start = chunk.get(r).prompt().length - 1;  // the logits at t predict token t + 1
+                        for (int j = 0; j < resp.length; j++, at++) {
+                            rows[at] = (long) r * p.width() + start + j;
+                            targets[at] = resp[j];
+                        }
+                    }
+                    if (n == 0) continue;
+                    Tensor logits = model.forward(p.tensor());
+                    Tensor picked = Devices.cpu(logits.reshape(-1, logits.size(2))
+                            .index_select(0, Devices.to(Tensor.create(rows, n))).contiguous());
+                    float[] lp = new float[n];
+                    kernels.logProbs().compute(Tensors.segment(picked), Dtype.F32, n, picked.size(1), picked.size(1),
+                            MemorySegment.ofArray(targets), temperature, MemorySegment.ofArray(lp), null);
+                    for (int r = 0, at = 0; r < chunk.size(); r++)
+                        for (int j = 0; j < chunk.get(r).response().length; j++) out[i + r] += lp[at++];
+                }
+        } finally {
+            model.train(was);
         }
         return out;
     }

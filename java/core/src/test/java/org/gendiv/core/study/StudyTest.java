@@ -43,22 +43,23 @@ class StudyTest {
                 "seed-1/summarisation/rm/model/model.safetensors", "seed-1/summarisation/ppo/model/tokenizer.json"))
             assertTrue(Files.exists(out.resolve(f)), f);
         JsonObject t = r.getAsJsonObject("tasks").getAsJsonObject("summarisation");
-        for (String m : Study.METHODS)
-            for (String split : List.of("id", "ood1", "ood2", "ood3")) {
-                JsonObject b = t.getAsJsonObject("methods").getAsJsonObject(m).getAsJsonObject(split);
-                double win = b.getAsJsonObject("win_rate").get("mean").getAsDouble();
-                assertTrue(win >= 0 && win <= 1, m + " " + split + " win " + win);
-                for (String k : List.of("ead", "distinct", "self_bleu_diversity", "compression", "semantic", "nli"))
-                    assertTrue(b.getAsJsonObject("per_input").has(k), k);
-                assertTrue(b.getAsJsonObject("across_input").has("ead"));
-            }
-        assertTrue(t.getAsJsonObject("gap").getAsJsonObject("ppo").has("mean"));
+        org.gendiv.core.DataStudyTest.assertPublicFormat(r, "summarisation", List.of("id", "ood1", "ood2", "ood3"),
+                List.of("ead", "distinct", "self_bleu", "compression", "semantic", "nli"));
+        assertEquals(List.of(1L), List.of(r.getAsJsonArray("seeds").get(0).getAsLong()));
         // samples.jsonl: every generation, judged: 3 methods x 4 splits x 3 inputs x 3 samples, plus 12 references.
         List<String> lines = Files.readAllLines(out.resolve("samples.jsonl"));
         assertEquals(3 * 4 * 3 * 3 + 4 * 3, lines.size());
         JsonObject line = JsonParser.parseString(lines.get(0)).getAsJsonObject();
         for (String k : List.of("task", "method", "split", "input_id", "sample_index", "text", "gold")) assertTrue(line.has(k), k);
         assertTrue(Files.readString(out.resolve("report.md")).contains("Findings of STUDY.md"));
+
+        // gendiv evaluate on the study's own samples.jsonl recomputes the same results, to the last digit.
+        JsonObject re = SampleEvaluation.run(tiny(dir).withTask("summarisation"), out.resolve("samples.jsonl"), dir.resolve("re"));
+        assertEquals(t.getAsJsonObject("methods").toString(),
+                re.getAsJsonObject("tasks").getAsJsonObject("summarisation").getAsJsonObject("methods").toString());
+        assertTrue(Files.exists(dir.resolve("re/report.md")) && Files.exists(dir.resolve("re/plots/tradeoff-summarisation.png")));
+        assertThrows(Configs.BadConfig.class, () -> SampleEvaluation.run(tiny(dir), out.resolve("samples.jsonl"), out),
+                "a study's directory is not overwritten");
 
         // A second run refuses the directory; --resume keeps every finished stage and reproduces the numbers.
         assertThrows(Configs.BadConfig.class, () -> new Study(tiny(dir).withTask("summarisation"), out).run(false));
@@ -67,6 +68,61 @@ class StudyTest {
         assertEquals(modified, Files.getLastModifiedTime(out.resolve("seed-1/summarisation/ppo/model/model.safetensors")).toMillis());
         assertEquals(t.getAsJsonObject("methods").toString(),
                 again.getAsJsonObject("tasks").getAsJsonObject("summarisation").getAsJsonObject("methods").toString());
+    }
+
+    /**
+     * Another system's outputs for gendiv world's eval.jsonl: a system that answers every input
+     * with its reference ties it (win 0.5 on every input and split, gap 0), and a method named
+     * as the user likes gets results but no findings.
+     */
+    @Test
+    void evaluateJudgesOutputsForTheExportedInputs() throws IOException {
+        StudyConfig c = tiny(dir).withTask("instructions");
+        new Study(c, dir.resolve("world")).exportData(dir.resolve("world"));
+        List<String> eval = Files.readAllLines(dir.resolve("world/instructions/eval.jsonl"));
+        assertEquals(4 * c.eval().inputs(), eval.size());
+        StringBuilder samples = new StringBuilder();
+        for (String line : eval) {
+            JsonObject in = JsonParser.parseString(line).getAsJsonObject(), o = new JsonObject();
+            for (String k : List.of("task", "split", "input_id")) o.add(k, in.get(k));
+            o.addProperty("method", "echo");
+            o.add("text", in.get("reference"));
+            samples.append(o).append('\n');
+        }
+        Path file = dir.resolve("echo.jsonl");
+        Files.writeString(file, samples);
+        JsonObject r = SampleEvaluation.run(c, file, dir.resolve("echo"));
+        JsonObject m = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods").getAsJsonObject("echo");
+        for (String split : List.of("id", "ood1", "ood2", "ood3")) {
+            JsonObject b = m.getAsJsonObject("splits").getAsJsonObject(split);
+            assertEquals(0.5, b.getAsJsonObject("win_rate").get("mean").getAsDouble(), 1e-12, split);
+            assertTrue(!b.has("rm_score") && !b.has("kl_to_sft"), "no RM scores or KL were given");
+        }
+        assertEquals(0.0, m.getAsJsonObject("generalisation_gap").get("mean").getAsDouble(), 1e-12);
+        assertTrue(Files.readString(dir.resolve("echo/report.md")).contains("Findings of STUDY.md: not checked"));
+    }
+
+    /** Bad lines stop gendiv evaluate with the file, line and key, before anything is written. */
+    @Test
+    void evaluateRefusesBadSamplesByLine() throws IOException {
+        StudyConfig c = tiny(dir).withTask("instructions");
+        String good = "{\"task\": \"instructions\", \"method\": \"m\", \"split\": \"id\", \"input_id\": \"id-0\", \"text\": \"a b\"}";
+        String[][] cases = {
+            {"{\"task\": \"instructions\", \"method\": \"m\", \"split\": \"id\", \"input_id\": \"id-0\"}", ":2: text is missing"},
+            {good.replace("\"id-0\"", "\"id-x\""), ":2: input_id \"id-x\""},
+            {good.replace("\"id-0\"", "\"id-99\""), ":2: input_id 99 is past"},
+            {good.replace("\"split\": \"id\"", "\"split\": \"ood9\"").replace("id-0", "0"), ":2: split \"ood9\""},
+            {good.replace("instructions", "poetry"), ":2: task: unknown task 'poetry'"},
+            {"not json", ":2: not JSON"},
+            {good, "input 1 has no samples"},
+        };
+        for (String[] k : cases) {
+            Path f = dir.resolve("bad.jsonl");
+            Files.writeString(f, good + "\n" + k[0] + "\n");
+            var e = assertThrows(Configs.BadConfig.class, () -> SampleEvaluation.run(c, f, dir.resolve("never")), k[1]);
+            assertTrue(e.getMessage().contains(k[1]), e.getMessage() + " lacks " + k[1]);
+            assertTrue(!Files.exists(dir.resolve("never/results.json")));
+        }
     }
 
     @Test
@@ -78,10 +134,10 @@ class StudyTest {
         double[] wins = new double[2];
         for (int s = 0; s < 2; s++)
             wins[s] = r.getAsJsonArray("per_seed").get(s).getAsJsonObject().getAsJsonObject("tasks").getAsJsonObject("instructions")
-                    .getAsJsonObject("methods").getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("win_rate")
-                    .get("mean").getAsDouble();
+                    .getAsJsonObject("methods").getAsJsonObject("sft").getAsJsonObject("splits").getAsJsonObject("id")
+                    .getAsJsonObject("win_rate").get("mean").getAsDouble();
         JsonObject combined = r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("methods")
-                .getAsJsonObject("sft").getAsJsonObject("id").getAsJsonObject("win_rate");
+                .getAsJsonObject("sft").getAsJsonObject("splits").getAsJsonObject("id").getAsJsonObject("win_rate");
         assertEquals((wins[0] + wins[1]) / 2, combined.get("mean").getAsDouble(), 1e-12);
         double[] rm = new double[2];
         for (int s = 0; s < 2; s++)

@@ -1,0 +1,191 @@
+package org.gendiv.core.study;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.gendiv.core.train.Configs;
+import org.gendiv.core.world.World;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+/**
+ * {@code gendiv evaluate}: results.json and the report from generations alone, judged on the
+ * embedded worlds, so any system's outputs are measured as the study measures its own. A line:
+ * {"task", "method", "split", "input_id", "text"} and optionally "sample_index" (absent: file
+ * order), "seed" (absent: the config's), "rm_score" and "kl_to_sft" (reported when every line of a
+ * method and split has them). input_id is "SPLIT-i" or i, the input's index in the split as
+ * {@code gendiv world} writes it to eval.jsonl; the world regenerates the inputs and references
+ * from the config's seed and sizes. Lines of method "reference" are skipped. Each method needs
+ * every input of each split it has, the same number of samples per input, and the ID split.
+ */
+public final class SampleEvaluation {
+    private SampleEvaluation() {}
+
+    /** A line of samples.jsonl, parsed. */
+    record Sample(long seed, String task, String method, String split, int input, int index, String text, float rm, double kl) {}
+
+    public static JsonObject run(StudyConfig c, Path samples, Path out) throws IOException {
+        if (Files.exists(out.resolve("config.json")))
+            throw new Configs.BadConfig(out + ": holds a study (config.json); write the evaluation elsewhere with --out");
+        long t0 = System.nanoTime();
+        // seed -> task -> method -> split -> input -> samples, in the orders first seen
+        Map<Long, Map<String, Map<String, Map<String, Map<Integer, List<Sample>>>>>> tree = new TreeMap<>();
+        for (Sample s : read(c, samples))
+            tree.computeIfAbsent(s.seed(), x -> new LinkedHashMap<>()).computeIfAbsent(s.task(), x -> new LinkedHashMap<>())
+                    .computeIfAbsent(s.method(), x -> new LinkedHashMap<>()).computeIfAbsent(s.split(), x -> new TreeMap<>())
+                    .computeIfAbsent(s.input(), x -> new ArrayList<>()).add(s);
+        if (tree.isEmpty()) throw new Configs.BadConfig(samples + ": no samples (only references, or an empty file)");
+        Files.createDirectories(out);
+        Study study = new Study(c, out);
+        List<JsonObject> perSeed = new ArrayList<>();
+        for (var seed : tree.entrySet()) {
+            JsonObject tasks = new JsonObject();
+            for (var task : seed.getValue().entrySet())
+                tasks.add(task.getKey(), task(study, c, samples, seed.getKey(), task.getKey(), task.getValue()));
+            JsonObject o = new JsonObject();
+            o.addProperty("seed", seed.getKey());
+            o.add("tasks", tasks);
+            perSeed.add(o);
+        }
+        JsonObject results = Results.combine(c, perSeed, Map.of("total_s", (System.nanoTime() - t0) / 1e9));
+        Results.write(out.resolve("results.json"), results);
+        Report.write(out, results);
+        return results;
+    }
+
+    private static JsonObject task(Study study, StudyConfig c, Path file, long seed, String task,
+            Map<String, Map<String, Map<Integer, List<Sample>>>> methods) {
+        World w = World.of(task);
+        JsonObject splits = new JsonObject();
+        Map<String, Evaluation.MethodResults> results = new LinkedHashMap<>();
+        Map<String, Study.Split> inputs = new LinkedHashMap<>();
+        for (String split : w.splits()) {
+            for (var m : methods.entrySet()) {
+                Map<Integer, List<Sample>> bySplit = m.getValue().get(split);
+                if (bySplit == null) continue;
+                Study.Split s = inputs.computeIfAbsent(split, x -> study.split(w, seed, x));
+                splits.addProperty(split, w.describe(split));
+                Evaluation.Outputs o = outputs(file, seed, task, m.getKey(), split, bySplit, s.inputs().size());
+                results.computeIfAbsent(m.getKey(), x -> new Evaluation.MethodResults()).add(split, o,
+                        Evaluation.judge(w, s.inputs(), o, s.referenceGold()), Evaluation.of(w, s.inputs()), w.splits().indexOf(split),
+                        c.eval().bootstrap(), seed);
+            }
+        }
+        for (var m : methods.entrySet())
+            if (!m.getValue().containsKey("id"))
+                throw new Configs.BadConfig(file + ": seed " + seed + ", " + task + ", method " + m.getKey()
+                        + ": no samples on the ID split (\"id\"), which the report compares the OOD splits with");
+        JsonObject block = new JsonObject();
+        block.add("splits", splits);
+        block.add("methods", Evaluation.MethodResults.json(results, c.eval().bootstrap(), seed));
+        return block;
+    }
+
+    /** texts[input][k] of one method on one split, sorted by sample index; every input, K each. */
+    private static Evaluation.Outputs outputs(Path file, long seed, String task, String method, String split,
+            Map<Integer, List<Sample>> byInput, int inputs) {
+        String where = file + ": seed " + seed + ", " + task + ", method " + method + ", split " + split;
+        int k = -1;
+        String[][] texts = new String[inputs][];
+        float[][] rm = new float[inputs][];
+        double[][] kl = new double[inputs][];
+        boolean allKl = true;
+        for (int i = 0; i < inputs; i++) {
+            List<Sample> ss = byInput.get(i);
+            if (ss == null) throw new Configs.BadConfig(where + ": input " + i + " has no samples (the split has " + inputs + " inputs)");
+            ss.sort(java.util.Comparator.comparingInt(Sample::index));
+            if (k < 0) k = ss.size();
+            if (ss.size() != k)
+                throw new Configs.BadConfig(where + ": input " + i + " has " + ss.size() + " samples, input 0 has " + k + "; each input needs the same number");
+            texts[i] = new String[k];
+            rm[i] = new float[k];
+            kl[i] = new double[k];
+            for (int j = 0; j < k; j++) {
+                Sample s = ss.get(j);
+                texts[i][j] = s.text();
+                rm[i][j] = s.rm();
+                kl[i][j] = s.kl();
+                allKl &= Double.isFinite(s.kl());
+            }
+        }
+        return new Evaluation.Outputs(texts, rm, allKl ? kl : null);
+    }
+
+    static List<Sample> read(StudyConfig c, Path file) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        int inputs = c.eval().inputs();
+        try (BufferedReader r = Files.newBufferedReader(file)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) continue;
+                String at = file + ":" + no;
+                JsonObject o;
+                try {
+                    JsonElement e = JsonParser.parseString(line);
+                    if (!e.isJsonObject()) throw new Configs.BadConfig(at + ": not a JSON object");
+                    o = e.getAsJsonObject();
+                } catch (JsonParseException e) {
+                    throw new Configs.BadConfig(at + ": not JSON (" + e.getMessage() + ")");
+                }
+                String method = string(o, "method", at);
+                if (method.equals("reference")) continue;
+                String task = string(o, "task", at), split = string(o, "split", at);
+                World w;
+                try {
+                    w = World.of(task);
+                } catch (IllegalArgumentException e) {
+                    throw new Configs.BadConfig(at + ": task: " + e.getMessage());
+                }
+                if (!w.splits().contains(split)) throw new Configs.BadConfig(at + ": split \"" + split + "\" is not one of " + w.splits());
+                int input = inputIndex(o, split, at);
+                if (input >= inputs)
+                    throw new Configs.BadConfig(at + ": input_id " + input + " is past the split's " + inputs + " inputs (eval.inputs)");
+                int index = o.has("sample_index") ? number(o, "sample_index", at).intValue() : out.size();
+                long seed = o.has("seed") ? number(o, "seed", at).longValue() : c.seed();
+                float rm = o.has("rm_score") ? number(o, "rm_score", at).floatValue() : Float.NaN;
+                double kl = o.has("kl_to_sft") ? number(o, "kl_to_sft", at).doubleValue() : Double.NaN;
+                out.add(new Sample(seed, task, method, split, input, index, string(o, "text", at), rm, kl));
+            }
+        }
+        return out;
+    }
+
+    private static int inputIndex(JsonObject o, String split, String at) {
+        JsonElement e = o.get("input_id");
+        if (e == null || !e.isJsonPrimitive()) throw new Configs.BadConfig(at + ": input_id is missing");
+        String id = e.getAsString();
+        String digits = id.startsWith(split + "-") ? id.substring(split.length() + 1) : id;
+        try {
+            int i = Integer.parseInt(digits);
+            if (i < 0) throw new NumberFormatException();
+            return i;
+        } catch (NumberFormatException x) {
+            throw new Configs.BadConfig(at + ": input_id \"" + id + "\" is neither \"" + split + "-i\" nor a non-negative index i");
+        }
+    }
+
+    private static String string(JsonObject o, String key, String at) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) throw new Configs.BadConfig(at + ": " + key + " is missing");
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw new Configs.BadConfig(at + ": " + key + " must be a string");
+        return e.getAsString();
+    }
+
+    private static Number number(JsonObject o, String key, String at) {
+        JsonElement e = o.get(key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new Configs.BadConfig(at + ": " + key + " must be a number");
+        return e.getAsNumber();
+    }
+}
