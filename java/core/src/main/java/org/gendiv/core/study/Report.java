@@ -233,12 +233,13 @@ public final class Report {
     }
 
     static void diversity(Path out, String task, JsonObject t) throws IOException {
-        CategoryChart chart = bars(task + ": diversity on the ID split", "metric", "diversity");
+        CategoryChart chart = bars(task + ": diversity on the ID split", "metric (per input, with 95% CIs; \"across\": each input's first sample)",
+                "diversity");
         JsonObject methods = t.getAsJsonObject("methods");
-        String[][] metrics = {{"per_input", "ead", "per-input EAD"}, {"per_input", "self_bleu", "per-input 1-SelfBLEU"},
-            {"per_input", "semantic", "per-input meanings"}, {"per_input", "embedding", "per-input embedding"},
-            {"per_input", "nli", "per-input NLI"}, {"across_input", "ead", "across-input EAD"},
-            {"across_input", "semantic", "across-input meanings"}};
+        String[][] metrics = {{"per_input", "ead", "EAD"}, {"per_input", "self_bleu", "1-SelfBLEU"},
+            {"per_input", "semantic", "meanings"}, {"per_input", "embedding", "embedding"},
+            {"per_input", "nli", "NLI"}, {"across_input", "ead", "EAD across"},
+            {"across_input", "semantic", "meanings across"}};
         List<String[]> shown = new ArrayList<>();
         for (String[] k : metrics) if (present(methods, k[0], k[1]).length > 0) shown.add(k);
         for (String m : methods.keySet()) {
