@@ -88,6 +88,39 @@ public class DiversityBench {
         return sum + across.ead(Lexical.DEFAULT_VOCAB) + across.distinct();
     }
 
+    /** The engine as before the level-by-level counting: every n-gram of every order hashed (NGramIndex.countDistinct). */
+    @Benchmark
+    public double enginePerOrderHashing() {
+        var interner = new WordInterner();
+        var split = new StudyWords();
+        var index = new NGramIndex();
+        var words = new IntList();
+        double sum = 0;
+        int[][] firsts = new int[INPUTS][];
+        for (int q = 0; q < INPUTS; q++) {
+            List<String> set = sets.get(q);
+            int[][] ids = new int[set.size()][];
+            for (int s = 0; s < ids.length; s++) {
+                words.clear();
+                split.split(set.get(s), interner, words);
+                ids[s] = words.toArray();
+            }
+            firsts[q] = ids[0];
+            sum += perOrder(ids, index);
+        }
+        return sum + perOrder(firsts, index);
+    }
+
+    private static double perOrder(int[][] set, NGramIndex index) {
+        long[] unique = new long[Lexical.MAX_N], total = new long[Lexical.MAX_N];
+        for (int n = 1; n <= Lexical.MAX_N; n++) {
+            for (int[] out : set) total[n - 1] += Math.max(0, out.length - n + 1);
+            unique[n - 1] = index.countDistinct(set, n);
+        }
+        var c = new Lexical.Counts(unique, total);
+        return c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
+    }
+
     /** What `gendiv diversity` does: each thread splits and counts its sets with its own interner. */
     @Benchmark
     public double engineTwoThreads() {

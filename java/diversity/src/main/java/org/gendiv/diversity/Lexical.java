@@ -39,11 +39,9 @@ public final class Lexical {
     }
 
     public static Counts counts(int[][] set, NGramIndex index) {
-        long[] unique = new long[MAX_N], total = new long[MAX_N];
-        for (int n = 1; n <= MAX_N; n++) {
+        long[] total = new long[MAX_N];
+        for (int n = 1; n <= MAX_N; n++)
             for (int[] out : set) total[n - 1] += Math.max(0, out.length - n + 1);
-            unique[n - 1] = index.countDistinct(set, n);
-        }
-        return new Counts(unique, total);
+        return new Counts(index.distinctUpTo(set, MAX_N), total);
     }
 }

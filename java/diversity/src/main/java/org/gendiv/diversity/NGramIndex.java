@@ -44,6 +44,110 @@ public final class NGramIndex {
         return ids;
     }
 
+    /**
+     * N_n, the number of distinct n-grams of the set, for n = 1..maxN at index n - 1, level by
+     * level: an n-gram is the pair (its (n-1)-gram prefix's id, its last word), so a prefix that
+     * occurs once in the set makes its n-gram distinct without a lookup (a repeat of the n-gram
+     * would repeat the prefix). On diverse text most bigrams are already unique, so the longer
+     * n-grams cost a pass over ids and little hashing. Word ids must be >= 0.
+     */
+    public long[] distinctUpTo(int[][] set, int maxN) {
+        long[] distinct = new long[maxN];
+        int total = 0, maxId = 0;
+        for (int[] out : set) {
+            total += out.length;
+            for (int w : out) maxId = Math.max(maxId, w);
+        }
+        if (total == 0 || maxN == 0) return distinct;
+        if (prefix.length < total) {
+            prefix = new int[total];
+            next = new int[total];
+        }
+        distinct[0] = countWords(set, maxId);  // level 1: the words are their own ids
+        int at = 0;
+        for (int[] out : set) {
+            System.arraycopy(out, 0, prefix, at, out.length);
+            at += out.length;
+        }
+        int[] counts = wordCount;  // occurrences per id of the previous level
+        for (int n = 2; n <= maxN; n++) {
+            int mask = resetPairs(total), fresh = 0;
+            at = 0;
+            for (int[] out : set) {
+                for (int p = 0, m = out.length - n + 1; p < m; p++) {
+                    int id = prefix[at + p], nid;
+                    if (counts[id] == 1) nid = fresh++;
+                    else if ((nid = pairId(id, out[p + n - 1], mask, fresh)) == fresh) fresh++;
+                    next[at + p] = nid;
+                }
+                at += out.length;
+            }
+            distinct[n - 1] = fresh;
+            int[] dst = counts == levelA ? levelB : levelA;
+            if (dst.length < fresh) dst = new int[Math.max(fresh, 2 * dst.length)];
+            java.util.Arrays.fill(dst, 0, fresh, 0);
+            at = 0;
+            for (int[] out : set) {
+                for (int p = 0, m = out.length - n + 1; p < m; p++) dst[next[at + p]]++;
+                at += out.length;
+            }
+            if (counts == levelA) levelB = dst;
+            else levelA = dst;
+            counts = dst;
+            int[] t = prefix;
+            prefix = next;
+            next = t;
+        }
+        return distinct;
+    }
+
+    private int[] prefix = new int[0], next = new int[0], wordCount = new int[0], levelA = new int[0], levelB = new int[0];
+
+    /** Occurrences per word id into wordCount (ids 0..maxId); returns the number of distinct words. */
+    private int countWords(int[][] set, int maxId) {
+        if (wordCount.length <= maxId) wordCount = new int[Math.max(maxId + 1, 2 * wordCount.length)];
+        for (int[] out : set) for (int w : out) wordCount[w] = 0;
+        int d = 0;
+        for (int[] out : set)
+            for (int w : out)
+                if (wordCount[w]++ == 0) d++;
+        return d;
+    }
+
+    private long[] pairKey = new long[0];
+    private int[] pairVal = new int[0], pairStamp = new int[0];
+    private int pairGen;
+
+    private int resetPairs(int positions) {
+        int cap = Integer.highestOneBit(Math.max(16, 2 * positions) - 1) << 1;
+        if (pairKey.length < cap) {
+            pairKey = new long[cap];
+            pairVal = new int[cap];
+            pairStamp = new int[cap];
+            pairGen = 0;
+        }
+        if (++pairGen == 0) {
+            java.util.Arrays.fill(pairStamp, 0);
+            pairGen = 1;
+        }
+        return pairKey.length - 1;
+    }
+
+    /** The id of the pair (prefix id, word): its earlier id, or fresh when new. */
+    private int pairId(int prefixId, int word, int mask, int fresh) {
+        long key = ((long) prefixId << 32) | (word & 0xffffffffL);
+        long mix = key * 0x9E3779B97F4A7C15L;
+        for (int slot = (int) (mix >>> 40) & mask;; slot = (slot + 1) & mask) {
+            if (pairStamp[slot] != pairGen) {
+                pairStamp[slot] = pairGen;
+                pairKey[slot] = key;
+                pairVal[slot] = fresh;
+                return fresh;
+            }
+            if (pairKey[slot] == key) return pairVal[slot];
+        }
+    }
+
     private int[] wordStamp = new int[0];
     private int wordGen;
 

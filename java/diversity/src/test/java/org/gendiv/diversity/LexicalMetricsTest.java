@@ -118,6 +118,7 @@ class LexicalMetricsTest {
             long[][] naive = NaiveDiversity.counts(set);
             for (int n = 1; n <= 5; n++) {
                 assertEquals(naive[n - 1][0], c.unique()[n - 1], "N_" + n + " of " + set);
+                assertEquals(index.countDistinct(w, n), c.unique()[n - 1], "level-by-level vs per-n hashing, n = " + n);
                 assertEquals(naive[n - 1][1], c.total()[n - 1], "C_" + n);
             }
             double[] ed = NaiveDiversity.eadAndDistinct(set, 50257);
