@@ -66,31 +66,17 @@ public class DiversityBench {
 
     @Benchmark
     public double engine() {
-        var interner = new WordInterner();
-        var split = new StudyWords();
-        var index = new NGramIndex();
-        var words = new IntList();
-        double sum = 0;
-        int[][] firsts = new int[INPUTS][];
-        for (int q = 0; q < INPUTS; q++) {
-            List<String> set = sets.get(q);
-            int[][] ids = new int[set.size()][];
-            for (int s = 0; s < ids.length; s++) {
-                words.clear();
-                split.split(set.get(s), interner, words);
-                ids[s] = words.toArray();
-            }
-            firsts[q] = ids[0];
-            Lexical.Counts c = Lexical.counts(ids, index);
-            sum += c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
-        }
-        Lexical.Counts across = Lexical.counts(firsts, index);
-        return sum + across.ead(Lexical.DEFAULT_VOCAB) + across.distinct();
+        return singleThread((ids, index) -> eadPlusDistinct(Lexical.counts(ids, index)));
     }
 
     /** The engine as before the level-by-level counting: every n-gram of every order hashed (NGramIndex.countDistinct). */
     @Benchmark
     public double enginePerOrderHashing() {
+        return singleThread(DiversityBench::perOrder);
+    }
+
+    /** Every per-input set, then the across-input set of first samples, scored on one thread. */
+    private double singleThread(java.util.function.ToDoubleBiFunction<int[][], NGramIndex> score) {
         var interner = new WordInterner();
         var split = new StudyWords();
         var index = new NGramIndex();
@@ -98,17 +84,26 @@ public class DiversityBench {
         double sum = 0;
         int[][] firsts = new int[INPUTS][];
         for (int q = 0; q < INPUTS; q++) {
-            List<String> set = sets.get(q);
-            int[][] ids = new int[set.size()][];
-            for (int s = 0; s < ids.length; s++) {
-                words.clear();
-                split.split(set.get(s), interner, words);
-                ids[s] = words.toArray();
-            }
+            int[][] ids = wordIds(sets.get(q), split, interner, words);
             firsts[q] = ids[0];
-            sum += perOrder(ids, index);
+            sum += score.applyAsDouble(ids, index);
         }
-        return sum + perOrder(firsts, index);
+        return sum + score.applyAsDouble(firsts, index);
+    }
+
+    /** The word ids of each output of a set. */
+    static int[][] wordIds(List<String> set, StudyWords split, WordInterner interner, IntList words) {
+        int[][] ids = new int[set.size()][];
+        for (int s = 0; s < ids.length; s++) {
+            words.clear();
+            split.split(set.get(s), interner, words);
+            ids[s] = words.toArray();
+        }
+        return ids;
+    }
+
+    static double eadPlusDistinct(Lexical.Counts c) {
+        return c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
     }
 
     private static double perOrder(int[][] set, NGramIndex index) {
@@ -117,8 +112,7 @@ public class DiversityBench {
             for (int[] out : set) total[n - 1] += Math.max(0, out.length - n + 1);
             unique[n - 1] = index.countDistinct(set, n);
         }
-        var c = new Lexical.Counts(unique, total);
-        return c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
+        return eadPlusDistinct(new Lexical.Counts(unique, total));
     }
 
     /** What `gendiv diversity` does: each thread splits and counts its sets with its own interner. */
@@ -129,15 +123,7 @@ public class DiversityBench {
                 new NGramIndex()));
         double per = java.util.stream.IntStream.range(0, INPUTS).parallel().mapToDouble(q -> {
             Ws w = ws.get();
-            List<String> set = sets.get(q);
-            int[][] ids = new int[set.size()][];
-            for (int s = 0; s < ids.length; s++) {
-                w.words().clear();
-                w.split().split(set.get(s), w.interner(), w.words());
-                ids[s] = w.words().toArray();
-            }
-            Lexical.Counts c = Lexical.counts(ids, w.index());
-            return c.ead(Lexical.DEFAULT_VOCAB) + c.distinct();
+            return eadPlusDistinct(Lexical.counts(wordIds(sets.get(q), w.split(), w.interner(), w.words()), w.index()));
         }).sum();
         var interner = new WordInterner();
         var split = new StudyWords();
@@ -147,8 +133,7 @@ public class DiversityBench {
             split.split(sets.get(q).get(0), interner, l);
             firsts[q] = l.toArray();
         }
-        Lexical.Counts across = Lexical.counts(firsts, new NGramIndex());
-        return per + across.ead(Lexical.DEFAULT_VOCAB) + across.distinct();
+        return per + eadPlusDistinct(Lexical.counts(firsts, new NGramIndex()));
     }
 
     @Benchmark

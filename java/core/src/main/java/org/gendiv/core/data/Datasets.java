@@ -183,18 +183,7 @@ public final class Datasets {
             }
             return rows;
         }
-        String[] lines = text.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) continue;
-            String where = file + ":" + (i + 1);
-            try {
-                JsonElement e = JsonParser.parseString(lines[i]);
-                if (!e.isJsonObject()) throw new Configs.BadConfig(where + ": not a JSON object");
-                rows.add(new Row(e.getAsJsonObject(), where));
-            } catch (com.google.gson.JsonParseException e) {
-                throw new Configs.BadConfig(where + ": malformed JSON (" + e.getMessage() + ")");
-            }
-        }
+        for (var line : org.gendiv.core.train.Jsonl.objects(file, text)) rows.add(new Row(line.json(), line.where()));
         return rows;
     }
 

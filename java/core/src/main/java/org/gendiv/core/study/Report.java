@@ -169,10 +169,6 @@ public final class Report {
         return split(methods, m, "id").getAsJsonObject("per_input").getAsJsonObject(k);
     }
 
-    static double perInput(JsonObject methods, String m, String k) {
-        return mean(perInputBlock(methods, m, k));
-    }
-
     static double across(JsonObject methods, String m, String k) {
         return split(methods, m, "id").getAsJsonObject("across_input").get(k).getAsDouble();
     }

@@ -1,6 +1,5 @@
 package org.gendiv.core.study;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +10,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.gendiv.core.train.Configs;
+import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.world.World;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 
 /**
  * {@code gendiv evaluate}: results.json and the report from generations alone, judged on the
@@ -124,40 +122,27 @@ public final class SampleEvaluation {
     static List<Sample> read(StudyConfig c, Path file) throws IOException {
         List<Sample> out = new ArrayList<>();
         int inputs = c.eval().inputs();
-        try (BufferedReader r = Files.newBufferedReader(file)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) continue;
-                String at = file + ":" + no;
-                JsonObject o;
-                try {
-                    JsonElement e = JsonParser.parseString(line);
-                    if (!e.isJsonObject()) throw new Configs.BadConfig(at + ": not a JSON object");
-                    o = e.getAsJsonObject();
-                } catch (JsonParseException e) {
-                    throw new Configs.BadConfig(at + ": not JSON (" + e.getMessage() + ")");
-                }
-                String method = string(o, "method", at);
-                if (method.equals("reference")) continue;
-                String task = string(o, "task", at), split = string(o, "split", at);
-                World w;
-                try {
-                    w = World.of(task);
-                } catch (IllegalArgumentException e) {
-                    throw new Configs.BadConfig(at + ": task: " + e.getMessage());
-                }
-                if (!w.splits().contains(split)) throw new Configs.BadConfig(at + ": split \"" + split + "\" is not one of " + w.splits());
-                int input = inputIndex(o, split, at);
-                if (input >= inputs)
-                    throw new Configs.BadConfig(at + ": input_id " + input + " is past the split's " + inputs + " inputs (eval.inputs)");
-                int index = o.has("sample_index") ? number(o, "sample_index", at).intValue() : out.size();
-                long seed = o.has("seed") ? number(o, "seed", at).longValue() : c.seed();
-                float rm = o.has("rm_score") ? number(o, "rm_score", at).floatValue() : Float.NaN;
-                double kl = o.has("kl_to_sft") ? number(o, "kl_to_sft", at).doubleValue() : Double.NaN;
-                out.add(new Sample(seed, task, method, split, input, index, string(o, "text", at), rm, kl));
+        for (Jsonl.Line line : Jsonl.objects(file, Files.readString(file))) {
+            JsonObject o = line.json();
+            String at = line.where();
+            String method = string(o, "method", at);
+            if (method.equals("reference")) continue;
+            String task = string(o, "task", at), split = string(o, "split", at);
+            World w;
+            try {
+                w = World.of(task);
+            } catch (IllegalArgumentException e) {
+                throw new Configs.BadConfig(at + ": task: " + e.getMessage());
             }
+            if (!w.splits().contains(split)) throw new Configs.BadConfig(at + ": split \"" + split + "\" is not one of " + w.splits());
+            int input = inputIndex(o, split, at);
+            if (input >= inputs)
+                throw new Configs.BadConfig(at + ": input_id " + input + " is past the split's " + inputs + " inputs (eval.inputs)");
+            int index = o.has("sample_index") ? number(o, "sample_index", at).intValue() : out.size();
+            long seed = o.has("seed") ? number(o, "seed", at).longValue() : c.seed();
+            float rm = o.has("rm_score") ? number(o, "rm_score", at).floatValue() : Float.NaN;
+            double kl = o.has("kl_to_sft") ? number(o, "kl_to_sft", at).doubleValue() : Double.NaN;
+            out.add(new Sample(seed, task, method, split, input, index, string(o, "text", at), rm, kl));
         }
         return out;
     }

@@ -422,7 +422,6 @@ public final class Study {
         JsonObject splits = new JsonObject();
         Map<String, Evaluation.MethodResults> methods = new LinkedHashMap<>();
         for (String m : METHODS) methods.put(m, new Evaluation.MethodResults());
-        int shift = 0;
         for (String split : w.splits()) {
             log("seed " + seed + ", " + task + ": evaluating on " + split + " (" + w.describe(split) + ")");
             splits.addProperty(split, w.describe(split));
@@ -431,13 +430,13 @@ public final class Study {
             Map<String, Evaluation.Outputs> outputs = outputs(sft, ppo, rm, tok, prompts, seed, task, split);
             for (var o : outputs.entrySet()) {
                 var judged = Evaluation.judge(w, s.inputs(), o.getValue(), s.referenceGold());
-                methods.get(o.getKey()).add(split, o.getValue(), judged, Evaluation.of(w, s.inputs()), shift, e.bootstrap(), seed);
+                methods.get(o.getKey()).add(split, o.getValue(), judged, Evaluation.of(w, s.inputs()), w.splits().indexOf(split),
+                        e.bootstrap(), seed);
                 for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
             }
             for (int i = 0; i < s.references().length; i++)
                 samples.add(sampleLine(seed, task, "reference", split,
                         new Evaluation.Judged(i, 0, s.references()[i], s.referenceGold()[i], 0.5, Float.NaN, Double.NaN, "")).toString());
-            shift++;
         }
         JsonObject block = new JsonObject();
         block.add("splits", splits);

@@ -386,11 +386,7 @@ public final class Ppo implements Stage {
     }
 
     private float[] logprobs(Tensor logits, int[] actions) {
-        float[] lp = new float[actions.length];
-        logits = Devices.cpu(logits);  // the kernels read host memory
-        kernels.logProbs().compute(segment(logits), Dtype.F32, actions.length, logits.size(1), logits.size(1),
-                MemorySegment.ofArray(actions), c.temperature(), MemorySegment.ofArray(lp), null);
-        return lp;
+        return Scoring.logprobs(kernels, logits, actions, c.temperature());
     }
 
     private static double sum(float[] a, float[] mask) {

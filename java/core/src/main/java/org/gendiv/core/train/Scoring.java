@@ -74,11 +74,8 @@ public final class Scoring {
                     }
                     if (n == 0) continue;
                     Tensor logits = model.forward(p.tensor());
-                    Tensor picked = Devices.cpu(logits.reshape(-1, logits.size(2))
-                            .index_select(0, Devices.to(Tensor.create(rows, n))).contiguous());
-                    float[] lp = new float[n];
-                    kernels.logProbs().compute(Tensors.segment(picked), Dtype.F32, n, picked.size(1), picked.size(1),
-                            MemorySegment.ofArray(targets), temperature, MemorySegment.ofArray(lp), null);
+                    float[] lp = logprobs(kernels, logits.reshape(-1, logits.size(2)).index_select(0, Devices.to(Tensor.create(rows, n))),
+                            targets, temperature);
                     for (int r = 0, at = 0; r < chunk.size(); r++)
                         for (int j = 0; j < chunk.get(r).response().length; j++) out[i + r] += lp[at++];
                 }
@@ -86,5 +83,14 @@ public final class Scoring {
             model.train(was);
         }
         return out;
+    }
+
+    /** log softmax(rows / temperature)[targets[i]] of each row of a [N, V] logits tensor, through gendiv's kernel on the host. */
+    public static float[] logprobs(Kernels kernels, Tensor rows, int[] targets, float temperature) {
+        Tensor host = Devices.cpu(rows).contiguous();  // the kernels read host memory
+        float[] lp = new float[targets.length];
+        kernels.logProbs().compute(Tensors.segment(host), Dtype.F32, targets.length, host.size(1), host.size(1),
+                MemorySegment.ofArray(targets), temperature, MemorySegment.ofArray(lp), null);
+        return lp;
     }
 }
