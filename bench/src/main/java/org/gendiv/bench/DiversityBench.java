@@ -1,15 +1,13 @@
 package org.gendiv.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
-import org.gendiv.diversity.IntList;
 import org.gendiv.diversity.Lexical;
 import org.gendiv.diversity.NGramIndex;
-import org.gendiv.diversity.StudyWords;
-import org.gendiv.diversity.WordInterner;
 import org.gendiv.diversity.reference.NaiveDiversity;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,6 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DiversityBench {
     static final int INPUTS = 6250, K = 16;
     List<List<String>> sets;
+    List<List<byte[]>> utf8;  // the same texts as UTF-8, as `gendiv diversity` holds them
 
     /** Words from a Zipf-like vocabulary of 20k, sentences of 40..56 words with some punctuation. */
     static List<List<String>> corpus(long seed) {
@@ -62,44 +61,39 @@ public class DiversityBench {
     @Setup(Level.Trial)
     public void setup() {
         sets = corpus(42);
+        utf8 = sets.stream().map(set -> set.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList()).toList();
     }
 
     @Benchmark
     public double engine() {
-        return singleThread((ids, index) -> eadPlusDistinct(Lexical.counts(ids, index)));
+        return singleThread(counter -> eadPlusDistinct(counter.counts()));
     }
 
     /** The engine as before the level-by-level counting: every n-gram of every order hashed (NGramIndex.countDistinct). */
     @Benchmark
     public double enginePerOrderHashing() {
-        return singleThread(DiversityBench::perOrder);
+        return singleThread(counter -> perOrder(counter.wordIds(), counter.index()));
     }
 
-    /** Every per-input set, then the across-input set of first samples, scored on one thread. */
-    private double singleThread(java.util.function.ToDoubleBiFunction<int[][], NGramIndex> score) {
-        var interner = new WordInterner();
-        var split = new StudyWords();
-        var index = new NGramIndex();
-        var words = new IntList();
+    /** Every per-input set, then the across-input set of first samples, split and scored on one thread. */
+    private double singleThread(java.util.function.ToDoubleFunction<Lexical.Counter> score) {
+        var counter = new Lexical.Counter();
         double sum = 0;
-        int[][] firsts = new int[INPUTS][];
-        for (int q = 0; q < INPUTS; q++) {
-            int[][] ids = wordIds(sets.get(q), split, interner, words);
-            firsts[q] = ids[0];
-            sum += score.applyAsDouble(ids, index);
-        }
-        return sum + score.applyAsDouble(firsts, index);
+        for (List<byte[]> set : utf8) sum += score.applyAsDouble(counter.words(set));
+        return sum + score.applyAsDouble(counter.words(firsts()));
     }
 
-    /** The word ids of each output of a set. */
-    static int[][] wordIds(List<String> set, StudyWords split, WordInterner interner, IntList words) {
-        int[][] ids = new int[set.size()][];
-        for (int s = 0; s < ids.length; s++) {
-            words.clear();
-            split.split(set.get(s), interner, words);
-            ids[s] = words.toArray();
-        }
-        return ids;
+    /** What `gendiv diversity` does: per-input sets on all cores, each thread with its own counter, beside the across-input set. */
+    @Benchmark
+    public double engineTwoThreads() {
+        ThreadLocal<Lexical.Counter> counter = ThreadLocal.withInitial(Lexical.Counter::new);
+        List<byte[]> firsts = firsts();
+        return java.util.stream.IntStream.rangeClosed(0, INPUTS).parallel()
+                .mapToDouble(q -> eadPlusDistinct(counter.get().words(q == INPUTS ? firsts : utf8.get(q)).counts())).sum();
+    }
+
+    private List<byte[]> firsts() {
+        return utf8.stream().map(set -> set.get(0)).toList();
     }
 
     static double eadPlusDistinct(Lexical.Counts c) {
@@ -113,27 +107,6 @@ public class DiversityBench {
             unique[n - 1] = index.countDistinct(set, n);
         }
         return eadPlusDistinct(new Lexical.Counts(unique, total));
-    }
-
-    /** What `gendiv diversity` does: each thread splits and counts its sets with its own interner. */
-    @Benchmark
-    public double engineTwoThreads() {
-        record Ws(WordInterner interner, StudyWords split, IntList words, NGramIndex index) {}
-        ThreadLocal<Ws> ws = ThreadLocal.withInitial(() -> new Ws(new WordInterner(), new StudyWords(), new IntList(),
-                new NGramIndex()));
-        double per = java.util.stream.IntStream.range(0, INPUTS).parallel().mapToDouble(q -> {
-            Ws w = ws.get();
-            return eadPlusDistinct(Lexical.counts(wordIds(sets.get(q), w.split(), w.interner(), w.words()), w.index()));
-        }).sum();
-        var interner = new WordInterner();
-        var split = new StudyWords();
-        int[][] firsts = new int[INPUTS][];
-        for (int q = 0; q < INPUTS; q++) {
-            var l = new IntList();
-            split.split(sets.get(q).get(0), interner, l);
-            firsts[q] = l.toArray();
-        }
-        return per + eadPlusDistinct(Lexical.counts(firsts, new NGramIndex()));
     }
 
     @Benchmark

@@ -16,10 +16,25 @@ public final class CompressionDiversity {
     private CompressionDiversity() {}
 
     public static double of(List<String> texts) {
+        return ofUtf8(texts.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList());
+    }
+
+    /** As {@link #of} for texts in UTF-8. */
+    public static double ofUtf8(List<byte[]> texts) {
         if (texts.isEmpty()) return Double.NaN;
         long separate = 0;
-        for (String t : texts) separate += gzipSize(t.getBytes(StandardCharsets.UTF_8));
-        return (double) gzipSize(String.join("\n", texts).getBytes(StandardCharsets.UTF_8)) / separate;
+        int joined = texts.size() - 1;
+        for (byte[] t : texts) {
+            separate += gzipSize(t);
+            joined += t.length;
+        }
+        byte[] all = new byte[joined];
+        for (int i = 0, at = 0; i < texts.size(); i++) {
+            if (i > 0) all[at++] = '\n';
+            System.arraycopy(texts.get(i), 0, all, at, texts.get(i).length);
+            at += texts.get(i).length;
+        }
+        return (double) gzipSize(all) / separate;
     }
 
     static long gzipSize(byte[] data) {

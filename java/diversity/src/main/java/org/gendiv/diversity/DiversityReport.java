@@ -1,5 +1,6 @@
 package org.gendiv.diversity;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -47,56 +48,41 @@ public final class DiversityReport {
 
     private DiversityReport() {}
 
-    /**
-     * A thread's scratch: word ids only need to agree within a set, so each thread splits and
-     * interns the sets it computes with its own interner, in parallel.
-     */
-    static final class Workspace {
-        final WordInterner interner = new WordInterner();
-        final StudyWords split = new StudyWords();
-        final IntList ids = new IntList(256);
-        final NGramIndex index = new NGramIndex();
-
-        int[][] words(List<Generations.Output> set) {
-            int[][] words = new int[set.size()][];
-            for (int i = 0; i < words.length; i++) {
-                ids.clear();
-                split.split(set.get(i).text(), interner, ids);
-                words[i] = ids.toArray();
-            }
-            return words;
-        }
-    }
-
     /** The chosen metrics of one set of texts (keys as in the JSON: "ead", "ead_n/1", "self_bleu", ...). */
     public static Map<String, Double> ofSet(List<String> texts, Options o) {
         List<Generations.Output> set = new ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++) set.add(new Generations.Output(i, texts.get(i), null, 0));
-        return setMetrics(set, o, new Workspace());
+        for (int i = 0; i < texts.size(); i++)
+            set.add(new Generations.Output(i, texts.get(i).getBytes(StandardCharsets.UTF_8), null, 0));
+        return setMetrics(set, o, new Lexical.Counter());
+    }
+
+    private static final String[] EAD_N = keys("ead_n/"), DISTINCT_N = keys("distinct_n/");
+
+    private static String[] keys(String prefix) {
+        String[] k = new String[Lexical.MAX_N + 1];
+        for (int n = 1; n <= Lexical.MAX_N; n++) k[n] = prefix + n;
+        return k;
     }
 
     /** Values of every metric of one set, keyed as in the JSON ("ead", "ead_n/1", ...). */
-    static Map<String, Double> setMetrics(List<Generations.Output> set, Options o, Workspace ws) {
+    static Map<String, Double> setMetrics(List<Generations.Output> set, Options o, Lexical.Counter counter) {
         Map<String, Double> m = new LinkedHashMap<>();
-        NGramIndex index = ws.index;
-        int[][] words = ws.words(set);
+        List<byte[]> texts = new ArrayList<>(set.size());
+        for (Generations.Output out : set) texts.add(out.utf8());
+        counter.words(texts);
         if (o.metrics().contains(Metric.EAD) || o.metrics().contains(Metric.DISTINCT)) {
-            Lexical.Counts c = Lexical.counts(words, index);
+            Lexical.Counts c = counter.counts();
             if (o.metrics().contains(Metric.EAD)) {
                 m.put("ead", c.ead(o.vocab()));
-                for (int n = 1; n <= Lexical.MAX_N; n++) m.put("ead_n/" + n, c.ead(n, o.vocab()));
+                for (int n = 1; n <= Lexical.MAX_N; n++) m.put(EAD_N[n], c.ead(n, o.vocab()));
             }
             if (o.metrics().contains(Metric.DISTINCT)) {
                 m.put("distinct", c.distinct());
-                for (int n = 1; n <= Lexical.MAX_N; n++) m.put("distinct_n/" + n, c.distinctN(n));
+                for (int n = 1; n <= Lexical.MAX_N; n++) m.put(DISTINCT_N[n], c.distinctN(n));
             }
         }
-        if (o.metrics().contains(Metric.SELF_BLEU)) m.put("self_bleu", SelfBleu.of(words, index));
-        if (o.metrics().contains(Metric.COMPRESSION)) {
-            List<String> texts = new ArrayList<>(set.size());
-            for (Generations.Output out : set) texts.add(out.text());
-            m.put("compression", CompressionDiversity.of(texts));
-        }
+        if (o.metrics().contains(Metric.SELF_BLEU)) m.put("self_bleu", SelfBleu.of(counter.wordIds(), counter.index()));
+        if (o.metrics().contains(Metric.COMPRESSION)) m.put("compression", CompressionDiversity.ofUtf8(texts));
         if (o.metrics().contains(Metric.EMBEDDING)) {
             float[][] e = new float[set.size()][];
             for (int i = 0; i < e.length; i++) e[i] = set.get(i).embedding();
@@ -121,10 +107,15 @@ public final class DiversityReport {
         long samples = 0;
         for (Generations.Input in : inputs) samples += in.outputs.size();
         List<Generations.Input> sets = inputs.stream().filter(in -> in.outputs.size() >= 2).toList();
-        ThreadLocal<Workspace> index = ThreadLocal.withInitial(Workspace::new);
+        List<Generations.Output> firsts = new ArrayList<>(inputs.size());
+        for (Generations.Input in : inputs) firsts.add(in.outputs.get(0));
+        // The across-input set (the last task, the largest) computes beside the per-input sets.
+        ThreadLocal<Lexical.Counter> index = ThreadLocal.withInitial(Lexical.Counter::new);
         @SuppressWarnings("unchecked")
-        Map<String, Double>[] per = new Map[sets.size()];
-        IntStream.range(0, sets.size()).parallel().forEach(i -> per[i] = setMetrics(sets.get(i).outputs, o, index.get()));
+        Map<String, Double>[] results = new Map[sets.size() + 1];
+        IntStream.rangeClosed(0, sets.size()).parallel().forEach(i ->
+                results[i] = setMetrics(i == sets.size() ? firsts : sets.get(i).outputs, o, index.get()));
+        Map<String, Double>[] per = java.util.Arrays.copyOf(results, sets.size());
 
         JsonObject block = new JsonObject();
         block.addProperty("n_inputs", inputs.size());
@@ -140,10 +131,8 @@ public final class DiversityReport {
         }
         block.add("per_input", perInput);
 
-        List<Generations.Output> firsts = new ArrayList<>(inputs.size());
-        for (Generations.Input in : inputs) firsts.add(in.outputs.get(0));
         JsonObject across = new JsonObject();
-        setMetrics(firsts, o, index.get()).forEach((k, v) -> put(across, k, number(v)));
+        results[sets.size()].forEach((k, v) -> put(across, k, number(v)));
         if (o.acrossDraws() > 0) {
             var rng = new SplittableRandom(o.seed() ^ 0x5DEECE66DL);
             Map<String, double[]> draws = new LinkedHashMap<>();

@@ -1,11 +1,12 @@
 package org.gendiv.diversity;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +28,17 @@ import com.google.gson.stream.JsonToken;
 /**
  * Generations read from JSONL, one object per line: "input_id" (string), "text" (string); optional
  * "sample_index" (integer >= 0; absent = order within the input), "embedding" (array of numbers),
- * "method" (string; absent = "all"). Read line by line into compact per-output records, grouped by
- * method and input; words are split later, per set, on the thread that computes its metrics.
+ * "method" (string; absent = "all"). Read line by line into compact per-output records (the text as
+ * UTF-8), grouped by method and input; words are split later, per set, on the thread that computes
+ * its metrics.
  */
 public final class Generations {
-    /** One output: its text, its embedding (null when absent) and the line it came from. */
-    public record Output(int sampleIndex, String text, float[] embedding, int line) {}
+    /** One output: its text (UTF-8), its embedding (null when absent) and the line it came from. */
+    public record Output(int sampleIndex, byte[] utf8, float[] embedding, int line) {
+        public String text() {
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+    }
 
     /** An input's outputs, sorted by sample index once reading is done. */
     public static final class Input {
@@ -55,48 +61,47 @@ public final class Generations {
         }
     }
 
-    /** Reads path (embeddings are kept when present). */
+    /**
+     * Reads path (embeddings are kept when present), streaming its lines as bytes: a well-formed
+     * line takes {@link FastLine}; any other line is parsed by Gson, whose checks name the problem.
+     */
     public static Generations read(Path path) throws IOException {
+        return read(path, true);
+    }
+
+    /** As {@link #read(Path)}; without the fast path every line is parsed by Gson (the tests' reference). */
+    static Generations read(Path path, boolean fastPath) throws IOException {
         var g = new Generations();
         Map<String, Map<String, Input>> byId = new HashMap<>();
         Map<String, Integer> dims = new HashMap<>();
         String name = path.toString();
-        try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) continue;
-                JsonObject o = parseObject(line, name, no);
-                String inputId = string(o, "input_id", true, name, no);
-                String text = string(o, "text", true, name, no);
-                String method = string(o, "method", false, name, no);
-                if (method == null) method = "all";
-                Integer sampleIndex = null;
-                if (o.has("sample_index")) {
-                    JsonElement s = o.get("sample_index");
-                    if (!isNumber(s) || s.getAsDouble() != Math.rint(s.getAsDouble()) || s.getAsDouble() < 0
-                            || s.getAsDouble() > Integer.MAX_VALUE)
-                        throw new BadInput(name + ":" + no + ": \"sample_index\" must be an integer >= 0, got " + s);
-                    sampleIndex = s.getAsInt();
+        var fast = new FastLine();
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] buf = new byte[1 << 20];
+            int filled = 0, no = 0;
+            boolean eof = false;
+            while (!eof || filled > 0) {
+                int start = 0;
+                if (!eof) {
+                    int r = in.read(buf, filled, buf.length - filled);
+                    if (r < 0) eof = true;
+                    else filled += r;
                 }
-                float[] embedding = null;
-                if (o.has("embedding")) {
-                    embedding = floats(o.get("embedding"), name, no);
-                    Integer d = dims.putIfAbsent(method, embedding.length);
-                    if (d != null && d != embedding.length)
-                        throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length
-                                + " values but earlier lines of method " + method + " have " + d);
+                for (int nl; (nl = indexOf(buf, (byte) '\n', start, filled)) >= 0 || (eof && start < filled); start = nl + 1) {
+                    if (nl < 0) nl = filled;  // the last line, without a newline
+                    no++;
+                    if (fastPath && fast.parse(buf, start, nl)) {
+                        g.add(fast.method != null ? fast.method : "all", fast.inputId, fast.text,
+                                fast.sampleIndex >= 0 ? fast.sampleIndex : null, fast.embedding, no, byId, dims, name);
+                    } else {
+                        String line = decode(buf, start, nl, name, no);
+                        if (!line.isBlank()) g.addSlow(line, no, byId, dims, name);
+                    }
                 }
-                String m = method;
-                Input in = byId.computeIfAbsent(m, k -> new HashMap<>()).computeIfAbsent(inputId, k -> {
-                    Input fresh = new Input(k);
-                    g.methods.computeIfAbsent(m, x -> new ArrayList<>()).add(fresh);
-                    return fresh;
-                });
-                int idx = sampleIndex != null ? sampleIndex : in.outputs.size();
-                in.outputs.add(new Output(idx, text, embedding, no));
-                g.lines++;
+                if (eof) break;
+                System.arraycopy(buf, start, buf, 0, filled - start);  // a partial line moves to the front
+                filled -= start;
+                if (filled == buf.length) buf = Arrays.copyOf(buf, 2 * buf.length);  // a line longer than the buffer
             }
         }
         if (g.lines == 0) throw new BadInput(name + ": no generations (the file is empty)");
@@ -109,6 +114,53 @@ public final class Generations {
                                 + in.outputs.get(i).sampleIndex() + " repeats for input_id " + in.id);
             }
         return g;
+    }
+
+    private static int indexOf(byte[] b, byte c, int from, int to) {
+        for (int i = from; i < to; i++) if (b[i] == c) return i;
+        return -1;
+    }
+
+    private static String decode(byte[] b, int from, int to, String file, int no) {
+        if (!FastLine.validUtf8(b, from, to)) throw new BadInput(file + ":" + no + ": not valid UTF-8");
+        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** A line the fast path did not take: parsed by Gson, each field checked with a message. */
+    private void addSlow(String line, int no, Map<String, Map<String, Input>> byId, Map<String, Integer> dims, String name) {
+        JsonObject o = parseObject(line, name, no);
+        String inputId = string(o, "input_id", true, name, no);
+        String text = string(o, "text", true, name, no);
+        String method = string(o, "method", false, name, no);
+        Integer sampleIndex = null;
+        if (o.has("sample_index")) {
+            JsonElement s = o.get("sample_index");
+            if (!isNumber(s) || s.getAsDouble() != Math.rint(s.getAsDouble()) || s.getAsDouble() < 0
+                    || s.getAsDouble() > Integer.MAX_VALUE)
+                throw new BadInput(name + ":" + no + ": \"sample_index\" must be an integer >= 0, got " + s);
+            sampleIndex = s.getAsInt();
+        }
+        float[] embedding = o.has("embedding") ? floats(o.get("embedding"), name, no) : null;
+        add(method != null ? method : "all", inputId, text.getBytes(StandardCharsets.UTF_8), sampleIndex, embedding, no,
+                byId, dims, name);
+    }
+
+    private void add(String method, String inputId, byte[] text, Integer sampleIndex, float[] embedding, int no,
+                     Map<String, Map<String, Input>> byId, Map<String, Integer> dims, String name) {
+        if (embedding != null) {
+            Integer d = dims.putIfAbsent(method, embedding.length);
+            if (d != null && d != embedding.length)
+                throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length
+                        + " values but earlier lines of method " + method + " have " + d);
+        }
+        Input in = byId.computeIfAbsent(method, k -> new HashMap<>()).computeIfAbsent(inputId, k -> {
+            Input fresh = new Input(k);
+            methods.computeIfAbsent(method, x -> new ArrayList<>()).add(fresh);
+            return fresh;
+        });
+        int idx = sampleIndex != null ? sampleIndex : in.outputs.size();
+        in.outputs.add(new Output(idx, text, embedding, no));
+        lines++;
     }
 
     private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);

@@ -1,5 +1,8 @@
 package org.gendiv.diversity;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * EAD and distinct-n of a set of outputs (../shared/STUDY.md, EAD): for n = 1..5, N_n distinct and
  * C_n total n-grams pooled over the set (never crossing outputs);
@@ -39,9 +42,61 @@ public final class Lexical {
     }
 
     public static Counts counts(int[][] set, NGramIndex index) {
+        int[] ends = new int[set.length];
+        return counts(NGramIndex.flatten(set, ends), ends, set.length, index);
+    }
+
+    /** As {@link #counts(int[][], NGramIndex)} for a set stored flat (see {@link NGramIndex#distinctUpTo(int[], int[], int, int)}). */
+    public static Counts counts(int[] words, int[] ends, int outputs, NGramIndex index) {
         long[] total = new long[MAX_N];
-        for (int n = 1; n <= MAX_N; n++)
-            for (int[] out : set) total[n - 1] += Math.max(0, out.length - n + 1);
-        return new Counts(index.distinctUpTo(set, MAX_N), total);
+        for (int o = 0, at = 0; o < outputs; at = ends[o++])
+            for (int n = 1; n <= MAX_N; n++) total[n - 1] += Math.max(0, ends[o] - at - n + 1);
+        return new Counts(index.distinctUpTo(words, ends, outputs, MAX_N), total);
+    }
+
+    /**
+     * The engine's per-thread scratch, reused set after set: a set's texts (UTF-8) are split into
+     * words with an interner reset per set (ids only need to agree within a set) and kept flat,
+     * output o's ids at ids[ends[o - 1] .. ends[o]). Not thread-safe: one per thread.
+     */
+    public static final class Counter {
+        private final WordInterner interner = new WordInterner();
+        private final StudyWords split = new StudyWords();
+        private final IntList ids = new IntList(1024);
+        private final NGramIndex index = new NGramIndex();
+        private int[] ends = new int[16];
+        private int outputs;
+
+        /** Splits and interns a set's texts; the counts and word ids below are of this set. */
+        public Counter words(List<byte[]> texts) {
+            int bytes = 0;
+            for (byte[] t : texts) bytes += t.length;
+            interner.reset(bytes / 6);  // a sizing hint: about 6 bytes a word
+            ids.clear();
+            outputs = texts.size();
+            if (ends.length < outputs) ends = new int[Math.max(outputs, 2 * ends.length)];
+            for (int i = 0; i < outputs; i++) {
+                split.split(texts.get(i), interner, ids);
+                ends[i] = ids.size();
+            }
+            return this;
+        }
+
+        /** N_n and C_n of the set. */
+        public Counts counts() {
+            return Lexical.counts(ids.array(), ends, outputs, index);
+        }
+
+        /** The set's word ids, an array per output. */
+        public int[][] wordIds() {
+            int[][] w = new int[outputs][];
+            for (int o = 0, at = 0; o < outputs; at = ends[o++]) w[o] = Arrays.copyOfRange(ids.array(), at, ends[o]);
+            return w;
+        }
+
+        /** The n-gram index, for metrics over the word ids (Self-BLEU). */
+        public NGramIndex index() {
+            return index;
+        }
     }
 }

@@ -52,45 +52,52 @@ public final class NGramIndex {
      * n-grams cost a pass over ids and little hashing. Word ids must be >= 0.
      */
     public long[] distinctUpTo(int[][] set, int maxN) {
+        int[] ends = new int[set.length];
+        return distinctUpTo(flatten(set, ends), ends, set.length, maxN);
+    }
+
+    /** The set's words end to end; ends[o] = where output o's words end. */
+    static int[] flatten(int[][] set, int[] ends) {
+        int total = 0;
+        for (int o = 0; o < set.length; o++) ends[o] = total += set[o].length;
+        int[] words = new int[total];
+        for (int o = 0; o < set.length; o++) System.arraycopy(set[o], 0, words, ends[o] - set[o].length, set[o].length);
+        return words;
+    }
+
+    /**
+     * As {@link #distinctUpTo(int[][], int)} for a set stored flat: output o's words are
+     * words[ends[o - 1] .. ends[o]) (from 0 for o = 0), for o < outputs.
+     */
+    public long[] distinctUpTo(int[] words, int[] ends, int outputs, int maxN) {
         long[] distinct = new long[maxN];
-        int total = 0, maxId = 0;
-        for (int[] out : set) {
-            total += out.length;
-            for (int w : out) maxId = Math.max(maxId, w);
-        }
+        int total = outputs == 0 ? 0 : ends[outputs - 1], maxId = 0;
+        for (int i = 0; i < total; i++) maxId = Math.max(maxId, words[i]);
         if (total == 0 || maxN == 0) return distinct;
         if (prefix.length < total) {
             prefix = new int[total];
             next = new int[total];
         }
-        distinct[0] = countWords(set, maxId);  // level 1: the words are their own ids
-        int at = 0;
-        for (int[] out : set) {
-            System.arraycopy(out, 0, prefix, at, out.length);
-            at += out.length;
-        }
+        distinct[0] = countWords(words, total, maxId);  // level 1: the words are their own ids
+        System.arraycopy(words, 0, prefix, 0, total);
         int[] counts = wordCount;  // occurrences per id of the previous level
         for (int n = 2; n <= maxN; n++) {
             int mask = resetPairs(total), fresh = 0;
-            at = 0;
-            for (int[] out : set) {
-                for (int p = 0, m = out.length - n + 1; p < m; p++) {
-                    int id = prefix[at + p], nid;
+            for (int o = 0, at = 0; o < outputs; at = ends[o++]) {
+                // the n-gram at p is (the (n-1)-gram at p, the word at p + n - 1)
+                for (int p = at, m = ends[o] - n + 1; p < m; p++) {
+                    int id = prefix[p], nid;
                     if (counts[id] == 1) nid = fresh++;
-                    else if ((nid = pairId(id, out[p + n - 1], mask, fresh)) == fresh) fresh++;
-                    next[at + p] = nid;
+                    else if ((nid = pairId(id, words[p + n - 1], mask, fresh)) == fresh) fresh++;
+                    next[p] = nid;
                 }
-                at += out.length;
             }
             distinct[n - 1] = fresh;
             int[] dst = counts == levelA ? levelB : levelA;
             if (dst.length < fresh) dst = new int[Math.max(fresh, 2 * dst.length)];
-            java.util.Arrays.fill(dst, 0, fresh, 0);
-            at = 0;
-            for (int[] out : set) {
-                for (int p = 0, m = out.length - n + 1; p < m; p++) dst[next[at + p]]++;
-                at += out.length;
-            }
+            Arrays.fill(dst, 0, fresh, 0);
+            for (int o = 0, at = 0; o < outputs; at = ends[o++])
+                for (int p = at, m = ends[o] - n + 1; p < m; p++) dst[next[p]]++;
             if (counts == levelA) levelB = dst;
             else levelA = dst;
             counts = dst;
@@ -104,13 +111,12 @@ public final class NGramIndex {
     private int[] prefix = new int[0], next = new int[0], wordCount = new int[0], levelA = new int[0], levelB = new int[0];
 
     /** Occurrences per word id into wordCount (ids 0..maxId); returns the number of distinct words. */
-    private int countWords(int[][] set, int maxId) {
+    private int countWords(int[] words, int total, int maxId) {
         if (wordCount.length <= maxId) wordCount = new int[Math.max(maxId + 1, 2 * wordCount.length)];
-        for (int[] out : set) for (int w : out) wordCount[w] = 0;
+        for (int i = 0; i < total; i++) wordCount[words[i]] = 0;
         int d = 0;
-        for (int[] out : set)
-            for (int w : out)
-                if (wordCount[w]++ == 0) d++;
+        for (int i = 0; i < total; i++)
+            if (wordCount[words[i]]++ == 0) d++;
         return d;
     }
 

@@ -85,4 +85,146 @@ class GenerationsTest {
         bad("{\"input_id\": \"q\", \"text\": \"a\", \"embedding\": [1, 2]}\n{\"input_id\": \"q\", \"text\": \"b\", \"embedding\": [1]}\n",
                 "gens.jsonl:2", "has 1 values");
     }
+
+    /** A random well-formed line: escapes, raw UTF-8, surrogates, numbers in every form, extra keys, odd spacing. */
+    static String randomLine(java.util.SplittableRandom rng, int no) {
+        String[] pieces = {"a", "b c", " ", ".", "\\n", "\\t", "\\\"", "\\\\", "\\/", "\\u00e9", "\\uD83D\\uDE00",
+                "\\uD800", "\\udc00x", "é", "中文", "😀", "w12", "x.y", "\\u0041"};
+        java.util.function.Supplier<String> str = () -> {
+            StringBuilder b = new StringBuilder("\"");
+            for (int i = rng.nextInt(8); i > 0; i--) b.append(pieces[rng.nextInt(pieces.length)]);
+            return b.append('"').toString();
+        };
+        String[] numbers = {"0", "-1.5", "2e3", "1E-2", "0.25", "-0", "3.5e+1"};
+        String ws = rng.nextInt(3) == 0 ? " \t " : rng.nextBoolean() ? " " : "";
+        java.util.List<String> members = new java.util.ArrayList<>();
+        members.add("\"input_id\":" + ws + "\"q" + rng.nextInt(5) + "\"");
+        members.add("\"text\":" + ws + str.get());
+        int index = 1000 + no;  // above any index from file order, so the two never meet
+        if (rng.nextBoolean()) members.add("\"sample_index\": " + (rng.nextInt(4) == 0 ? index + ".0" : String.valueOf(index)));
+        String method = rng.nextBoolean() ? "m" + rng.nextInt(2) : null;
+        if (method != null) members.add("\"method\": \"" + method + "\"");
+        if (rng.nextInt(3) == 0) {  // the same size within a method
+            StringBuilder e = new StringBuilder("[");
+            for (int i = 0, d = method == null ? 2 : 3; i < d; i++) e.append(i > 0 ? "," + ws : "").append(numbers[rng.nextInt(numbers.length)]);
+            members.add("\"embedding\": " + e + "]");
+        }
+        if (rng.nextBoolean()) members.add("\"meta\": {\"k\": [1, true, null, {\"z\": " + str.get() + "}], \"e\": {}, \"a\": []}");
+        if (rng.nextBoolean()) members.add("\"score\":" + numbers[rng.nextInt(numbers.length)]);
+        java.util.Collections.shuffle(members, new java.util.Random(rng.nextLong()));
+        return ws + "{" + ws + String.join("," + ws, members) + ws + "}" + ws + (rng.nextInt(5) == 0 ? "\r" : "");
+    }
+
+    static void assertSameGenerations(Generations expected, Generations actual) {
+        assertEquals(expected.lines, actual.lines);
+        assertEquals(java.util.List.copyOf(expected.methods.keySet()), java.util.List.copyOf(actual.methods.keySet()));
+        for (String m : expected.methods.keySet()) {
+            var e = expected.methods.get(m);
+            var a = actual.methods.get(m);
+            assertEquals(e.size(), a.size());
+            for (int i = 0; i < e.size(); i++) {
+                assertEquals(e.get(i).id, a.get(i).id);
+                assertEquals(e.get(i).outputs.size(), a.get(i).outputs.size());
+                for (int j = 0; j < e.get(i).outputs.size(); j++) {
+                    var x = e.get(i).outputs.get(j);
+                    var y = a.get(i).outputs.get(j);
+                    assertEquals(x.sampleIndex(), y.sampleIndex());
+                    assertEquals(x.line(), y.line());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(x.utf8(), y.utf8(), x.text() + " vs " + y.text());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(x.embedding(), y.embedding());
+                }
+            }
+        }
+    }
+
+    /** The fast byte parser against Gson on random well-formed files: the same generations, byte for byte. */
+    @Test
+    void fastPathMatchesGsonOnWellFormedLines() throws IOException {
+        var rng = new java.util.SplittableRandom(7);
+        for (int file = 0; file < 20; file++) {
+            StringBuilder b = new StringBuilder();
+            for (int no = 1; no <= 300; no++) b.append(randomLine(rng, no)).append(rng.nextInt(50) == 0 ? "\n\n" : "\n");
+            if (file % 2 == 0) b.setLength(b.length() - 1);  // no newline at the end
+            Path p = write(b.toString());
+            assertSameGenerations(Generations.read(p, false), Generations.read(p, true));
+        }
+    }
+
+    /**
+     * Random damage to well-formed lines (a character deleted, or one of {}[]":,\ 0-.e t n inserted,
+     * a byte that is no UTF-8): the fast path either takes the line as Gson does or leaves it to
+     * Gson, so both reads fail with the same message or give the same generations.
+     */
+    @Test
+    void fastPathNeverAcceptsWhatGsonRefuses() throws IOException {
+        var rng = new java.util.SplittableRandom(9);
+        String inserts = "{}[]\":,\\ 0-.etn\u0001";
+        for (int trial = 0; trial < 1500; trial++) {
+            byte[] line = randomLine(rng, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream damaged = new java.io.ByteArrayOutputStream();
+            int at = rng.nextInt(line.length + 1), kind = rng.nextInt(3);
+            damaged.write(line, 0, at);
+            if (kind == 1) damaged.write(inserts.charAt(rng.nextInt(inserts.length())));
+            if (kind == 2) damaged.write(0x80 | rng.nextInt(0x80));
+            if (kind == 0 && at < line.length) at++;  // deleted
+            damaged.write(line, at, line.length - at);
+            Path p = dir.resolve("gens.jsonl");
+            Files.write(p, damaged.toByteArray());
+            Generations slow = null, fast = null;
+            String slowError = null, fastError = null;
+            try {
+                slow = Generations.read(p, false);
+            } catch (Generations.BadInput e) {
+                slowError = e.getMessage();
+            }
+            try {
+                fast = Generations.read(p, true);
+            } catch (Generations.BadInput e) {
+                fastError = e.getMessage();
+            }
+            String what = damaged.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(slowError, fastError, what);
+            if (slow != null) assertSameGenerations(slow, fast);
+        }
+    }
+
+    /** JSON's corner cases, each as the value of an unknown key, of "sample_index" and inside "embedding": both paths agree. */
+    @Test
+    void fastPathAgreesOnJsonCornerCases() throws IOException {
+        String[] values = {"1.", "1.e5", "01", "-", "+1", ".5", "1e", "1e+", "-0", "0e0", "1E+2", "tru", "nul", "true", "null",
+                "\"\\x\"", "\"a\tb\"", "\"\\u12\"", "\"\\uZZZZ\"", "\"\\uD800\\u0041\"", "[1,]", "[,1]", "[1 2]", "[]",
+                "{\"a\":1,}", "{\"a\" 1}", "{,}", "{}", "\"open", "[[[[1]]]]", "2147483648", "999999999", "1000000000",
+                "3.0", "-1", "1e2", "\"s\""};
+        for (String v : values) {
+            for (String line : new String[] {
+                    "{\"input_id\": \"q\", \"text\": \"t\", \"x\": " + v + "}",
+                    "{\"input_id\": \"q\", \"text\": \"t\", \"sample_index\": " + v + "}",
+                    "{\"input_id\": \"q\", \"text\": \"t\", \"embedding\": [0.5, " + v + "]}",
+                    "{\"input_id\": \"q\", \"text\": " + v + "}"}) {
+                Path p = write(line + "\n");
+                String slowError = null, fastError = null;
+                Generations slow = null, fast = null;
+                try {
+                    slow = Generations.read(p, false);
+                } catch (Generations.BadInput e) {
+                    slowError = e.getMessage();
+                }
+                try {
+                    fast = Generations.read(p, true);
+                } catch (Generations.BadInput e) {
+                    fastError = e.getMessage();
+                }
+                assertEquals(slowError, fastError, line);
+                if (slow != null) assertSameGenerations(slow, fast);
+            }
+        }
+    }
+
+    @Test
+    void invalidUtf8NamesTheLine() throws IOException {
+        Path p = dir.resolve("gens.jsonl");
+        Files.write(p, new byte[] {'{', '"', 'i', 'n', 'p', 'u', 't', '_', 'i', 'd', '"', ':', '"', (byte) 0xC3, '"', '}', '\n'});
+        var e = assertThrows(Generations.BadInput.class, () -> Generations.read(p));
+        assertTrue(e.getMessage().contains("gens.jsonl:1") && e.getMessage().contains("UTF-8"), e.getMessage());
+    }
 }

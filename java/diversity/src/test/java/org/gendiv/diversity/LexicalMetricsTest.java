@@ -42,6 +42,56 @@ class LexicalMetricsTest {
     }
 
     /**
+     * The byte splitter (eight bytes at a time, a fast path for short words) against the String
+     * reference on random texts: words of 1..20 bytes (so 7, 8 and 9 byte words straddle the fast
+     * path's limit), "." and "\n" anywhere, runs of spaces, 2- and 3-byte UTF-8 characters, texts
+     * with and without a trailing space. Equal words get equal ids, different words different ids,
+     * and an id maps back to its word; the interner is reset between texts, as per set.
+     */
+    @Test
+    void byteSplittingMatchesTheReferenceOnRandomTexts() {
+        var rng = new SplittableRandom(11);
+        String alphabet = "abcxyz019,-'\"éüß€中.\n";
+        var interner = new WordInterner();
+        var split = new StudyWords();
+        for (int trial = 0; trial < 2000; trial++) {
+            StringBuilder b = new StringBuilder();
+            int words = rng.nextInt(30);
+            for (int w = 0; w < words; w++) {
+                int len = 1 + rng.nextInt(rng.nextBoolean() ? 9 : 20);
+                for (int i = 0; i < len; i++) b.append(alphabet.charAt(rng.nextInt(rng.nextInt(4) == 0 ? alphabet.length() : 9)));
+                b.append(" ".repeat(rng.nextInt(5) == 0 ? 2 + rng.nextInt(3) : 1));
+            }
+            if (rng.nextBoolean() && b.length() > 0) b.setLength(b.length() - 1);
+            String text = b.toString();
+            List<String> expected = StudyWords.words(text);
+            interner.reset(rng.nextInt(40));
+            var l = new IntList();
+            assertEquals(expected.size(), split.split(text, interner, l), text);
+            java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+            for (int i = 0; i < expected.size(); i++) {
+                String word = expected.get(i);
+                assertEquals(word, interner.word(l.get(i)), text);
+                assertEquals(ids.computeIfAbsent(word, x -> ids.size()), l.get(i), "ids in order of first appearance: " + text);
+            }
+            assertEquals(ids.size(), interner.size());
+        }
+    }
+
+    /** Ten thousand words through one interner (many table growths) keep their ids; a reset forgets them. */
+    @Test
+    void internerGrowsAndResets() {
+        var interner = new WordInterner();
+        interner.reset(4);
+        for (int i = 0; i < 10_000; i++) assertEquals(i, interner.intern(i % 3 == 0 ? "long-word-number-" + i : "w" + i));
+        for (int i = 9_999; i >= 0; i--) assertEquals(i, interner.intern(i % 3 == 0 ? "long-word-number-" + i : "w" + i));
+        assertEquals("long-word-number-9999", interner.word(9999));
+        interner.reset(4);
+        assertEquals(0, interner.intern("w5"));
+        assertEquals(1, interner.size());
+    }
+
+    /**
      * {"a b a", "a c"}, V = 10: C = {5, 3, 1, 0, 0}, N = {3, 3, 1, 0, 0}.
      * EAD_1 = 3 / (10 (1 - 0.9^5)) = 0.7325828, EAD_2 = 3 / (10 (1 - 0.9^3)) = 1.1070111,
      * EAD_3 = 1 / (10 (1 - 0.9)) = 1, EAD_4 = EAD_5 = 0 -> EAD = 2.8395939 / 5 = 0.5679188.
