@@ -71,7 +71,7 @@ public final class Lexical {
         public Counter words(List<byte[]> texts) {
             int bytes = 0;
             for (byte[] t : texts) bytes += t.length;
-            interner.reset(bytes / 6);  // a sizing hint: about 6 bytes a word
+            interner.reset(Math.min(bytes / 6, 1 << 14));  // about 6 bytes a word; a large set's table grows as words come
             ids.clear();
             outputs = texts.size();
             if (ends.length < outputs) ends = new int[Math.max(outputs, 2 * ends.length)];
