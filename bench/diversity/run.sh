@@ -32,7 +32,7 @@ err = open(sys.argv[5]).read()
 comp = float(re.search(r"computed the metrics in ([0-9.]+) s", err).group(1))
 warm = json.load(open(sys.argv[6]))[0]["primaryMetric"]["score"] / 1000
 print(f"after reading the file (word splitting, n-grams, EAD, distinct-n): python {py['compute_seconds']:.2f} s;")
-print(f"  gendiv, one cold run (JIT warm-up and a young GC included, 2 threads): {comp:.2f} s, "
+print(f"  gendiv, one cold run (JIT warm-up included, 2 threads): {comp:.2f} s, "
       f"{py['compute_seconds'] / comp:.1f}x")
 print(f"  gendiv warm (JMH, 2 threads): {warm:.3f} s, {py['compute_seconds'] / warm:.1f}x")
 print(f"end to end incl. JSON parsing and the JVM's start: python {py['seconds']:.2f} s, gendiv {secs:.2f} s: "
