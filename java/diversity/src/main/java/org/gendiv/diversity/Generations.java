@@ -80,7 +80,7 @@ public final class Generations {
             byte[] buf = new byte[1 << 20];
             int filled = 0, no = 0;
             boolean eof = false;
-            while (!eof || filled > 0) {
+            while (true) {
                 int start = 0;
                 if (!eof) {
                     int r = in.read(buf, filled, buf.length - filled);
