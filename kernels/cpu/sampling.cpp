@@ -3,12 +3,15 @@
 // own logits, seed, row id and step (never on batch layout or thread count).
 //
 // One read of each row: the chunk loop keeps an online logsumexp and either the running
-// Gumbel argmax (no filter) or a candidate set that provably contains the kept set (a top-k
-// heap, or every token within the filters' threshold of the running max); the filters then
-// run on the candidates only: sorted when they are few, and for top-p alone on a flat
+// Gumbel argmax (no filter) or what the filters need: for top-k the row's scaled values and
+// their block maxima (in a row-sized scratch; the k best are picked after the loop from the few
+// blocks whose maximum reaches a floor), else every token within the filters' threshold of the
+// running max. The filters then run on the candidates only: sorted when they are few, and for top-p alone on a flat
 // distribution (tens of thousands of candidates) binned by value, so that only the few
 // candidates near the top-p boundary are sorted.
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <cmath>
 
 #include "cpu.h"
@@ -26,35 +29,15 @@ struct RanksBefore {
 };
 constexpr RanksBefore ranks_before{};
 
-// The top-k candidates so far as a binary heap with the worst-ranked on top: a better candidate
-// replaces the top and sifts down once (one walk instead of pop_heap + push_heap).
-struct TopK {
-    std::vector<Candidate>& h;
-    void push(Candidate c) {
-        h.push_back(c);
-        std::push_heap(h.begin(), h.end(), ranks_before);
-    }
-    void replace_top(Candidate c) {
-        size_t n = h.size(), i = 0;
-        for (;;) {
-            size_t l = 2 * i + 1, r = l + 1, worst = i;
-            Candidate w = c;
-            if (l < n && ranks_before(w, h[l])) worst = l, w = h[l];
-            if (r < n && ranks_before(w, h[r])) worst = r;
-            if (worst == i) break;
-            h[i] = h[worst];
-            i = worst;
-        }
-        h[i] = c;
-    }
-};
-
 struct Scratch {
     std::vector<float> buf = std::vector<float>(kChunk);
     std::vector<float> keys = std::vector<float>(kChunk);
     std::vector<uint32_t> bits = std::vector<uint32_t>(kChunk);
-    std::vector<Candidate> cands;  // top-k's heap
-    std::vector<Candidate> pool;   // the threshold's candidates: vocabulary-sized, written without a branch
+    std::unique_ptr<float[]> row;  // top-k: the row's scaled logits (L2-resident), for the selection after the loop
+    int64_t row_size = 0;
+    std::vector<float> maxima;     // top-k: the row's block maxima, and a copy to select from
+    std::vector<float> order;
+    std::vector<Candidate> pool;   // the filters' candidates: vocabulary-sized, written without a branch
     std::vector<Candidate> side;
     std::vector<uint32_t> hist;
 };
@@ -240,6 +223,54 @@ Candidate top_p_boundary(const Candidate* c, size_t n, const LogNorm& nz, float 
     return n_side == 0 ? kKeepAll : side[n_side - 1];
 }
 
+// Top-k of a row from its scaled logits (sc.row) and block maxima (sc.maxima), into sc.pool,
+// unsorted; returns how many (k, or fewer when the row has fewer finite values). The k-th
+// largest of the maxima of any k disjoint groups is a floor for the k-th largest value (each of
+// those groups holds a value at least that large), so only blocks whose maximum reaches it are
+// looked at, and only their values at or above it are candidates: on most rows a few thousand
+// values and about a hundred candidates (a heap fed chunk by chunk, as before, saw ten thousand
+// values and some 400 insertions per row, its floor rising only as the row was read). The candidates then give the k best in rank order (larger value, then
+// lower index); -inf never enters.
+size_t top_k_of_row(Scratch& sc, int64_t vocab, int64_t blocks, int64_t k) {
+    const float* row = sc.row.get();
+    const float* maxima = sc.maxima.data();
+    // The floor from the maxima of groups of 8 blocks when there are k groups: a lower floor than
+    // the blocks' own k-th maximum, but selected among 8x fewer values.
+    float floor = -kInf;
+    const int64_t groups = (blocks + 7) / 8;
+    sc.order.clear();
+    if (k <= groups) {
+        for (int64_t g = 0; g < groups; ++g) {
+            float m = -kInf;
+            for (int64_t b = 8 * g; b < std::min(blocks, 8 * g + 8); ++b) m = std::max(m, maxima[b]);
+            sc.order.push_back(m);
+        }
+    } else if (k <= blocks) {
+        sc.order.assign(maxima, maxima + blocks);
+    }
+    if (!sc.order.empty()) {
+        std::nth_element(sc.order.begin(), sc.order.begin() + (k - 1), sc.order.end(), std::greater<float>());
+        floor = sc.order[size_t(k - 1)];
+    }
+    size_t room = 0;
+    for (int64_t b = 0; b < blocks; ++b) room += maxima[b] >= floor && maxima[b] > -kInf ? size_t(kBlock) : 0;
+    if (sc.pool.size() < room) sc.pool.resize(room);
+    Candidate* out = sc.pool.data();  // written without a branch: about one in ten goes in
+    size_t n = 0;
+    for (int64_t b = 0; b < blocks; ++b) {
+        if (!(maxima[b] >= floor) || maxima[b] == -kInf) continue;
+        for (int64_t i = b * kBlock, i1 = std::min(vocab, i + kBlock); i < i1; ++i) {
+            out[n] = {row[i], int32_t(i)};
+            n += (row[i] >= floor) & (row[i] > -kInf) ? 1 : 0;
+        }
+    }
+    if (n > size_t(k)) {
+        std::nth_element(out, out + (k - 1), out + n, ranks_before);
+        n = size_t(k);
+    }
+    return n;
+}
+
 // argmax of a row, lowest index on ties, one read (chunks through L1).
 template <class T>
 Draw greedy_row(const T* z, int64_t vocab, float* buf) {
@@ -283,16 +314,19 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
 
     float* buf = sc.buf.data();
     float maxima[kChunk / kBlock];
-    sc.cands.clear();
     size_t n_cands = 0;  // the threshold's candidates, in sc.pool
     if (filtered && !top_k && sc.pool.size() < size_t(vocab)) sc.pool.resize(size_t(vocab));
     LseState st;
     float best_key = -kInf;
     int64_t best_i = -1;
-    float heap_floor = -kInf;  // top-k: the k-th best value once the heap is full (-inf never enters)
+    const int64_t blocks = (vocab + kBlock - 1) / kBlock;
+    if (top_k && sc.row_size < vocab) sc.row.reset(new float[size_t(sc.row_size = vocab)]);
+    if (top_k && sc.maxima.size() < size_t(blocks)) sc.maxima.resize(size_t(blocks));
     for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
         int64_t n = std::min(kChunk, vocab - c0);
+        if (top_k) buf = sc.row.get() + c0;  // kept for the selection (kChunk is a multiple of kBlock)
         float cm = chunk_load_max(z + c0, n, inv_t, buf);
+        if (cm == -kInf && top_k) std::fill(sc.maxima.begin() + c0 / kBlock, sc.maxima.begin() + (c0 + n + kBlock - 1) / kBlock, -kInf);
         if (cm == -kInf) continue;
         lse_merge(st, cm, chunk_sum_exp(buf, n, cm));
         if (!filtered) {
@@ -307,15 +341,7 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
                 best_i = c0 + i;
             }
         } else if (top_k) {
-            TopK heap{sc.cands};
-            block_maxima(buf, n, maxima);
-            for_each_above(buf, n, maxima, heap_floor, [&](int64_t i) {
-                if (buf[i] <= heap_floor) return;  // equal values: the earlier index stays
-                Candidate c{buf[i], int32_t(c0 + i)};
-                if (int64_t(heap.h.size()) < p.top_k) heap.push(c);
-                else heap.replace_top(c);
-                if (int64_t(heap.h.size()) == p.top_k) heap_floor = heap.h.front().x;
-            });
+            block_maxima(buf, n, sc.maxima.data() + c0 / kBlock);  // the selection waits for the whole row
         } else {
             float thr = st.m + rel;
             block_maxima(buf, n, maxima);
@@ -331,9 +357,9 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     auto prob = [&](float x) { return std::exp(double(nz.logp(x))); };
     if (!filtered) return {int32_t(best_i), nz.logp(load_logit(z, best_i) * inv_t), 1.0f};
 
-    // The candidates: top-k's heap, or those the threshold let in.
-    Candidate* cands = top_k ? sc.cands.data() : sc.pool.data();
-    size_t kept = top_k ? sc.cands.size() : n_cands;
+    // The candidates: top-k's, or those the threshold let in.
+    size_t kept = top_k ? top_k_of_row(sc, vocab, blocks, p.top_k) : n_cands;  // may grow the pool
+    Candidate* cands = sc.pool.data();
     if (top_p && !top_k && kept > kSortLimit) {
         // Those let in while the running max was lower than the final one may go at once.
         const float thr = nz.m + rel;

@@ -100,6 +100,39 @@ class SamplingTest {
     }
 
     /**
+     * Top-k picks its candidates after the row is read, from a floor given by block maxima: tokens
+     * and kept mass equal the reference sampler's on rows that test that floor: two whole chunks
+     * of -inf, fewer finite values than k, many values tied at the floor (ranked by index), k above
+     * the number of block groups and above the number of blocks, k = V - 1, and with top-p on top.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void topKFromBlockMaximaMatchesTheReference(Backend backend) {
+        int vocab = 5000;
+        var rng = new SplittableRandom(43);
+        float[] z = TestData.normal(rng, 4 * vocab, 3.0);
+        for (int v = 0; v < 2048; v++) z[v] = Float.NEGATIVE_INFINITY;                        // row 0: dead chunks
+        for (int v = vocab; v < 2 * vocab; v++) if (v % 170 != 0) z[v] = Float.NEGATIVE_INFINITY;  // row 1: 30 finite
+        for (int v = 2 * vocab; v < 3 * vocab; v++) z[v] = rng.nextInt(4);                      // row 2: ties
+        var k = Kernels.of(backend, Device.cpu());
+        for (int topK : new int[] {1, 5, 50, 79, 200, vocab - 1}) {
+            for (Params.Sampling p : new Params.Sampling[] {
+                    Params.Sampling.of(0.8f, 61).withTopK(topK), Params.Sampling.of(1.0f, 62).withTopK(topK).withTopP(0.9f)}) {
+                for (int step = 0; step < 3; step++) {
+                    var q = p.withStep(step);
+                    var r = k.sampling().sample(z, 4, vocab, q);
+                    for (int i = 0; i < 4; i++) {
+                        int off = i * vocab;
+                        String where = "row " + i + ", top_k " + topK + ", top_p " + q.topP() + ", step " + step;
+                        assertEquals(ReferenceKernels.sample(z, off, vocab, i, q), r.tokens()[i], where);
+                        TestData.close(r.keptMass()[i], ReferenceKernels.keptMass(z, off, vocab, q), 1e-5, 1e-5, where);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Over 200k draws the token frequencies match softmax(z/T) restricted to the kept set:
      * total variation <= 0.01 (its expectation here is about 0.004), and no draw leaves the set.
      */
