@@ -174,15 +174,10 @@ public final class Generations {
             e = JSON.read(r);
             if (r.peek() != JsonToken.END_DOCUMENT) throw new BadInput(file + ":" + no + ": data after the JSON object");
         } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException ex) {
-            throw new BadInput(file + ":" + no + ": malformed JSON (" + rootMessage(ex) + ")");
+            throw new BadInput(file + ":" + no + ": malformed JSON (" + JsonErrors.reason(ex) + ")");
         }
         if (e == null || !e.isJsonObject()) throw new BadInput(file + ":" + no + ": not a JSON object");
         return e.getAsJsonObject();
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) e = e.getCause();
-        return e.getMessage();
     }
 
     private static boolean isNumber(JsonElement e) {

@@ -54,6 +54,10 @@ class GenerationsTest {
         bad("{input_id: \"q\", \"text\": \"a\"}\n", "gens.jsonl:1", "malformed");
         bad("[1, 2]\n", "gens.jsonl:1", "not a JSON object");
         bad("{\"input_id\": \"q\", \"text\": \"a\"} trailing\n", "gens.jsonl:1");
+        // Gson's own advice (a lenient mode, a link) and its "line 1" stay out of the message
+        Path p = write("{\"input_id\": \"q\", \"text\": \"a\", \"x\": 1.}\n");
+        var e = assertThrows(Generations.BadInput.class, () -> Generations.read(p));
+        assertTrue(e.getMessage().endsWith("gens.jsonl:1: malformed JSON (syntax error at column 37 path $.x)"), e.getMessage());
     }
 
     @Test

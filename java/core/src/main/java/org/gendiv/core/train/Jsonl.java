@@ -14,6 +14,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import org.gendiv.diversity.JsonErrors;
 
 /** Training data as JSON lines of string fields; a bad line stops with an error naming file and line. */
 public final class Jsonl {
@@ -34,7 +35,7 @@ public final class Jsonl {
                 e = JsonParser.parseString(lines[i]);
             } catch (JsonParseException x) {  // a broken object, or no JSON at all
                 throw new Configs.BadConfig(where + (lines[i].strip().startsWith("{") ? ": malformed JSON (" : ": not JSON (")
-                        + x.getMessage() + ")");
+                        + JsonErrors.reason(x) + ")");
             }
             if (!e.isJsonObject()) throw new Configs.BadConfig(where + ": not a JSON object");
             out.add(new Line(e.getAsJsonObject(), where));
