@@ -1,7 +1,8 @@
 package org.gendiv.diversity;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -30,7 +31,8 @@ final class FastLine {
     private int p, end;
     private byte[] out = new byte[256];  // a string's decoded bytes
     private int outLen;
-    private float[] floats = new float[64];
+    private float[] floats = new float[64];  // an embedding's values so far: floats[0, n)
+    private int n;
 
     private static byte[] key(String k) {
         return k.getBytes(StandardCharsets.US_ASCII);
@@ -61,42 +63,56 @@ final class FastLine {
         ws();
         if (at() != '{') return false;
         p++;
+        return items('}', this::field) && finish();
+    }
+
+    /** One member of the line's object: a field of ours, checked, or any other key with any value. */
+    private boolean field() {
+        if (at() != '"') return false;
+        int keyFrom = p + 1;
+        if (!string()) return false;
+        int keyTo = p - 1;
+        for (int i = keyFrom; i < keyTo; i++) if (b[i] == '\\') return false;  // an escaped key: Gson's to read
         ws();
-        if (at() == '}') {
+        if (at() != ':') return false;
+        p++;
+        ws();
+        if (is(keyFrom, keyTo, TEXT)) {
+            if (text != null || at() != '"' || !string()) return false;
+            text = Arrays.copyOf(out, outLen);
+        } else if (is(keyFrom, keyTo, INPUT_ID)) {
+            if (inputId != null || at() != '"' || !string()) return false;
+            inputId = new String(out, 0, outLen, StandardCharsets.UTF_8);
+        } else if (is(keyFrom, keyTo, METHOD)) {
+            if (method != null || at() != '"' || !string()) return false;
+            method = new String(out, 0, outLen, StandardCharsets.UTF_8);
+        } else if (is(keyFrom, keyTo, SAMPLE_INDEX)) {
+            return sampleIndex < 0 && sampleIndex();
+        } else if (is(keyFrom, keyTo, EMBEDDING)) {
+            return embedding == null && embedding();
+        } else {
+            return value(0);
+        }
+        return true;
+    }
+
+    /**
+     * The items of an array or object up to `close`, p just past the opening bracket: none, or
+     * item, then item again after each ",", whitespace around each; p ends past `close`.
+     */
+    private boolean items(char close, java.util.function.BooleanSupplier item) {
+        ws();
+        if (at() == close) {
             p++;
-            return finish();
+            return true;
         }
         while (true) {
             ws();
-            if (at() != '"') return false;
-            int keyFrom = p + 1;
-            if (!string()) return false;
-            int keyTo = p - 1;
-            for (int i = keyFrom; i < keyTo; i++) if (b[i] == '\\') return false;  // an escaped key: Gson's to read
-            ws();
-            if (at() != ':') return false;
-            p++;
-            ws();
-            if (is(keyFrom, keyTo, TEXT)) {
-                if (text != null || at() != '"' || !string()) return false;
-                text = Arrays.copyOf(out, outLen);
-            } else if (is(keyFrom, keyTo, INPUT_ID)) {
-                if (inputId != null || at() != '"' || !string()) return false;
-                inputId = new String(out, 0, outLen, StandardCharsets.UTF_8);
-            } else if (is(keyFrom, keyTo, METHOD)) {
-                if (method != null || at() != '"' || !string()) return false;
-                method = new String(out, 0, outLen, StandardCharsets.UTF_8);
-            } else if (is(keyFrom, keyTo, SAMPLE_INDEX)) {
-                if (sampleIndex >= 0 || !sampleIndex()) return false;
-            } else if (is(keyFrom, keyTo, EMBEDDING)) {
-                if (embedding != null || !embedding()) return false;
-            } else if (!value(0)) {
-                return false;
-            }
+            if (!item.getAsBoolean()) return false;
             ws();
             byte c = at();
             p++;
-            if (c == '}') return finish();
+            if (c == close) return true;
             if (c != ',') return false;
         }
     }
@@ -132,44 +148,23 @@ final class FastLine {
         if (depth >= MAX_DEPTH) return false;
         if (c == '[') {
             p++;
-            ws();
-            if (at() == ']') {
-                p++;
-                return true;
-            }
-            while (true) {
-                ws();
-                if (!value(depth + 1)) return false;
-                ws();
-                byte d = at();
-                p++;
-                if (d == ']') return true;
-                if (d != ',') return false;
-            }
+            return items(']', () -> value(depth + 1));
         }
         if (c == '{') {
             p++;
-            ws();
-            if (at() == '}') {
-                p++;
-                return true;
-            }
-            while (true) {
-                ws();
-                if (at() != '"' || !string()) return false;
-                ws();
-                if (at() != ':') return false;
-                p++;
-                ws();
-                if (!value(depth + 1)) return false;
-                ws();
-                byte d = at();
-                p++;
-                if (d == '}') return true;
-                if (d != ',') return false;
-            }
+            return items('}', () -> member(depth + 1));
         }
         return false;
+    }
+
+    /** A member of a nested object: "key": value. */
+    private boolean member(int depth) {
+        if (at() != '"' || !string()) return false;
+        ws();
+        if (at() != ':') return false;
+        p++;
+        ws();
+        return value(depth);
     }
 
     private boolean literal(String word) {
@@ -219,23 +214,21 @@ final class FastLine {
         return true;
     }
 
+    /** A non-empty array of numbers (an empty one is Gson's to report). */
     private boolean embedding() {
         if (at() != '[') return false;
         p++;
-        int n = 0;
-        while (true) {
-            ws();
-            int from = p;
-            if (number() < 0) return false;
-            if (n == floats.length) floats = Arrays.copyOf(floats, 2 * n);
-            floats[n++] = Float.parseFloat(new String(b, from, p - from, StandardCharsets.ISO_8859_1));
-            ws();
-            byte d = at();
-            p++;
-            if (d == ']') break;
-            if (d != ',') return false;
-        }
+        n = 0;
+        if (!items(']', this::embeddingValue) || n == 0) return false;
         embedding = Arrays.copyOf(floats, n);
+        return true;
+    }
+
+    private boolean embeddingValue() {
+        int from = p;
+        if (number() < 0) return false;
+        if (n == floats.length) floats = Arrays.copyOf(floats, 2 * n);
+        floats[n++] = Float.parseFloat(new String(b, from, p - from, StandardCharsets.ISO_8859_1));
         return true;
     }
 
@@ -330,13 +323,16 @@ final class FastLine {
         out[outLen++] = c;
     }
 
-    static boolean validUtf8(byte[] bytes, int from, int to) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, to - from));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private CharBuffer chars = CharBuffer.allocate(256);
+
+    /** Whether bytes[from, to) is valid UTF-8 (the JDK's decoder, reused: no allocation per line). */
+    boolean validUtf8(byte[] bytes, int from, int to) {
+        if (chars.capacity() < to - from) chars = CharBuffer.allocate(Math.max(to - from, 2 * chars.capacity()));
+        chars.clear();
+        utf8.reset();
+        return !utf8.decode(ByteBuffer.wrap(bytes, from, to - from), chars, true).isError()
+                && !utf8.flush(chars).isError();
     }
 }

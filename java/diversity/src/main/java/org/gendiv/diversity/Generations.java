@@ -71,11 +71,7 @@ public final class Generations {
 
     /** As {@link #read(Path)}; without the fast path every line is parsed by Gson (the tests' reference). */
     static Generations read(Path path, boolean fastPath) throws IOException {
-        var g = new Generations();
-        Map<String, Map<String, Input>> byId = new HashMap<>();
-        Map<String, Integer> dims = new HashMap<>();
-        String name = path.toString();
-        var fast = new FastLine();
+        var r = new Reader(path.toString(), fastPath);
         try (InputStream in = Files.newInputStream(path)) {
             byte[] buf = new byte[1 << 20];
             int filled = 0, no = 0;
@@ -83,20 +79,13 @@ public final class Generations {
             while (true) {
                 int start = 0;
                 if (!eof) {
-                    int r = in.read(buf, filled, buf.length - filled);
-                    if (r < 0) eof = true;
-                    else filled += r;
+                    int n = in.read(buf, filled, buf.length - filled);
+                    if (n < 0) eof = true;
+                    else filled += n;
                 }
                 for (int nl; (nl = indexOf(buf, (byte) '\n', start, filled)) >= 0 || (eof && start < filled); start = nl + 1) {
                     if (nl < 0) nl = filled;  // the last line, without a newline
-                    no++;
-                    if (fastPath && fast.parse(buf, start, nl)) {
-                        g.add(fast.method != null ? fast.method : "all", fast.inputId, fast.text,
-                                fast.sampleIndex >= 0 ? fast.sampleIndex : null, fast.embedding, no, byId, dims, name);
-                    } else {
-                        String line = decode(buf, start, nl, name, no);
-                        if (!line.isBlank()) g.addSlow(line, no, byId, dims, name);
-                    }
+                    r.line(buf, start, nl, ++no);
                 }
                 if (eof) break;
                 System.arraycopy(buf, start, buf, 0, filled - start);  // a partial line moves to the front
@@ -104,16 +93,7 @@ public final class Generations {
                 if (filled == buf.length) buf = Arrays.copyOf(buf, 2 * buf.length);  // a line longer than the buffer
             }
         }
-        if (g.lines == 0) throw new BadInput(name + ": no generations (the file is empty)");
-        for (List<Input> inputs : g.methods.values())
-            for (Input in : inputs) {
-                in.outputs.sort((a, b) -> Integer.compare(a.sampleIndex(), b.sampleIndex()));
-                for (int i = 1; i < in.outputs.size(); i++)
-                    if (in.outputs.get(i).sampleIndex() == in.outputs.get(i - 1).sampleIndex())
-                        throw new BadInput(name + ":" + in.outputs.get(i).line() + ": sample_index "
-                                + in.outputs.get(i).sampleIndex() + " repeats for input_id " + in.id);
-            }
-        return g;
+        return r.finish();
     }
 
     private static int indexOf(byte[] b, byte c, int from, int to) {
@@ -121,46 +101,80 @@ public final class Generations {
         return -1;
     }
 
-    private static String decode(byte[] b, int from, int to, String file, int no) {
-        if (!FastLine.validUtf8(b, from, to)) throw new BadInput(file + ":" + no + ": not valid UTF-8");
-        return new String(b, from, to - from, StandardCharsets.UTF_8);
-    }
+    /** The generations of one file as its lines come: grouped by method and input, checked line by line. */
+    private static final class Reader {
+        final Generations g = new Generations();
+        final Map<String, Map<String, Input>> byId = new HashMap<>();
+        final Map<String, Integer> dims = new HashMap<>();  // embedding size per method
+        final FastLine fast = new FastLine();
+        final String name;
+        final boolean fastPath;
 
-    /** A line the fast path did not take: parsed by Gson, each field checked with a message. */
-    private void addSlow(String line, int no, Map<String, Map<String, Input>> byId, Map<String, Integer> dims, String name) {
-        JsonObject o = parseObject(line, name, no);
-        String inputId = string(o, "input_id", true, name, no);
-        String text = string(o, "text", true, name, no);
-        String method = string(o, "method", false, name, no);
-        Integer sampleIndex = null;
-        if (o.has("sample_index")) {
-            JsonElement s = o.get("sample_index");
-            if (!isNumber(s) || s.getAsDouble() != Math.rint(s.getAsDouble()) || s.getAsDouble() < 0
-                    || s.getAsDouble() > Integer.MAX_VALUE)
-                throw new BadInput(name + ":" + no + ": \"sample_index\" must be an integer >= 0, got " + s);
-            sampleIndex = s.getAsInt();
+        Reader(String name, boolean fastPath) {
+            this.name = name;
+            this.fastPath = fastPath;
         }
-        float[] embedding = o.has("embedding") ? floats(o.get("embedding"), name, no) : null;
-        add(method != null ? method : "all", inputId, text.getBytes(StandardCharsets.UTF_8), sampleIndex, embedding, no,
-                byId, dims, name);
-    }
 
-    private void add(String method, String inputId, byte[] text, Integer sampleIndex, float[] embedding, int no,
-                     Map<String, Map<String, Input>> byId, Map<String, Integer> dims, String name) {
-        if (embedding != null) {
-            Integer d = dims.putIfAbsent(method, embedding.length);
-            if (d != null && d != embedding.length)
-                throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length
-                        + " values but earlier lines of method " + method + " have " + d);
+        /** Line `no`, bytes[from, to). */
+        void line(byte[] bytes, int from, int to, int no) {
+            if (fastPath && fast.parse(bytes, from, to)) {
+                add(fast.method != null ? fast.method : "all", fast.inputId, fast.text,
+                        fast.sampleIndex >= 0 ? fast.sampleIndex : null, fast.embedding, no);
+                return;
+            }
+            if (!fast.validUtf8(bytes, from, to)) throw new BadInput(name + ":" + no + ": not valid UTF-8");
+            String line = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+            if (!line.isBlank()) addSlow(line, no);
         }
-        Input in = byId.computeIfAbsent(method, k -> new HashMap<>()).computeIfAbsent(inputId, k -> {
-            Input fresh = new Input(k);
-            methods.computeIfAbsent(method, x -> new ArrayList<>()).add(fresh);
-            return fresh;
-        });
-        int idx = sampleIndex != null ? sampleIndex : in.outputs.size();
-        in.outputs.add(new Output(idx, text, embedding, no));
-        lines++;
+
+        /** A line the fast path did not take: parsed by Gson, each field checked with a message. */
+        private void addSlow(String line, int no) {
+            JsonObject o = parseObject(line, name, no);
+            String inputId = string(o, "input_id", true, name, no);
+            String text = string(o, "text", true, name, no);
+            String method = string(o, "method", false, name, no);
+            Integer sampleIndex = null;
+            if (o.has("sample_index")) {
+                JsonElement s = o.get("sample_index");
+                if (!isNumber(s) || s.getAsDouble() != Math.rint(s.getAsDouble()) || s.getAsDouble() < 0
+                        || s.getAsDouble() > Integer.MAX_VALUE)
+                    throw new BadInput(name + ":" + no + ": \"sample_index\" must be an integer >= 0, got " + s);
+                sampleIndex = s.getAsInt();
+            }
+            float[] embedding = o.has("embedding") ? floats(o.get("embedding"), name, no) : null;
+            add(method != null ? method : "all", inputId, text.getBytes(StandardCharsets.UTF_8), sampleIndex, embedding, no);
+        }
+
+        private void add(String method, String inputId, byte[] text, Integer sampleIndex, float[] embedding, int no) {
+            if (embedding != null) {
+                Integer d = dims.putIfAbsent(method, embedding.length);
+                if (d != null && d != embedding.length)
+                    throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length
+                            + " values but earlier lines of method " + method + " have " + d);
+            }
+            Input in = byId.computeIfAbsent(method, k -> new HashMap<>()).computeIfAbsent(inputId, k -> {
+                Input fresh = new Input(k);
+                g.methods.computeIfAbsent(method, x -> new ArrayList<>()).add(fresh);
+                return fresh;
+            });
+            int idx = sampleIndex != null ? sampleIndex : in.outputs.size();
+            in.outputs.add(new Output(idx, text, embedding, no));
+            g.lines++;
+        }
+
+        /** After the last line: at least one generation, each input's outputs by sample index, none repeated. */
+        Generations finish() {
+            if (g.lines == 0) throw new BadInput(name + ": no generations (the file is empty)");
+            for (List<Input> inputs : g.methods.values())
+                for (Input in : inputs) {
+                    in.outputs.sort((a, b) -> Integer.compare(a.sampleIndex(), b.sampleIndex()));
+                    for (int i = 1; i < in.outputs.size(); i++)
+                        if (in.outputs.get(i).sampleIndex() == in.outputs.get(i - 1).sampleIndex())
+                            throw new BadInput(name + ":" + in.outputs.get(i).line() + ": sample_index "
+                                    + in.outputs.get(i).sampleIndex() + " repeats for input_id " + in.id);
+                }
+            return g;
+        }
     }
 
     private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);

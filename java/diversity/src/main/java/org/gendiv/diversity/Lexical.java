@@ -43,7 +43,16 @@ public final class Lexical {
 
     public static Counts counts(int[][] set, NGramIndex index) {
         int[] ends = new int[set.length];
-        return counts(NGramIndex.flatten(set, ends), ends, set.length, index);
+        return counts(flatten(set, ends), ends, set.length, index);
+    }
+
+    /** The set's words end to end; ends[o] = where output o's words end. */
+    private static int[] flatten(int[][] set, int[] ends) {
+        int total = 0;
+        for (int o = 0; o < set.length; o++) ends[o] = total += set[o].length;
+        int[] words = new int[total];
+        for (int o = 0; o < set.length; o++) System.arraycopy(set[o], 0, words, ends[o] - set[o].length, set[o].length);
+        return words;
     }
 
     /** As {@link #counts(int[][], NGramIndex)} for a set stored flat (see {@link NGramIndex#distinctUpTo(int[], int[], int, int)}). */

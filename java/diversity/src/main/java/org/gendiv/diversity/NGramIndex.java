@@ -49,25 +49,8 @@ public final class NGramIndex {
      * level: an n-gram is the pair (its (n-1)-gram prefix's id, its last word), so a prefix that
      * occurs once in the set makes its n-gram distinct without a lookup (a repeat of the n-gram
      * would repeat the prefix). On diverse text most bigrams are already unique, so the longer
-     * n-grams cost a pass over ids and little hashing. Word ids must be >= 0.
-     */
-    public long[] distinctUpTo(int[][] set, int maxN) {
-        int[] ends = new int[set.length];
-        return distinctUpTo(flatten(set, ends), ends, set.length, maxN);
-    }
-
-    /** The set's words end to end; ends[o] = where output o's words end. */
-    static int[] flatten(int[][] set, int[] ends) {
-        int total = 0;
-        for (int o = 0; o < set.length; o++) ends[o] = total += set[o].length;
-        int[] words = new int[total];
-        for (int o = 0; o < set.length; o++) System.arraycopy(set[o], 0, words, ends[o] - set[o].length, set[o].length);
-        return words;
-    }
-
-    /**
-     * As {@link #distinctUpTo(int[][], int)} for a set stored flat: output o's words are
-     * words[ends[o - 1] .. ends[o]) (from 0 for o = 0), for o < outputs.
+     * n-grams cost a pass over ids and little hashing. The set is stored flat: output o's words are
+     * words[ends[o - 1] .. ends[o]) (from 0 for o = 0), for o < outputs. Word ids must be >= 0.
      */
     public long[] distinctUpTo(int[] words, int[] ends, int outputs, int maxN) {
         long[] distinct = new long[maxN];
@@ -132,10 +115,7 @@ public final class NGramIndex {
             pairStamp = new int[cap];
             pairGen = 0;
         }
-        if (++pairGen == 0) {
-            java.util.Arrays.fill(pairStamp, 0);
-            pairGen = 1;
-        }
+        pairGen = nextStamp(pairGen, pairStamp);
         return pairKey.length - 1;
     }
 
@@ -162,10 +142,7 @@ public final class NGramIndex {
             wordStamp = new int[Math.max(maxId + 1, 2 * wordStamp.length)];
             wordGen = 0;
         }
-        if (++wordGen == 0) {
-            Arrays.fill(wordStamp, 0);
-            wordGen = 1;
-        }
+        wordGen = nextStamp(wordGen, wordStamp);
         int distinct = 0;
         for (int[] out : set)
             for (int w : out)
@@ -206,6 +183,18 @@ public final class NGramIndex {
         return distinct;
     }
 
+    /**
+     * The stamp that empties a table whose slots are in use while they hold the current stamp: the
+     * next one, and on the wrap to 0 (once every 2^32 uses) the slots cleared for real.
+     */
+    static int nextStamp(int stamp, int[] slots) {
+        if (++stamp == 0) {
+            Arrays.fill(slots, 0);
+            stamp = 1;
+        }
+        return stamp;
+    }
+
     /** Sizes the table for the set (load <= 1/2) and empties it; returns the slot mask. */
     private int reset(int[][] set, int n) {
         long positions = 0;
@@ -217,10 +206,7 @@ public final class NGramIndex {
             slotStamp = new int[cap];
             stamp = 0;
         }
-        if (++stamp == 0) {  // wrapped: clear for real once every 2^32 sets
-            Arrays.fill(slotStamp, 0);
-            stamp = 1;
-        }
+        stamp = nextStamp(stamp, slotStamp);
         ids = 0;
         return cap - 1;
     }

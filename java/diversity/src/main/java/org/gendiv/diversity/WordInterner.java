@@ -38,10 +38,7 @@ public final class WordInterner {
             slotStamp = new int[cap];
             stamp = 0;
         }
-        if (++stamp == 0) {  // wrapped: clear for real once every 2^32 sets
-            Arrays.fill(slotStamp, 0);
-            stamp = 1;
-        }
+        stamp = NGramIndex.nextStamp(stamp, slotStamp);
         setCapacity(cap);
         size = 0;
         poolSize = 0;
@@ -135,9 +132,8 @@ public final class WordInterner {
             slotKey = new long[cap];
             slotId = new int[cap];
             slotStamp = new int[cap];
-        } else if (++stamp == 0) {
-            Arrays.fill(slotStamp, 0);
-            stamp = 1;
+        } else {
+            stamp = NGramIndex.nextStamp(stamp, slotStamp);
         }
         setCapacity(cap);
         for (int id = 0; id < size; id++) {

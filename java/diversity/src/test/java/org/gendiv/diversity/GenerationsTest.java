@@ -141,6 +141,24 @@ class GenerationsTest {
         }
     }
 
+    /** Read with and without the fast path: the same error message, or the same generations. */
+    static void assertBothPathsAgree(Path p, String what) throws IOException {
+        Generations slow = null, fast = null;
+        String slowError = null, fastError = null;
+        try {
+            slow = Generations.read(p, false);
+        } catch (Generations.BadInput e) {
+            slowError = e.getMessage();
+        }
+        try {
+            fast = Generations.read(p, true);
+        } catch (Generations.BadInput e) {
+            fastError = e.getMessage();
+        }
+        assertEquals(slowError, fastError, what);
+        if (slow != null) assertSameGenerations(slow, fast);
+    }
+
     /** The fast byte parser against Gson on random well-formed files: the same generations, byte for byte. */
     @Test
     void fastPathMatchesGsonOnWellFormedLines() throws IOException {
@@ -174,21 +192,7 @@ class GenerationsTest {
             damaged.write(line, at, line.length - at);
             Path p = dir.resolve("gens.jsonl");
             Files.write(p, damaged.toByteArray());
-            Generations slow = null, fast = null;
-            String slowError = null, fastError = null;
-            try {
-                slow = Generations.read(p, false);
-            } catch (Generations.BadInput e) {
-                slowError = e.getMessage();
-            }
-            try {
-                fast = Generations.read(p, true);
-            } catch (Generations.BadInput e) {
-                fastError = e.getMessage();
-            }
-            String what = damaged.toString(java.nio.charset.StandardCharsets.UTF_8);
-            assertEquals(slowError, fastError, what);
-            if (slow != null) assertSameGenerations(slow, fast);
+            assertBothPathsAgree(p, damaged.toString(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 
@@ -205,21 +209,7 @@ class GenerationsTest {
                     "{\"input_id\": \"q\", \"text\": \"t\", \"sample_index\": " + v + "}",
                     "{\"input_id\": \"q\", \"text\": \"t\", \"embedding\": [0.5, " + v + "]}",
                     "{\"input_id\": \"q\", \"text\": " + v + "}"}) {
-                Path p = write(line + "\n");
-                String slowError = null, fastError = null;
-                Generations slow = null, fast = null;
-                try {
-                    slow = Generations.read(p, false);
-                } catch (Generations.BadInput e) {
-                    slowError = e.getMessage();
-                }
-                try {
-                    fast = Generations.read(p, true);
-                } catch (Generations.BadInput e) {
-                    fastError = e.getMessage();
-                }
-                assertEquals(slowError, fastError, line);
-                if (slow != null) assertSameGenerations(slow, fast);
+                assertBothPathsAgree(write(line + "\n"), line);
             }
         }
     }
