@@ -6,13 +6,12 @@
 // Gumbel argmax (no filter) or what the filters need: for top-k the row's scaled values and
 // their block maxima (in a row-sized scratch; the k best are picked after the loop from the few
 // blocks whose maximum reaches a floor), else every token within the filters' threshold of the
-// running max. The filters then run on the candidates only: sorted when they are few, and for top-p alone on a flat
-// distribution (tens of thousands of candidates) binned by value, so that only the few
-// candidates near the top-p boundary are sorted.
+// running max. The filters then run on the candidates only: sorted when they are few, and for
+// top-p alone on a flat distribution (tens of thousands of candidates) binned by value, so that
+// only the few candidates near the top-p boundary are sorted.
 #include <algorithm>
-#include <functional>
-#include <memory>
 #include <cmath>
+#include <functional>
 
 #include "cpu.h"
 
@@ -33,10 +32,9 @@ struct Scratch {
     std::vector<float> buf = std::vector<float>(kChunk);
     std::vector<float> keys = std::vector<float>(kChunk);
     std::vector<uint32_t> bits = std::vector<uint32_t>(kChunk);
-    std::unique_ptr<float[]> row;  // top-k: the row's scaled logits (L2-resident), for the selection after the loop
-    int64_t row_size = 0;
-    std::vector<float> maxima;     // top-k: the row's block maxima, and a copy to select from
-    std::vector<float> order;
+    std::vector<float> row;     // top-k: the row's scaled logits, for the selection after the loop
+    std::vector<float> maxima;  // top-k: the row's block maxima
+    std::vector<float> order;   // top-k: the maxima the floor is selected from
     std::vector<Candidate> pool;   // the filters' candidates: vocabulary-sized, written without a branch
     std::vector<Candidate> side;
     std::vector<uint32_t> hist;
@@ -229,10 +227,11 @@ Candidate top_p_boundary(const Candidate* c, size_t n, const LogNorm& nz, float 
 // those groups holds a value at least that large), so only blocks whose maximum reaches it are
 // looked at, and only their values at or above it are candidates: on most rows a few thousand
 // values and about a hundred candidates (a heap fed chunk by chunk, as before, saw ten thousand
-// values and some 400 insertions per row, its floor rising only as the row was read). The candidates then give the k best in rank order (larger value, then
-// lower index); -inf never enters.
+// values and some 400 insertions per row, its floor rising only as the row was read). The
+// candidates then give the k best in rank order (larger value, then lower index); -inf never
+// enters.
 size_t top_k_of_row(Scratch& sc, int64_t vocab, int64_t blocks, int64_t k) {
-    const float* row = sc.row.get();
+    const float* row = sc.row.data();
     const float* maxima = sc.maxima.data();
     // The floor from the maxima of groups of 8 blocks when there are k groups: a lower floor than
     // the blocks' own k-th maximum, but selected among 8x fewer values.
@@ -252,13 +251,14 @@ size_t top_k_of_row(Scratch& sc, int64_t vocab, int64_t blocks, int64_t k) {
         std::nth_element(sc.order.begin(), sc.order.begin() + (k - 1), sc.order.end(), std::greater<float>());
         floor = sc.order[size_t(k - 1)];
     }
+    auto reaches = [&](int64_t b) { return maxima[b] >= floor && maxima[b] > -kInf; };
     size_t room = 0;
-    for (int64_t b = 0; b < blocks; ++b) room += maxima[b] >= floor && maxima[b] > -kInf ? size_t(kBlock) : 0;
+    for (int64_t b = 0; b < blocks; ++b) room += reaches(b) ? size_t(kBlock) : 0;
     if (sc.pool.size() < room) sc.pool.resize(room);
     Candidate* out = sc.pool.data();  // written without a branch: about one in ten goes in
     size_t n = 0;
     for (int64_t b = 0; b < blocks; ++b) {
-        if (!(maxima[b] >= floor) || maxima[b] == -kInf) continue;
+        if (!reaches(b)) continue;
         for (int64_t i = b * kBlock, i1 = std::min(vocab, i + kBlock); i < i1; ++i) {
             out[n] = {row[i], int32_t(i)};
             n += (row[i] >= floor) & (row[i] > -kInf) ? 1 : 0;
@@ -320,13 +320,14 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     float best_key = -kInf;
     int64_t best_i = -1;
     const int64_t blocks = (vocab + kBlock - 1) / kBlock;
-    if (top_k && sc.row_size < vocab) sc.row.reset(new float[size_t(sc.row_size = vocab)]);
+    if (top_k && sc.row.size() < size_t(vocab)) sc.row.resize(size_t(vocab));
     if (top_k && sc.maxima.size() < size_t(blocks)) sc.maxima.resize(size_t(blocks));
     for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
         int64_t n = std::min(kChunk, vocab - c0);
-        if (top_k) buf = sc.row.get() + c0;  // kept for the selection (kChunk is a multiple of kBlock)
+        if (top_k) buf = sc.row.data() + c0;  // kept for the selection (kChunk is a multiple of kBlock)
         float cm = chunk_load_max(z + c0, n, inv_t, buf);
-        if (cm == -kInf && top_k) std::fill(sc.maxima.begin() + c0 / kBlock, sc.maxima.begin() + (c0 + n + kBlock - 1) / kBlock, -kInf);
+        // top-k's selection waits for the whole row: every chunk's block maxima, -inf ones too
+        if (top_k) block_maxima(buf, n, sc.maxima.data() + c0 / kBlock);
         if (cm == -kInf) continue;
         lse_merge(st, cm, chunk_sum_exp(buf, n, cm));
         if (!filtered) {
@@ -340,9 +341,7 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
                 best_key = chunk_best;
                 best_i = c0 + i;
             }
-        } else if (top_k) {
-            block_maxima(buf, n, sc.maxima.data() + c0 / kBlock);  // the selection waits for the whole row
-        } else {
+        } else if (!top_k) {
             float thr = st.m + rel;
             block_maxima(buf, n, maxima);
             Candidate* out = sc.pool.data();  // sized to the vocabulary: written without a branch
