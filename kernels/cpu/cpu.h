@@ -11,17 +11,32 @@
 #include "gendiv/math.h"
 
 // Hot loops get AVX-512 and AVX2+FMA clones chosen at load time, and a baseline x86-64 one.
+// Where a loop needs intrinsics, its versions are written out (GD_FMV_DEFAULT marks the portable
+// one) and the loader picks one the same way.
 #if defined(__x86_64__) && !defined(GENDIV_NO_CLONES)
 #define GD_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define GD_FMV 1
+#define GD_FMV_DEFAULT __attribute__((target("default")))
 #else
 #define GD_HOT
+#define GD_FMV 0
+#define GD_FMV_DEFAULT
 #endif
+
+// Sums that decide no sampled token (the logsumexp) may contract a * b + c into an FMA, which
+// the build otherwise forbids (see math.h): the v3 and v4 clones then use it.
+#define GD_CONTRACT __attribute__((optimize("fp-contract=fast")))
 
 namespace gendiv::cpu {
 
 constexpr int64_t kChunk = 1024;  // logits processed per L1-resident chunk
 
 int resolve_threads(int requested);
+
+// Runs task(ctx, i) for i in [0, parts): part 0 on the calling thread, the others on the
+// process's pool of parked threads (threads.cpp), all done when it returns.
+using Task = void (*)(void* ctx, int part);
+void run_parts(int parts, Task task, void* ctx);
 
 // Runs body(begin, end) over [0, n) split into contiguous blocks, one per thread. Work below
 // min_per_thread items per thread stays on fewer threads. Results must not depend on the
@@ -35,11 +50,15 @@ void parallel_for(int64_t n, int threads, int64_t work_per_item, Body body) {
         if (n > 0) body(int64_t(0), n);
         return;
     }
-    std::vector<std::thread> pool;
-    pool.reserve(size_t(t - 1));
-    for (int i = 1; i < t; ++i) pool.emplace_back(body, n * i / t, n * (i + 1) / t);
-    body(int64_t(0), n / t);
-    for (auto& th : pool) th.join();
+    struct Split {
+        Body& body;
+        int64_t n;
+        int t;
+    } split{body, n, t};
+    run_parts(t, [](void* ctx, int i) {
+        auto& s = *static_cast<Split*>(ctx);
+        s.body(s.n * i / s.t, s.n * (i + 1) / s.t);
+    }, &split);
 }
 
 // Softmax statistics of one row x = z * inv_t in one read: max m, s = sum exp(x - m) and

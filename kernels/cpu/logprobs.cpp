@@ -6,12 +6,6 @@
 
 namespace gendiv::cpu {
 
-int resolve_threads(int requested) {
-    if (requested > 0) return requested;
-    unsigned hw = std::thread::hardware_concurrency();
-    return hw == 0 ? 1 : int(hw);
-}
-
 namespace {
 // Rescales (m, s, u) to a new max M: s' = s e^(m-M), u' = e^(m-M) (u + (m - M) s).
 inline void rescale(float& s, float& u, float m, float big_m) {
@@ -51,10 +45,10 @@ GD_HOT void chunk_sum_exp(const float* buf, int64_t n, float cm, float& out_s, f
 }
 }  // namespace
 
-GD_HOT float chunk_sum_exp(const float* buf, int64_t n, float cm) {
+GD_CONTRACT GD_HOT float chunk_sum_exp(const float* buf, int64_t n, float cm) {
     float cs = 0.0f;
 #pragma omp simd reduction(+ : cs)
-    for (int64_t i = 0; i < n; ++i) cs += exp_nonpos(buf[i] - cm);
+    for (int64_t i = 0; i < n; ++i) cs += exp2_fast((buf[i] - cm) * kLog2e);
     return cs;
 }
 

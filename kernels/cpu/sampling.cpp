@@ -15,6 +15,10 @@
 
 #include "cpu.h"
 
+#if GD_FMV
+#include <immintrin.h>
+#endif
+
 namespace gendiv::cpu {
 namespace {
 
@@ -34,7 +38,8 @@ struct Scratch {
     std::vector<uint32_t> bits = std::vector<uint32_t>(kChunk);
     std::vector<float> row;     // top-k: the row's scaled logits, for the selection after the loop
     std::vector<float> maxima;  // top-k: the row's block maxima
-    std::vector<float> order;   // top-k: the maxima the floor is selected from
+    std::vector<float> order;   // top-k: the maxima a floor is selected from
+    std::vector<int32_t> reach;  // top-k: the blocks reaching the first floor
     std::vector<Candidate> pool;   // the filters' candidates: vocabulary-sized, written without a branch
     std::vector<Candidate> side;
     std::vector<uint32_t> hist;
@@ -64,20 +69,40 @@ GD_HOT float chunk_gumbel_keys(const float* buf, int64_t n_pad, int64_t c0, Draw
     return best;
 }
 
-// The max of each block of 64 in buf[0, n), n <= kChunk (vectorised in the hot-loop clones).
+// Loads n <= kChunk logits scaled by inv_t into buf, like chunk_load_max, and writes the max of
+// each block of 64 to maxima; returns the chunk's max.
 constexpr int64_t kBlock = 64;
-GD_HOT void block_maxima(const float* buf, int64_t n, float* out) {
+template <class T>
+GD_HOT float chunk_load_block_maxima(const T* z, int64_t n, float inv_t, float* buf, float* maxima) {
+    float cm = -kInf;
     for (int64_t b0 = 0, j = 0; b0 < n; b0 += kBlock, ++j) {
-        int64_t b1 = std::min(n, b0 + kBlock);
+        const int64_t b1 = std::min(n, b0 + kBlock);
         float m = -kInf;
 #pragma omp simd reduction(max : m)
-        for (int64_t i = b0; i < b1; ++i) m = buf[i] > m ? buf[i] : m;
-        out[j] = m;
+        for (int64_t i = b0; i < b1; ++i) {
+            float x = load_logit(z, i) * inv_t;
+            buf[i] = x;
+            m = x > m ? x : m;
+        }
+        maxima[j] = m;
+        cm = m > cm ? m : cm;
     }
+    return cm;
+}
+
+// Asks for the logits of the chunk at c0 (if any) to be brought into the cache: the chunk loop
+// is bound by memory when it loads a chunk and by arithmetic after, so the next chunk's loads
+// can overlap this one's arithmetic.
+template <class T>
+inline void prefetch_chunk(const T* z, int64_t c0, int64_t vocab) {
+    if (c0 >= vocab) return;
+    const char* p = reinterpret_cast<const char*>(z + c0);
+    const int64_t bytes = std::min(kChunk, vocab - c0) * int64_t(sizeof(T));
+    for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(p + b);
 }
 
 // Calls f(i) for the indices of buf[0, n) whose value may exceed floor, skipping blocks of 64
-// whose max (in maxima, from block_maxima) does not: the filters keep a few tokens in tens of
+// whose max (in maxima, from chunk_load_block_maxima) does not: the filters keep a few tokens in tens of
 // thousands, so most blocks cost one compare.
 template <class F>
 inline void for_each_above(const float* buf, int64_t n, const float* maxima, float floor, F f) {
@@ -221,48 +246,81 @@ Candidate top_p_boundary(const Candidate* c, size_t n, const LogNorm& nz, float 
     return n_side == 0 ? kKeepAll : side[n_side - 1];
 }
 
+// Appends {x[i], i0 + i} to out for the finite x[i] >= floor, i < n, in order; returns how many.
+// The top-k scan calls it on the blocks reaching its floor, where one or two values in 64 go in.
+GD_FMV_DEFAULT size_t append_at_or_above(const float* x, int64_t n, int32_t i0, float floor, Candidate* out) {
+    size_t k = 0;
+    for (int64_t i = 0; i < n; ++i) {  // without a branch
+        out[k] = {x[i], i0 + int32_t(i)};
+        k += (x[i] >= floor) & (x[i] > -kInf) ? 1 : 0;
+    }
+    return k;
+}
+#if GD_FMV
+// With AVX-512 (chosen at load time): sixteen compares at a time into a bit mask, then one step
+// per value that goes in.
+__attribute__((target("avx512f"))) size_t append_at_or_above(const float* x, int64_t n, int32_t i0, float floor,
+                                                              Candidate* out) {
+    const __m512 lo = _mm512_set1_ps(floor), ninf = _mm512_set1_ps(-kInf);
+    size_t k = 0;
+    for (int64_t j = 0; j < n; j += 16) {
+        __mmask16 live = n - j >= 16 ? __mmask16(0xffff) : __mmask16((1u << (n - j)) - 1);
+        __m512 v = _mm512_maskz_loadu_ps(live, x + j);
+        unsigned m = _mm512_mask_cmp_ps_mask(_mm512_mask_cmp_ps_mask(live, v, lo, _CMP_GE_OQ), v, ninf, _CMP_GT_OQ);
+        for (; m != 0; m &= m - 1) {
+            int t = __builtin_ctz(m);
+            out[k++] = {x[j + t], i0 + int32_t(j + t)};
+        }
+    }
+    return k;
+}
+#endif
+
 // Top-k of a row from its scaled logits (sc.row) and block maxima (sc.maxima), into sc.pool,
 // unsorted; returns how many (k, or fewer when the row has fewer finite values). The k-th
 // largest of the maxima of any k disjoint groups is a floor for the k-th largest value (each of
-// those groups holds a value at least that large), so only blocks whose maximum reaches it are
-// looked at, and only their values at or above it are candidates: on most rows a few thousand
-// values and about a hundred candidates (a heap fed chunk by chunk, as before, saw ten thousand
-// values and some 400 insertions per row, its floor rising only as the row was read). The
-// candidates then give the k best in rank order (larger value, then lower index); -inf never
-// enters.
+// those groups holds a value at least that large). A first floor comes cheaply from groups of 8
+// blocks; the blocks reaching it (about a hundred) give a second, higher one, the k-th largest of
+// their own maxima; only the blocks reaching that one (k, plus ties) are scanned, and only their
+// values at or above it are candidates (a little over k). The candidates then give the k best in
+// rank order (larger value, then lower index); -inf never enters.
 size_t top_k_of_row(Scratch& sc, int64_t vocab, int64_t blocks, int64_t k) {
     const float* row = sc.row.data();
     const float* maxima = sc.maxima.data();
-    // The floor from the maxima of groups of 8 blocks when there are k groups: a lower floor than
-    // the blocks' own k-th maximum, but selected among 8x fewer values.
+    auto kth_largest = [&](std::vector<float>& v) {
+        std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<float>());
+        return v[size_t(k - 1)];
+    };
     float floor = -kInf;
     const int64_t groups = (blocks + 7) / 8;
-    sc.order.clear();
+    auto& order = sc.order;
     if (k <= groups) {
+        order.clear();
         for (int64_t g = 0; g < groups; ++g) {
             float m = -kInf;
             for (int64_t b = 8 * g; b < std::min(blocks, 8 * g + 8); ++b) m = std::max(m, maxima[b]);
-            sc.order.push_back(m);
+            order.push_back(m);
         }
-    } else if (k <= blocks) {
-        sc.order.assign(maxima, maxima + blocks);
+        floor = kth_largest(order);
     }
-    if (!sc.order.empty()) {
-        std::nth_element(sc.order.begin(), sc.order.begin() + (k - 1), sc.order.end(), std::greater<float>());
-        floor = sc.order[size_t(k - 1)];
+    auto& reach = sc.reach;  // the finite blocks whose maximum reaches the floor
+    reach.clear();
+    for (int64_t b = 0; b < blocks; ++b)
+        if (maxima[b] >= floor && maxima[b] > -kInf) reach.push_back(int32_t(b));
+    if (int64_t(reach.size()) > k) {  // the second floor
+        order.clear();
+        for (int32_t b : reach) order.push_back(maxima[b]);
+        floor = kth_largest(order);
     }
-    auto reaches = [&](int64_t b) { return maxima[b] >= floor && maxima[b] > -kInf; };
     size_t room = 0;
-    for (int64_t b = 0; b < blocks; ++b) room += reaches(b) ? size_t(kBlock) : 0;
+    for (int32_t b : reach) room += maxima[b] >= floor ? size_t(kBlock) : 0;
     if (sc.pool.size() < room) sc.pool.resize(room);
-    Candidate* out = sc.pool.data();  // written without a branch: about one in ten goes in
+    Candidate* out = sc.pool.data();
     size_t n = 0;
-    for (int64_t b = 0; b < blocks; ++b) {
-        if (!reaches(b)) continue;
-        for (int64_t i = b * kBlock, i1 = std::min(vocab, i + kBlock); i < i1; ++i) {
-            out[n] = {row[i], int32_t(i)};
-            n += (row[i] >= floor) & (row[i] > -kInf) ? 1 : 0;
-        }
+    for (int32_t b : reach) {
+        if (maxima[b] < floor) continue;
+        int64_t i0 = b * kBlock;
+        n += append_at_or_above(row + i0, std::min(kBlock, vocab - i0), int32_t(i0), floor, out + n);
     }
     if (n > size_t(k)) {
         std::nth_element(out, out + (k - 1), out + n, ranks_before);
@@ -324,10 +382,16 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     if (top_k && sc.maxima.size() < size_t(blocks)) sc.maxima.resize(size_t(blocks));
     for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
         int64_t n = std::min(kChunk, vocab - c0);
-        if (top_k) buf = sc.row.data() + c0;  // kept for the selection (kChunk is a multiple of kBlock)
-        float cm = chunk_load_max(z + c0, n, inv_t, buf);
-        // top-k's selection waits for the whole row: every chunk's block maxima, -inf ones too
-        if (top_k) block_maxima(buf, n, sc.maxima.data() + c0 / kBlock);
+        float cm;
+        if (top_k) {  // the row and every chunk's block maxima (-inf ones too) are kept for the selection
+            buf = sc.row.data() + c0;  // kChunk is a multiple of kBlock
+            cm = chunk_load_block_maxima(z + c0, n, inv_t, buf, sc.maxima.data() + c0 / kBlock);
+        } else if (filtered) {
+            cm = chunk_load_block_maxima(z + c0, n, inv_t, buf, maxima);
+        } else {
+            cm = chunk_load_max(z + c0, n, inv_t, buf);
+        }
+        prefetch_chunk(z, c0 + kChunk, vocab);  // fetched while this chunk's exp sum and filters run
         if (cm == -kInf) continue;
         lse_merge(st, cm, chunk_sum_exp(buf, n, cm));
         if (!filtered) {
@@ -343,7 +407,6 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
             }
         } else if (!top_k) {
             float thr = st.m + rel;
-            block_maxima(buf, n, maxima);
             Candidate* out = sc.pool.data();  // sized to the vocabulary: written without a branch
             for_each_above(buf, n, maxima, std::nextafter(thr, -kInf), [&](int64_t i) {
                 out[n_cands] = {buf[i], int32_t(c0 + i)};

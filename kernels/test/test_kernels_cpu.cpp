@@ -1,8 +1,10 @@
 // ctest: every kernel of the C ABI on the CPU against float64 references (reference.h).
 // Build and run: cmake -S native -B build/native && cmake --build build/native -j && ctest --test-dir build/native
 #include <cstring>
+#include <thread>
 
 #include "gendiv.h"
+#include "gendiv/math.h"
 #include "reference.h"
 
 using ref::close;
@@ -125,6 +127,47 @@ static void test_sampling(std::mt19937_64& rng) {
     }
 }
 
+// exp2_fast (the sampler's logsumexp terms) against float64 exp2 over its whole range, with
+// its two documented edges: exactly 1 at 0, and 2^-126 below -126 (-inf included).
+static void test_exp2_fast() {
+    double worst = 0.0;
+    for (int i = 0; i <= 2000000; ++i) {
+        float y = -126.0f + 253.0f * float(i) / 2000000.0f;  // [-126, 127]
+        worst = std::max(worst, std::fabs(double(gendiv::exp2_fast(y)) / std::exp2(double(y)) - 1.0));
+    }
+    ref::check(worst <= 2.5e-7, "exp2_fast max relative error", worst, 2.5e-7, 0);
+    ref::check(gendiv::exp2_fast(0.0f) == 1.0f, "exp2_fast(0)", gendiv::exp2_fast(0.0f), 1.0, 0);
+    ref::check(gendiv::exp2_fast(-INFINITY) == std::ldexp(1.0f, -126), "exp2_fast(-inf)", gendiv::exp2_fast(-INFINITY),
+               std::ldexp(1.0, -126), 0);
+}
+
+// Several threads calling multi-threaded kernels at once: one call holds the thread pool, the
+// others start threads of their own; every result must equal the one-thread call's.
+static void test_concurrent_calls(std::mt19937_64& rng) {
+    const int64_t rows = 16, vocab = 5003;
+    auto z = ref::normal(rng, rows * vocab, 3.0);
+    gd_sampling_params p{0.9f, 40, 0.95f, 0.0f, 99, 3};
+    std::vector<int32_t> want(rows);
+    std::vector<float> want_lp(rows);
+    gd_context one{-1, 1, nullptr};
+    gd_sample(&one, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, want.data(), want_lp.data(), nullptr);
+    std::vector<int> bad(4, 0);
+    std::vector<std::thread> callers;
+    for (int c = 0; c < 4; ++c) {
+        callers.emplace_back([&, c] {
+            gd_context ctx{-1, 2 + c, nullptr};
+            std::vector<int32_t> tok(rows);
+            std::vector<float> lp(rows);
+            for (int rep = 0; rep < 50; ++rep) {
+                gd_sample(&ctx, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, tok.data(), lp.data(), nullptr);
+                for (int64_t r = 0; r < rows; ++r) bad[size_t(c)] += tok[r] != want[r] || lp[r] != want_lp[r];
+            }
+        });
+    }
+    for (auto& t : callers) t.join();
+    for (int c = 0; c < 4; ++c) ref::check(bad[size_t(c)] == 0, "concurrent calls agree with one thread", bad[size_t(c)], 0, 0);
+}
+
 static void test_errors() {
     float z[4] = {0, 1, 2, 3}, lp;
     int32_t tok;
@@ -147,6 +190,8 @@ int main() {
     test_ppo(rng);
     test_gae_whiten_value();
     test_sampling(rng);
+    test_exp2_fast();
+    test_concurrent_calls(rng);
     test_errors();
     std::printf("%s (%d failures)\n", ref::g_failures ? "FAILED" : "passed", ref::g_failures);
     return ref::g_failures ? 1 : 0;

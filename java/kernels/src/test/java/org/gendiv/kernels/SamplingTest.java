@@ -35,6 +35,23 @@ class SamplingTest {
                         .map(p -> Arguments.of(b, s[0], s[1], p.topK() > s[1] ? p.withTopK(s[1]) : p))));
     }
 
+    /**
+     * The kept mass against the float64 reference's. The kernel sums float32 probabilities (rel.
+     * error ~1e-6), so where the reference's top-p cut has a cumulative mass within 1e-6 of
+     * top_p, the kernel's cut may fall one token either side: the reference is also taken at
+     * top_p (1 -+ 1e-6) and the nearest of the three must match.
+     */
+    static void assertKeptMass(double got, float[] z, int off, int vocab, Params.Sampling p, String where) {
+        double want = ReferenceKernels.keptMass(z, off, vocab, p);
+        if (p.topP() < 1) {
+            for (double f : new double[] {1 - 1e-6, 1 + 1e-6}) {
+                double alt = ReferenceKernels.keptMass(z, off, vocab, p.withTopP((float) Math.min(1.0, p.topP() * f)));
+                if (Math.abs(alt - got) < Math.abs(want - got)) want = alt;
+            }
+        }
+        TestData.close(got, want, 1e-5, 1e-5, where);
+    }
+
     /** Random123's known-answer vectors for Philox4x32-10, checking the Java reference generator. */
     @Test
     void philoxMatchesKnownAnswers() {
@@ -59,7 +76,7 @@ class SamplingTest {
             assertEquals(ReferenceKernels.sample(z, off, vocab, i, p), r.tokens()[i], "row " + i);
             TestData.close(r.logprobs()[i], ReferenceKernels.logProb(z, off, vocab, r.tokens()[i], p.temperature()),
                     1e-5, 1e-5, "logprob row " + i);
-            TestData.close(r.keptMass()[i], ReferenceKernels.keptMass(z, off, vocab, p), 1e-5, 1e-5, "kept mass " + i);
+            assertKeptMass(r.keptMass()[i], z, off, vocab, p, "kept mass " + i);
         }
     }
 
@@ -93,7 +110,7 @@ class SamplingTest {
                     int off = i * vocab;
                     String where = "row " + i + ", top_p " + q.topP() + ", step " + step;
                     assertEquals(ReferenceKernels.sample(z, off, vocab, i, q), r.tokens()[i], where);
-                    TestData.close(r.keptMass()[i], ReferenceKernels.keptMass(z, off, vocab, q), 1e-5, 1e-5, where);
+                    assertKeptMass(r.keptMass()[i], z, off, vocab, q, where);
                 }
             }
         }
@@ -125,7 +142,7 @@ class SamplingTest {
                         int off = i * vocab;
                         String where = "row " + i + ", top_k " + topK + ", top_p " + q.topP() + ", step " + step;
                         assertEquals(ReferenceKernels.sample(z, off, vocab, i, q), r.tokens()[i], where);
-                        TestData.close(r.keptMass()[i], ReferenceKernels.keptMass(z, off, vocab, q), 1e-5, 1e-5, where);
+                        assertKeptMass(r.keptMass()[i], z, off, vocab, q, where);
                     }
                 }
             }
