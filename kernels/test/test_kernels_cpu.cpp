@@ -1,5 +1,6 @@
 // ctest: every kernel of the C ABI on the CPU against float64 references (reference.h).
 // Build and run: cmake -S native -B build/native && cmake --build build/native -j && ctest --test-dir build/native
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -127,6 +128,58 @@ static void test_sampling(std::mt19937_64& rng) {
     }
 }
 
+// Top-k (+ top-p) rows: every token lies in the float64 kept set (the k largest of z/T by value,
+// then index; then the shortest prefix reaching top_p of their mass) and the kept mass matches,
+// on rows with a whole chunk of -inf and with ties at the k-th value; one and two threads agree.
+// These do not depend on the Gumbel noise, so they also check builds whose top-k scan differs
+// (GENDIV_NO_CLONES: the portable loop instead of AVX-512 masks).
+static void test_sampling_top_k(std::mt19937_64& rng) {
+    const int64_t rows = 12, vocab = 50257;
+    auto z = ref::normal(rng, rows * vocab, 3.0);
+    for (int64_t i = 0; i < 1024; ++i) z[1 * vocab + 2048 + i] = -INFINITY;  // row 1: a dead chunk
+    for (int64_t i = 0; i < 80; ++i) z[2 * vocab + 97 * i] = 9.5f;           // row 2: 80 ties near the top
+    struct Case {
+        int32_t k;
+        float top_p, t;
+    };
+    for (Case c : {Case{1, 1.0f, 1.0f}, Case{50, 1.0f, 0.8f}, Case{50, 0.9f, 0.8f}, Case{1000, 0.95f, 1.3f}}) {
+        gd_sampling_params p{c.t, c.k, c.top_p, 0.0f, 77, 5};
+        std::vector<int32_t> t1(rows), t2(rows);
+        std::vector<float> lp(rows), km(rows);
+        gd_context one{-1, 1, nullptr}, two{-1, 2, nullptr};
+        gd_sample(&one, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t1.data(), lp.data(), km.data());
+        gd_sample(&two, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t2.data(), lp.data(), km.data());
+        for (int64_t r = 0; r < rows; ++r) {
+            const float* row = &z[r * vocab];
+            std::vector<int32_t> order(vocab);
+            for (int32_t i = 0; i < vocab; ++i) order[i] = i;
+            std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return row[a] > row[b]; });
+            const double lse = ref::lse(row, vocab, c.t);
+            auto prob = [&](int32_t i) { return std::exp(row[i] / double(c.t) - lse); };
+            size_t kept = size_t(c.k);
+            double total = 0.0, cum = 0.0;
+            for (size_t i = 0; i < kept; ++i) total += prob(order[i]);
+            for (size_t i = 0; i < kept; ++i) {
+                cum += prob(order[i]);
+                if (cum >= double(c.top_p) * total) {
+                    kept = i + 1;
+                    break;
+                }
+            }
+            double mass = 0.0;
+            bool in = false;
+            for (size_t i = 0; i < kept; ++i) {
+                mass += prob(order[i]);
+                in |= order[i] == t2[r];
+            }
+            ref::check(in, "top-k token in the kept set", t2[r], order[0], 0);
+            ref::check(t1[r] == t2[r], "top-k thread-count invariance", t1[r], t2[r], 0);
+            close("top-k kept mass", km[r], mass, 1e-5, 1e-5);
+            close("top-k logprob", lp[r], row[t2[r]] / double(c.t) - lse, 1e-5, 1e-5);
+        }
+    }
+}
+
 // exp2_fast (the sampler's logsumexp terms) against float64 exp2 over its whole range, with
 // its two documented edges: exactly 1 at 0, and 2^-126 below -126 (-inf included).
 static void test_exp2_fast() {
@@ -190,6 +243,7 @@ int main() {
     test_ppo(rng);
     test_gae_whiten_value();
     test_sampling(rng);
+    test_sampling_top_k(rng);
     test_exp2_fast();
     test_concurrent_calls(rng);
     test_errors();
