@@ -73,9 +73,9 @@ GD_HD float exp_nonpos(float x) {
     return x <= -87.0f ? 0.0f : p * scale;
 }
 
-// 2^y for y < 128, for sums of exp(x - r) = 2^((x - r) log2 e) (the sampler's logsumexp, where
-// r is a running max that a chunk may exceed): fewer operations than exp_nonpos (no Cody-Waite
-// split, one degree lower), max rel. error 1.9e-7. Adding 1.5 * 2^23 rounds y to the nearest
+// 2^y for y < 128, for sums of exp(x - m) = 2^((x - m) log2 e) (the sampler's logsumexp, with m
+// the chunk's max): fewer operations than exp_nonpos (no Cody-Waite split, one degree lower), max
+// rel. error 1.9e-7. Adding 1.5 * 2^23 rounds y to the nearest
 // integer n and leaves n in the low bits, which then build 2^n's exponent; the polynomial is 2^f
 // on [-1/2, 1/2] with p(0) = 1 exactly (a relative-error minimax fit). Below -126 it returns
 // 2^-126 (-inf included): next to the max's term of 1, V such terms change a sum by V * 1.2e-38.
