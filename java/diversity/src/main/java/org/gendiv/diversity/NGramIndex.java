@@ -108,7 +108,7 @@ public final class NGramIndex {
     private int pairGen;
 
     private int resetPairs(int positions) {
-        int cap = Integer.highestOneBit(Math.max(16, 2 * positions) - 1) << 1;
+        int cap = tableCapacity(positions, 16);
         if (pairKey.length < cap) {
             pairKey = new long[cap];
             pairVal = new int[cap];
@@ -195,11 +195,19 @@ public final class NGramIndex {
         return stamp;
     }
 
+    /**
+     * The slot count of an open-addressing table for `entries` keys: the power of two at or above
+     * 2 entries (load <= 1/2), within [min, 2^30].
+     */
+    static int tableCapacity(long entries, int min) {
+        return Integer.highestOneBit((int) Math.max(min, Math.min(1 << 30, 2 * entries)) - 1) << 1;
+    }
+
     /** Sizes the table for the set (load <= 1/2) and empties it; returns the slot mask. */
     private int reset(int[][] set, int n) {
         long positions = 0;
         for (int[] out : set) positions += Math.max(0, out.length - n + 1);
-        int cap = Integer.highestOneBit((int) Math.max(16, Math.min(1 << 30, 2 * positions)) - 1) << 1;
+        int cap = tableCapacity(positions, 16);
         if (slotId.length < cap) {
             slotId = new int[cap];
             slotHash = new long[cap];

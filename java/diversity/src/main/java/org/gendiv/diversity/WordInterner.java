@@ -31,7 +31,7 @@ public final class WordInterner {
 
     /** Forgets every word; the next set has about `words` words (a sizing hint, not a limit). */
     public void reset(int words) {
-        int cap = Integer.highestOneBit(Math.max(64, Math.min(1 << 30, 2 * words)) - 1) << 1;
+        int cap = NGramIndex.tableCapacity(words, 64);
         if (slotKey.length < cap) {
             slotKey = new long[cap];
             slotId = new int[cap];
