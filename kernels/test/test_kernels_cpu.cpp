@@ -105,26 +105,36 @@ static void test_gae_whiten_value() {
     close("value grad", g, 0.0);
 }
 
+// One gd_sample call on `threads` threads.
+struct Draws {
+    std::vector<int32_t> tokens;
+    std::vector<float> logprobs, kept;
+};
+static Draws sample(int threads, const std::vector<float>& z, int64_t rows, int64_t vocab, const gd_sampling_params& p) {
+    Draws d{std::vector<int32_t>(rows), std::vector<float>(rows), std::vector<float>(rows)};
+    gd_context ctx{-1, threads, nullptr};
+    if (gd_sample(&ctx, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, d.tokens.data(), d.logprobs.data(),
+                  d.kept.data()) != GD_OK)
+        std::printf("FAIL sample: %s\n", gd_last_error()), ++ref::g_failures;
+    return d;
+}
+
 static void test_sampling(std::mt19937_64& rng) {
     const int64_t rows = 8, vocab = 50257;
     auto z = ref::normal(rng, rows * vocab, 2.0);
     gd_sampling_params p{1.0f, 0, 1.0f, 0.0f, 1234, 7};
-    std::vector<int32_t> t1(rows), t2(rows);
-    std::vector<float> lp(rows), km(rows);
-    gd_context one{-1, 1, nullptr}, two{-1, 2, nullptr};
-    gd_sample(&one, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t1.data(), lp.data(), km.data());
-    gd_sample(&two, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t2.data(), lp.data(), km.data());
+    Draws one = sample(1, z, rows, vocab, p), two = sample(2, z, rows, vocab, p);
     for (int64_t r = 0; r < rows; ++r) {
-        ref::check(t1[r] == t2[r], "sample thread-count invariance", t1[r], t2[r], 0);
-        close("sample logprob", lp[r], z[r * vocab + t2[r]] - ref::lse(&z[r * vocab], vocab, 1.0));
+        ref::check(one.tokens[r] == two.tokens[r], "sample thread-count invariance", one.tokens[r], two.tokens[r], 0);
+        close("sample logprob", two.logprobs[r], z[r * vocab + two.tokens[r]] - ref::lse(&z[r * vocab], vocab, 1.0));
     }
     p.temperature = 0.0f;
-    gd_sample(&two, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t2.data(), lp.data(), km.data());
+    Draws greedy = sample(2, z, rows, vocab, p);
     for (int64_t r = 0; r < rows; ++r) {
         int64_t best = 0;
         for (int64_t v = 1; v < vocab; ++v)
             if (z[r * vocab + v] > z[r * vocab + best]) best = v;
-        ref::check(t2[r] == best, "greedy argmax", t2[r], double(best), 0);
+        ref::check(greedy.tokens[r] == best, "greedy argmax", greedy.tokens[r], double(best), 0);
     }
 }
 
@@ -142,18 +152,18 @@ static void test_sampling_top_k(std::mt19937_64& rng) {
         int32_t k;
         float top_p, t;
     };
+    std::vector<std::vector<int32_t>> orders(rows, std::vector<int32_t>(vocab));  // by value, then index
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* row = &z[r * vocab];
+        for (int32_t i = 0; i < vocab; ++i) orders[r][i] = i;
+        std::stable_sort(orders[r].begin(), orders[r].end(), [&](int32_t a, int32_t b) { return row[a] > row[b]; });
+    }
     for (Case c : {Case{1, 1.0f, 1.0f}, Case{50, 1.0f, 0.8f}, Case{50, 0.9f, 0.8f}, Case{1000, 0.95f, 1.3f}}) {
         gd_sampling_params p{c.t, c.k, c.top_p, 0.0f, 77, 5};
-        std::vector<int32_t> t1(rows), t2(rows);
-        std::vector<float> lp(rows), km(rows);
-        gd_context one{-1, 1, nullptr}, two{-1, 2, nullptr};
-        gd_sample(&one, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t1.data(), lp.data(), km.data());
-        gd_sample(&two, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, t2.data(), lp.data(), km.data());
+        Draws one = sample(1, z, rows, vocab, p), two = sample(2, z, rows, vocab, p);
         for (int64_t r = 0; r < rows; ++r) {
             const float* row = &z[r * vocab];
-            std::vector<int32_t> order(vocab);
-            for (int32_t i = 0; i < vocab; ++i) order[i] = i;
-            std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return row[a] > row[b]; });
+            const std::vector<int32_t>& order = orders[r];
             const double lse = ref::lse(row, vocab, c.t);
             auto prob = [&](int32_t i) { return std::exp(row[i] / double(c.t) - lse); };
             size_t kept = size_t(c.k);
@@ -170,12 +180,12 @@ static void test_sampling_top_k(std::mt19937_64& rng) {
             bool in = false;
             for (size_t i = 0; i < kept; ++i) {
                 mass += prob(order[i]);
-                in |= order[i] == t2[r];
+                in |= order[i] == two.tokens[r];
             }
-            ref::check(in, "top-k token in the kept set", t2[r], order[0], 0);
-            ref::check(t1[r] == t2[r], "top-k thread-count invariance", t1[r], t2[r], 0);
-            close("top-k kept mass", km[r], mass, 1e-5, 1e-5);
-            close("top-k logprob", lp[r], row[t2[r]] / double(c.t) - lse, 1e-5, 1e-5);
+            ref::check(in, "top-k token in the kept set", two.tokens[r], order[0], 0);
+            ref::check(one.tokens[r] == two.tokens[r], "top-k thread-count invariance", one.tokens[r], two.tokens[r], 0);
+            close("top-k kept mass", two.kept[r], mass, 1e-5, 1e-5);
+            close("top-k logprob", two.logprobs[r], row[two.tokens[r]] / double(c.t) - lse, 1e-5, 1e-5);
         }
     }
 }
@@ -200,10 +210,7 @@ static void test_concurrent_calls(std::mt19937_64& rng) {
     const int64_t rows = 16, vocab = 5003;
     auto z = ref::normal(rng, rows * vocab, 3.0);
     gd_sampling_params p{0.9f, 40, 0.95f, 0.0f, 99, 3};
-    std::vector<int32_t> want(rows);
-    std::vector<float> want_lp(rows);
-    gd_context one{-1, 1, nullptr};
-    gd_sample(&one, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, want.data(), want_lp.data(), nullptr);
+    const Draws want = sample(1, z, rows, vocab, p);
     std::vector<int> bad(4, 0);
     std::vector<std::thread> callers;
     for (int c = 0; c < 4; ++c) {
@@ -213,7 +220,7 @@ static void test_concurrent_calls(std::mt19937_64& rng) {
             std::vector<float> lp(rows);
             for (int rep = 0; rep < 50; ++rep) {
                 gd_sample(&ctx, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, tok.data(), lp.data(), nullptr);
-                for (int64_t r = 0; r < rows; ++r) bad[size_t(c)] += tok[r] != want[r] || lp[r] != want_lp[r];
+                for (int64_t r = 0; r < rows; ++r) bad[size_t(c)] += tok[r] != want.tokens[r] || lp[r] != want.logprobs[r];
             }
         });
     }
