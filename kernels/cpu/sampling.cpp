@@ -382,15 +382,11 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     if (top_k && sc.maxima.size() < size_t(blocks)) sc.maxima.resize(size_t(blocks));
     for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
         int64_t n = std::min(kChunk, vocab - c0);
-        float cm;
-        if (top_k) {  // the row and every chunk's block maxima (-inf ones too) are kept for the selection
-            buf = sc.row.data() + c0;  // kChunk is a multiple of kBlock
-            cm = chunk_load_block_maxima(z + c0, n, inv_t, buf, sc.maxima.data() + c0 / kBlock);
-        } else if (filtered) {
-            cm = chunk_load_block_maxima(z + c0, n, inv_t, buf, maxima);
-        } else {
-            cm = chunk_load_max(z + c0, n, inv_t, buf);
-        }
+        // top-k keeps the row and every chunk's block maxima (-inf ones too) for its selection
+        if (top_k) buf = sc.row.data() + c0;  // kChunk is a multiple of kBlock
+        float* block_max = top_k ? sc.maxima.data() + c0 / kBlock : maxima;
+        float cm = filtered ? chunk_load_block_maxima(z + c0, n, inv_t, buf, block_max)
+                            : chunk_load_max(z + c0, n, inv_t, buf);
         prefetch_chunk(z, c0 + kChunk, vocab);  // fetched while this chunk's exp sum and filters run
         if (cm == -kInf) continue;
         lse_merge(st, cm, chunk_sum_exp(buf, n, cm));

@@ -110,7 +110,8 @@ struct Draws {
     std::vector<int32_t> tokens;
     std::vector<float> logprobs, kept;
 };
-static Draws sample(int threads, const std::vector<float>& z, int64_t rows, int64_t vocab, const gd_sampling_params& p) {
+static Draws sample(int threads, const std::vector<float>& z, int64_t rows, int64_t vocab,
+                    const gd_sampling_params& p) {
     Draws d{std::vector<int32_t>(rows), std::vector<float>(rows), std::vector<float>(rows)};
     gd_context ctx{-1, threads, nullptr};
     if (gd_sample(&ctx, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, d.tokens.data(), d.logprobs.data(),
@@ -183,7 +184,8 @@ static void test_sampling_top_k(std::mt19937_64& rng) {
                 in |= order[i] == two.tokens[r];
             }
             ref::check(in, "top-k token in the kept set", two.tokens[r], order[0], 0);
-            ref::check(one.tokens[r] == two.tokens[r], "top-k thread-count invariance", one.tokens[r], two.tokens[r], 0);
+            ref::check(one.tokens[r] == two.tokens[r], "top-k thread-count invariance", one.tokens[r],
+                       two.tokens[r], 0);
             close("top-k kept mass", two.kept[r], mass, 1e-5, 1e-5);
             close("top-k logprob", two.logprobs[r], row[two.tokens[r]] / double(c.t) - lse, 1e-5, 1e-5);
         }
@@ -220,12 +222,14 @@ static void test_concurrent_calls(std::mt19937_64& rng) {
             std::vector<float> lp(rows);
             for (int rep = 0; rep < 50; ++rep) {
                 gd_sample(&ctx, z.data(), GD_F32, rows, vocab, vocab, nullptr, &p, tok.data(), lp.data(), nullptr);
-                for (int64_t r = 0; r < rows; ++r) bad[size_t(c)] += tok[r] != want.tokens[r] || lp[r] != want.logprobs[r];
+                for (int64_t r = 0; r < rows; ++r)
+                    bad[size_t(c)] += tok[r] != want.tokens[r] || lp[r] != want.logprobs[r];
             }
         });
     }
     for (auto& t : callers) t.join();
-    for (int c = 0; c < 4; ++c) ref::check(bad[size_t(c)] == 0, "concurrent calls agree with one thread", bad[size_t(c)], 0, 0);
+    for (int c = 0; c < 4; ++c)
+        ref::check(bad[size_t(c)] == 0, "concurrent calls agree with one thread", bad[size_t(c)], 0, 0);
 }
 
 static void test_errors() {
