@@ -238,23 +238,26 @@ GD_HD PpoToken ppo_token(float logp, float old_logp, float adv, float eps_low, f
 
 // ---- clipped value loss -------------------------------------------------------------------
 // 0.5 * max((v - R)^2, (v_old + clamp(v - v_old, -eps, eps) - R)^2); returns d/dv of it too.
+// Inside the band (|v - v_old| <= eps) the clipped value is v itself, so the unclipped branch is
+// taken outright: v_old + (v - v_old) may differ from v by an ulp in float32, and comparing the two
+// squares there would count unclipped tokens as clipped.
 struct ValueToken {
     float loss, dloss_dv, clipped;
 };
 GD_HD ValueToken value_token(float v, float v_old, float ret, float eps) {
     float d = v - v_old;
-    float dc = d > eps ? eps : (d < -eps ? -eps : d);
-    float vc = v_old + dc;
-    float a = (v - ret) * (v - ret), b = (vc - ret) * (vc - ret);
     ValueToken t;
-    if (b > a) {
-        t.loss = 0.5f * b;
-        t.dloss_dv = dc == d ? (vc - ret) : 0.0f;
-        t.clipped = 1.0f;
-    } else {
-        t.loss = 0.5f * a;
-        t.dloss_dv = v - ret;
-        t.clipped = 0.0f;
+    t.loss = 0.5f * (v - ret) * (v - ret);
+    t.dloss_dv = v - ret;
+    t.clipped = 0.0f;
+    if (d > eps || d < -eps) {
+        float vc = v_old + (d > eps ? eps : -eps);
+        float b = (vc - ret) * (vc - ret);
+        if (b > 2.0f * t.loss) {  // the clipped value is farther from the return: its loss, constant in v
+            t.loss = 0.5f * b;
+            t.dloss_dv = 0.0f;
+            t.clipped = 1.0f;
+        }
     }
     return t;
 }

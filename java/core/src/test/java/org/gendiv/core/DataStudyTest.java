@@ -142,8 +142,8 @@ public class DataStudyTest {
     }
 
     public static final String TINY_STAGES = "\"sft\": {\"steps\": 3, \"batch_size\": 4}, \"rm\": {\"steps\": 3, \"batch_size\": 4, \"normalize_samples\": 4},"
-            + " \"ppo\": {\"steps\": 1, \"rollout_batch\": 4, \"minibatch\": 2, \"epochs\": 1, \"max_new_tokens\": 6},"
-            + " \"eval\": {\"inputs\": 3, \"samples\": 2, \"bon_n\": 2, \"bon_pool\": 4, \"max_new_tokens\": 6, \"bootstrap\": 20}";
+            + " \"ppo\": {\"steps\": 1, \"rollout_batch\": 4, \"minibatch\": 2, \"epochs\": 1, \"max_new_tokens\": 6, \"critic\": {\"warmup_steps\": 0}},"
+            + " \"eval\": {\"inputs\": 3, \"samples\": 2, \"bon_n\": 2, \"max_new_tokens\": 6, \"bootstrap\": 20}";
 
     public static void assertComplete(JsonObject r, String task, List<String> splits) {
         assertPublicFormat(r, task, splits, List.of("ead", "distinct", "self_bleu", "compression"));

@@ -53,6 +53,7 @@ public final class Report {
             List<String> parts = new ArrayList<>();
             for (String s : splits.keySet()) parts.add("**" + s + "** " + splits.get(s).getAsString());
             md.append(String.join("; ", parts)).append(".\n\n");
+            md.append(Instruments.markdown(t.getAsJsonObject("instruments")));
 
             String judge = t.has("judge") ? t.get("judge").getAsString() : "gold judge";
             md.append("### Generalisation: win rate against the reference (").append(judge).append(")\n\n| method |");
@@ -116,9 +117,13 @@ public final class Report {
         JsonObject sftGap = method(m, "sft", "generalisation_gap"), ppoGap = method(m, "ppo", "generalisation_gap");
         JsonObject sftDiv = perInputBlock(m, "sft", "ead"), ppoDiv = perInputBlock(m, "ppo", "ead");
         String[] semantic = present(m, "per_input", "semantic", "embedding", "nli");
+        List<String> failed = Instruments.failed(t.getAsJsonObject("instruments"));
+        boolean rmFailed = failed.stream().anyMatch(f -> f.endsWith("reward_model"));
+        String generalisation = inconclusive(failed), diversity = inconclusive(failed.stream().filter(f -> !f.contains("split")).toList()),
+                bon = rmFailed ? "**inconclusive**: instrument reward_model failed; " : "";
         StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (means with 95% CIs; \"clear\" where the intervals do not overlap):\n\n");
-        b.append(String.format(Locale.ROOT, "1. OOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s: %s.%n",
-                cell(ppoOod), cell(sftOod), verdict(mean(ppoOod) > mean(sftOod), apart(ppoOod, sftOod), "RLHF generalises better"),
+        b.append(String.format(Locale.ROOT, "1. %sOOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s: %s.%n",
+                generalisation, cell(ppoOod), cell(sftOod), verdict(mean(ppoOod) > mean(sftOod), apart(ppoOod, sftOod), "RLHF generalises better"),
                 cell(ppoGap), cell(sftGap), verdict(mean(ppoGap) < mean(sftGap), apart(ppoGap, sftGap), "RLHF's gap is smaller")));
         String sem = "";
         if (semantic.length > 0) {
@@ -127,16 +132,22 @@ public final class Report {
             sem = String.format(Locale.ROOT, "; %s RLHF %s vs SFT %s: %s", k.equals("semantic") ? "distinct meanings" : k + " diversity",
                     cell(ppoSem), cell(sftSem), verdict(mean(ppoSem) < mean(sftSem), apart(ppoSem, sftSem), "RLHF reduces it"));
         }
-        b.append(String.format(Locale.ROOT, "2. Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s%s; across-input EAD RLHF %s vs SFT %s.%n",
+        b.append(String.format(Locale.ROOT, "2. " + diversity.replace("%", "%%") + "Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s%s; across-input EAD RLHF %s vs SFT %s.%n",
                 cell(ppoDiv), cell(sftDiv), verdict(mean(ppoDiv) < mean(sftDiv), apart(ppoDiv, sftDiv), "RLHF reduces it"), sem,
                 num(across(m, "ppo", "ead")), num(across(m, "sft", "ead"))));
         if (m.has("bon")) {
             JsonObject bonOod = method(m, "bon", "ood_win_rate"), bonDiv = perInputBlock(m, "bon", "ead");
             boolean between = mean(bonDiv) <= Math.max(mean(sftDiv), mean(ppoDiv)) && mean(bonDiv) >= Math.min(mean(sftDiv), mean(ppoDiv));
-            b.append(String.format(Locale.ROOT, "3. BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
+            b.append(String.format(Locale.ROOT, "3. " + bon + "BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
                     cell(bonOod), cell(bonDiv), between ? "between" : "not between"));
         }
         return b.toString();
+    }
+
+    /** "inconclusive: ..." naming the failed instruments a finding rests on, or "" when none failed. */
+    private static String inconclusive(List<String> failed) {
+        return failed.isEmpty() ? "" : "**inconclusive**: instrument" + (failed.size() > 1 ? "s " : " ") + String.join(", ", failed)
+                + " failed; ";
     }
 
     private static String verdict(boolean direction, boolean separated, String claim) {

@@ -35,7 +35,18 @@ public final class Results {
         r.add("seeds", seeds);
         List<JsonObject> tasks = new ArrayList<>();
         for (JsonObject s : perSeed) tasks.add(s.getAsJsonObject("tasks"));
-        r.add("tasks", perSeed.size() == 1 ? tasks.get(0).deepCopy() : (JsonObject) combineTrees(tasks));
+        JsonObject combined = perSeed.size() == 1 ? tasks.get(0).deepCopy() : (JsonObject) combineTrees(tasks);
+        if (perSeed.size() > 1) {  // pass / fail is per seed: each seed's checks kept, failures named with their seed
+            List<Long> seedList = new ArrayList<>();
+            for (JsonObject s : perSeed) seedList.add(s.get("seed").getAsLong());
+            for (String task : combined.keySet()) {
+                List<JsonObject> blocks = new ArrayList<>();
+                for (JsonObject t : tasks)
+                    if (t.getAsJsonObject(task).has("instruments")) blocks.add(t.getAsJsonObject(task).getAsJsonObject("instruments"));
+                if (blocks.size() == tasks.size()) combined.getAsJsonObject(task).add("instruments", Instruments.combine(blocks, seedList));
+            }
+        }
+        r.add("tasks", combined);
         r.add("per_seed", each);
         JsonObject t = new JsonObject();
         timings.forEach((k, v) -> t.addProperty(k, Math.round(v * 10) / 10.0));
@@ -56,6 +67,7 @@ public final class Results {
         }
         JsonObject out = new JsonObject();
         for (String k : first.keySet()) {
+            if (k.equals("instruments")) continue;  // combined per seed (combine)
             JsonElement e = first.get(k);
             if (e.isJsonObject()) {
                 List<JsonObject> sub = new ArrayList<>();

@@ -17,13 +17,14 @@ import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.tokenizer.WordTokenizer;
-import org.gendiv.core.train.Batches;
+import org.gendiv.core.train.BestOfN;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Rollouts;
+import org.gendiv.core.train.Scoring;
 import org.gendiv.core.train.RunDir;
 import org.gendiv.core.train.Sft;
 import org.gendiv.core.train.Stage;
@@ -166,15 +167,9 @@ public final class Study {
                 (i < c.world().sftExamples() ? train : eval).add(obj("prompt", demos.get(i).prompt(), "response", demos.get(i).response()));
             org.gendiv.core.train.Jsonl.write(td.resolve("sft.jsonl"), train);
             org.gendiv.core.train.Jsonl.write(td.resolve("sft-eval.jsonl"), eval);
-            List<RewardTraining.Pair> pairs = preferences(w, seed);
-            train = new ArrayList<>();
-            eval = new ArrayList<>();
-            for (int i = 0; i < pairs.size(); i++) {
-                var p = pairs.get(i);
-                (i < c.world().rmPairs() ? train : eval).add(obj("prompt", p.prompt(), "chosen", p.chosen(), "rejected", p.rejected()));
-            }
-            org.gendiv.core.train.Jsonl.write(td.resolve("prefs.jsonl"), train);
-            org.gendiv.core.train.Jsonl.write(td.resolve("prefs-eval.jsonl"), eval);
+            RmData prefs = rmData(w, seed, null);
+            Preferences.write(td.resolve("prefs.jsonl"), prefs.train());
+            Preferences.write(td.resolve("prefs-eval.jsonl"), prefs.eval());
             rows = new ArrayList<>();
             for (String p : ppoPrompts(w, seed)) rows.add(obj("prompt", p));
             org.gendiv.core.train.Jsonl.write(td.resolve("prompts.jsonl"), rows);
@@ -248,52 +243,55 @@ public final class Study {
         });
     }
 
-    /** Preference pairs whose candidates are two demonstrations (erring at candidate_error). */
-    List<RewardTraining.Pair> preferences(World w, long seed) {
-        SplittableRandom rng = rng(seed, w.name(), "rm");
-        List<RewardTraining.Pair> out = new ArrayList<>();
-        var wd = c.world();
-        while (out.size() < wd.rmPairs() + wd.rmEval()) {
-            World.Example e = w.example("id", rng);
-            String a = w.demonstrate(e, wd.candidateError(), rng), b = w.demonstrate(e, wd.candidateError(), rng);
-            if (!a.equals(b)) out.add(annotate(w, e, a, b, rng));
-        }
-        return out;
-    }
+    /** The reward model's labelled pairs: from the first rm_prompts prompts to train on, from the next rm_eval_prompts held out. */
+    record RmData(List<Preferences.Labelled> train, List<Preferences.Labelled> eval) {}
 
-    /** Preference pairs whose candidates are two samples of the SFT policy (identical pairs carry nothing and are dropped). */
-    List<RewardTraining.Pair> policyPreferences(World w, long seed, Path sftDir) throws IOException {
-        SplittableRandom rng = rng(seed, w.name(), "rm");
+    /**
+     * rm_samples candidates per prompt, all their untied pairs labelled by the annotator: samples of
+     * the SFT policy in sftDir (rm_candidates "policy"), or demonstrations erring at
+     * candidate_error when sftDir is null or rm_candidates is "demonstrator". Held-out pairs come
+     * from prompts of their own, so no held-out prompt is trained on.
+     */
+    RmData rmData(World w, long seed, Path sftDir) throws IOException {
         var wd = c.world();
+        SplittableRandom rng = rng(seed, w.name(), "rm");
         List<World.Example> inputs = new ArrayList<>();
-        for (int i = 0; i < wd.rmPairs() + wd.rmEval(); i++) inputs.add(w.example("id", rng));
-        String[][] samples = sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), prompts(inputs), 2, 1.0f, seed * 4001 + 17);
-        List<RewardTraining.Pair> out = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++)
-            if (!samples[i][0].equals(samples[i][1])) out.add(annotate(w, inputs.get(i), samples[i][0], samples[i][1], rng));
-        return out;
+        for (int i = 0; i < wd.rmPrompts() + wd.rmEvalPrompts(); i++) inputs.add(w.example("id", rng));
+        String[][] candidates;
+        if (sftDir != null && wd.rmCandidates().equals("policy"))
+            candidates = sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), prompts(inputs), wd.rmSamples(), 1.0f,
+                    seed * 4001 + 17);
+        else {
+            candidates = new String[inputs.size()][wd.rmSamples()];
+            for (int i = 0; i < inputs.size(); i++)
+                for (int j = 0; j < wd.rmSamples(); j++) candidates[i][j] = w.demonstrate(inputs.get(i), wd.candidateError(), rng);
+        }
+        var annotator = Preferences.Annotator.of(wd);
+        int n = wd.rmPrompts();
+        return new RmData(
+                Preferences.label(w, inputs.subList(0, n), java.util.Arrays.copyOfRange(candidates, 0, n), annotator, rng),
+                Preferences.label(w, inputs.subList(n, inputs.size()), java.util.Arrays.copyOfRange(candidates, n, inputs.size()),
+                        annotator, rng));
     }
 
-    /** A simulated annotator: P(a preferred) = sigmoid((g(a) - g(b)) / tau), then the label flips with the noise rate. */
-    private RewardTraining.Pair annotate(World w, World.Example e, String a, String b, SplittableRandom rng) {
-        double ga = w.judge(e, a).quality(), gb = w.judge(e, b).quality();
-        boolean aWins = rng.nextDouble() < 1 / (1 + Math.exp(-(ga - gb) / c.world().annotatorTau()));
-        if (rng.nextDouble() < c.world().labelNoise()) aWins = !aWins;
-        return aWins ? new RewardTraining.Pair(e.prompt(), a, b) : new RewardTraining.Pair(e.prompt(), b, a);
+    /** The reward model's held-out pairs, with what the annotator knew (for the instrument checks), in its stage directory. */
+    static Path heldOutPairs(Path rmModelDir) {
+        return rmModelDir.getParent().resolve("heldout-pairs.jsonl");
     }
 
     Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
         return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
-            boolean onPolicy = c.world().rmCandidates().equals("policy");
-            List<RewardTraining.Pair> all = onPolicy ? policyPreferences(w, seed, sft) : preferences(w, seed);
-            int held = Math.min(c.world().rmEval(), all.size() / 10);  // identical policy pairs are dropped: most go to training
-            var train = all.subList(0, all.size() - held);
-            var eval = all.subList(all.size() - held, all.size());
-            log("seed " + seed + ", " + w.name() + ": reward model on " + train.size() + " preference pairs ("
-                    + (onPolicy ? "two SFT samples each" : "two demonstrations each") + ")");
+            RmData data = rmData(w, seed, sft);
+            Preferences.write(td.resolve("rm").resolve("heldout-pairs.jsonl"), data.eval());
+            log("seed " + seed + ", " + w.name() + ": reward model on " + data.train().size() + " untied preference pairs ("
+                    + c.world().rmSamples() + (c.world().rmCandidates().equals("policy") ? " SFT samples" : " demonstrations")
+                    + " per prompt, all pairs), " + data.eval().size() + " held out");
+            if (data.train().size() < c.rm().batchSize())
+                throw new Configs.BadConfig("the world gave " + data.train().size() + " untied preference pairs, fewer than rm.batch_size ("
+                        + c.rm().batchSize() + "): raise world.rm_prompts or lower world.tie_threshold");
             torch.manual_seed(seed + 1);
             return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
-                    ModelDir.tokenizerFile(sft), train, eval);
+                    ModelDir.tokenizerFile(sft), Preferences.pairs(data.train()), Preferences.pairs(data.eval()));
         });
     }
 
@@ -366,7 +364,7 @@ public final class Study {
      */
     double[][] klToSft(Gpt sft, Samples s, float temperature) {
         int k = s.texts()[0].length;
-        double[] ref = org.gendiv.core.train.Scoring.responseLogprobs(sft, kernels, s.rollouts(), temperature, c.eval().batch());
+        double[] ref = Scoring.responseLogprobs(sft, kernels, s.rollouts(), temperature, c.eval().batch());
         double[][] kl = new double[s.texts().length][k];
         for (int i = 0; i < ref.length; i++) {
             double own = 0;
@@ -390,25 +388,49 @@ public final class Study {
                 ps.add(prompts.get(i));
                 ts.add(t);
             }
-        float[] flat = org.gendiv.core.train.Scoring.scores(rm, tok, ps, ts, c.eval().batch());
+        float[] flat = Scoring.scores(rm, tok, ps, ts, c.eval().batch());
         float[][] out = new float[texts.length][];
         for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = java.util.Arrays.copyOfRange(flat, at, at + texts[i].length);
         return out;
     }
 
-    /** Best-of-N from a pool: each of the K outputs is the RM's best of N pool samples drawn without replacement. */
-    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int k, int n, SplittableRandom rng) {
+    /**
+     * Best-of-N from K * N samples per input: output j is the RM's best of samples [j N, (j + 1) N),
+     * so the K outputs come from K disjoint groups of fresh samples and are as independent as
+     * the SFT policy's own.
+     */
+    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int k, int n) {
         String[][] texts = new String[pool.length][k];
         float[][] scores = new float[pool.length][k];
-        for (int i = 0; i < pool.length; i++)
+        for (int i = 0; i < pool.length; i++) {
+            if (pool[i].length != k * n) throw new IllegalArgumentException("input " + i + " has " + pool[i].length
+                    + " samples for Best-of-N, not K * N = " + k * n);
             for (int j = 0; j < k; j++) {
-                int[] pick = Batches.permutation(pool[i].length, rng);
-                int best = pick[0];
-                for (int m = 1; m < n; m++) if (poolScores[i][pick[m]] > poolScores[i][best]) best = pick[m];
+                int best = BestOfN.best(poolScores[i], j * n, n);
                 texts[i][j] = pool[i][best];
                 scores[i][j] = poolScores[i][best];
             }
+        }
         return new Evaluation.Outputs(texts, scores);
+    }
+
+    /** Every n-th sample of each input, from the first: one sample per Best-of-N group, an independent SFT sample each. */
+    static String[][] firstOfGroups(String[][] pool, int n) {
+        String[][] out = new String[pool.length][];
+        for (int i = 0; i < pool.length; i++) {
+            out[i] = new String[pool[i].length / n];
+            for (int j = 0; j < out[i].length; j++) out[i][j] = pool[i][j * n];
+        }
+        return out;
+    }
+
+    static float[][] firstOfGroups(float[][] pool, int n) {
+        float[][] out = new float[pool.length][];
+        for (int i = 0; i < pool.length; i++) {
+            out[i] = new float[pool[i].length / n];
+            for (int j = 0; j < out[i].length; j++) out[i][j] = pool[i][j * n];
+        }
+        return out;
     }
 
     /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
@@ -422,6 +444,8 @@ public final class Study {
         JsonObject splits = new JsonObject();
         Map<String, Evaluation.MethodResults> methods = new LinkedHashMap<>();
         for (String m : METHODS) methods.put(m, new Evaluation.MethodResults());
+        Map<String, List<Evaluation.Judged>> onId = new LinkedHashMap<>();
+        JsonObject splitChecks = new JsonObject();
         for (String split : w.splits()) {
             log("seed " + seed + ", " + task + ": evaluating on " + split + " (" + w.describe(split) + ")");
             splits.addProperty(split, w.describe(split));
@@ -433,12 +457,18 @@ public final class Study {
                 methods.get(o.getKey()).add(split, o.getValue(), judged, Evaluation.of(w, s.inputs()), w.splits().indexOf(split),
                         e.bootstrap(), seed);
                 for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
+                if (split.equals("id")) onId.put(o.getKey(), judged);
+                if (o.getKey().equals("sft"))
+                    splitChecks.add(split, Instruments.split(w, split, s.inputs(), s.referenceGold(),
+                            judged.stream().mapToDouble(Evaluation.Judged::win).average().orElse(Double.NaN), rng(seed, task, split, "scripted")));
             }
             for (int i = 0; i < s.references().length; i++)
                 samples.add(sampleLine(seed, task, "reference", split,
                         new Evaluation.Judged(i, 0, s.references()[i], s.referenceGold()[i], 0.5, Float.NaN, Double.NaN, "")).toString());
         }
         JsonObject block = new JsonObject();
+        block.add("instruments", Instruments.of(rewardModelCheck(rm, tok, rmDir, onId.get("sft")),
+                Instruments.ppo(onId.get("sft"), onId.get("ppo")), splitChecks));
         block.add("splits", splits);
         block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
         block.add("training", training(sftDir, rmDir, ppoDir));
@@ -447,28 +477,37 @@ public final class Study {
     }
 
     /**
-     * Every method's K outputs per prompt on a split, with their RM scores: SFT's first K of a pool
-     * of SFT samples, BoN's best of N from that pool, and K PPO samples.
+     * Every method's K outputs per prompt on a split, with their RM scores: K * N SFT samples per
+     * prompt in K groups of N; SFT's outputs are each group's first sample, BoN's each group's
+     * best; and K PPO samples.
      */
     Map<String, Evaluation.Outputs> outputs(Gpt sft, Gpt ppo, RewardModel rm, Tokenizer tok, List<String> prompts, long seed,
             String task, String split) {
         var e = c.eval();
-        String[][] pool = sample(sft, tok, prompts, e.bonPool(), e.temperature(), seed * 1009 + split.hashCode());
+        String[][] pool = sample(sft, tok, prompts, e.samples() * e.bonN(), e.temperature(), seed * 1009 + split.hashCode());
         float[][] poolScores = score(rm, tok, prompts, pool);
         Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
-        String[][] sftTexts = new String[pool.length][];
-        float[][] sftScores = new float[pool.length][];
-        for (int i = 0; i < pool.length; i++) {
-            sftTexts[i] = java.util.Arrays.copyOf(pool[i], e.samples());
-            sftScores[i] = java.util.Arrays.copyOf(poolScores[i], e.samples());
-        }
-        outputs.put("sft", new Evaluation.Outputs(sftTexts, sftScores, new double[pool.length][e.samples()]));  // KL 0: SFT itself
-        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN(), rng(seed, task, split, "bon"));
+        outputs.put("sft", new Evaluation.Outputs(firstOfGroups(pool, e.bonN()), firstOfGroups(poolScores, e.bonN()),
+                new double[pool.length][e.samples()]));  // KL 0: SFT itself
+        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN());
         outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(pool.length, e.samples(), e.bonN())));
         Samples ppoSamples = draw(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
         String[][] ppoTexts = ppoSamples.texts();
         outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts), klToSft(sft, ppoSamples, e.temperature())));
         return outputs;
+    }
+
+    /** The reward model's instrument check: its held-out pairs (written when it was trained) scored by it, and SFT's ID samples. */
+    JsonObject rewardModelCheck(RewardModel rm, Tokenizer tok, Path rmDir, List<Evaluation.Judged> sftOnId) throws IOException {
+        List<Preferences.Labelled> held = Preferences.read(heldOutPairs(rmDir));
+        List<String> prompts = new ArrayList<>(), chosen = new ArrayList<>(), rejected = new ArrayList<>();
+        for (var p : held) {
+            prompts.add(p.pair().prompt());
+            chosen.add(p.pair().chosen());
+            rejected.add(p.pair().rejected());
+        }
+        return Instruments.rewardModel(held, Scoring.scores(rm, tok, prompts, chosen, c.eval().batch()),
+                Scoring.scores(rm, tok, prompts, rejected, c.eval().batch()), sftOnId);
     }
 
     /** A line of samples.jsonl (gold where the world judges, NaN values left out). */

@@ -22,17 +22,39 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
     /**
      * How much data the world writes, and how its simulated people behave: demonstrators err at
      * demoError, the evaluation references (a data set's reference outputs, often mediocre) at
-     * referenceError; the preference pairs' two candidates are two samples of the SFT policy
-     * (rmCandidates "policy", as AlpacaFarm and the study do) or two demonstrations erring at
-     * candidateError ("demonstrator"); annotators prefer by
-     * sigmoid(gold difference / annotatorTau) and flip a labelNoise fraction of labels.
+     * referenceError. The reward model's data: for each of rmPrompts prompts (and rmEvalPrompts
+     * held out), rmSamples samples of the SFT policy and all their pairs (rmCandidates "policy",
+     * as InstructGPT and AlpacaFarm collect them), or rmSamples demonstrations erring at
+     * candidateError ("demonstrator"). Annotators call a pair whose gold qualities differ by less
+     * than tieThreshold a tie (dropped), else prefer by sigmoid(gold difference / annotatorTau),
+     * then flip a labelNoise fraction of labels.
      */
-    public record WorldData(int corpusDocs, int sftExamples, int sftEval, int rmPairs, int rmEval, int ppoPrompts,
-            double demoError, double referenceError, String rmCandidates, double candidateError, double annotatorTau,
-            double labelNoise) {
+    public record WorldData(int corpusDocs, int sftExamples, int sftEval, int rmPrompts, int rmEvalPrompts, int rmSamples,
+            int ppoPrompts, double demoError, double referenceError, String rmCandidates, double candidateError,
+            double annotatorTau, double labelNoise, double tieThreshold) {
+        public static WorldData defaults() {
+            return new WorldData(
+                    8000,     // corpus_docs: pretraining documents, both worlds together
+                    4000,     // sft_examples: demonstrations SFT trains on
+                    200,      // sft_eval: held-out demonstrations (SFT's eval loss)
+                    2000,     // rm_prompts: prompts whose SFT samples are compared for the reward model
+                    150,      // rm_eval_prompts: held-out prompts (their pairs: the RM's held-out accuracy)
+                    4,        // rm_samples: samples per prompt, all pairs compared (InstructGPT's K)
+                    1000,     // ppo_prompts: PPO's training prompts
+                    0.1,      // demo_error: how often a demonstrator errs
+                    0.5,      // reference_error: how often an evaluation reference errs
+                    "policy", // rm_candidates: "policy" (SFT samples) or "demonstrator"
+                    0.6,      // candidate_error: a demonstrator candidate's error rate (rm_candidates "demonstrator")
+                    0.03,     // annotator_tau: P(a over b) = sigmoid((gold(a) - gold(b)) / tau)
+                    0.05,     // label_noise: fraction of labels flipped
+                    0.005);   // tie_threshold: |gold(a) - gold(b)| below it is a tie, dropped
+        }
+
         public WorldData {
-            if (corpusDocs < 1 || sftExamples < 1 || rmPairs < 1 || ppoPrompts < 1 || sftEval < 0 || rmEval < 0)
-                throw new IllegalArgumentException("corpus_docs, sft_examples, rm_pairs and ppo_prompts must be >= 1");
+            if (corpusDocs < 1 || sftExamples < 1 || rmPrompts < 1 || ppoPrompts < 1 || sftEval < 0 || rmEvalPrompts < 0)
+                throw new IllegalArgumentException("corpus_docs, sft_examples, rm_prompts and ppo_prompts must be >= 1");
+            if (rmSamples < 2) throw new IllegalArgumentException("rm_samples must be >= 2 (pairs need two), got " + rmSamples);
+            if (!(tieThreshold >= 0)) throw new IllegalArgumentException("tie_threshold must be >= 0, got " + tieThreshold);
             for (double p : new double[] {demoError, referenceError, candidateError, labelNoise})
                 if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("error and noise rates must be in [0, 1], got " + p);
             if (!(annotatorTau > 0)) throw new IllegalArgumentException("annotator_tau must be > 0, got " + annotatorTau);
@@ -41,16 +63,27 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
         }
     }
 
-    /** Evaluation: inputs per split, K samples per input at temperature, BoN's N drawn from a pool of SFT samples. */
-    public record Eval(int inputs, int samples, float temperature, int bonN, int bonPool, int maxNewTokens, int bootstrap,
-            int batch) {
+    /**
+     * Evaluation: inputs per split, K samples per input at temperature; each of Best-of-N's K
+     * outputs is the reward model's best of its own N fresh SFT samples (K disjoint groups).
+     */
+    public record Eval(int inputs, int samples, float temperature, int bonN, int maxNewTokens, int bootstrap, int batch) {
+        public static Eval defaults() {
+            return new Eval(
+                    64,     // inputs per split
+                    16,     // samples: K per input (per-input diversity is over these)
+                    1.0f,   // temperature of every method's sampling
+                    16,     // bon_n: Best-of-N's N
+                    24,     // max_new_tokens per output
+                    1000,   // bootstrap draws for the CIs over inputs
+                    128);   // batch: rows per sampling / scoring batch
+        }
+
         public Eval {
             if (inputs < 2) throw new IllegalArgumentException("inputs must be >= 2, got " + inputs);
             if (samples < 2) throw new IllegalArgumentException("samples must be >= 2 (per-input diversity needs a set), got " + samples);
             if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
             if (bonN < 1) throw new IllegalArgumentException("bon_n must be >= 1, got " + bonN);
-            if (bonPool < Math.max(bonN, samples))
-                throw new IllegalArgumentException("bon_pool must be >= max(bon_n, samples) = " + Math.max(bonN, samples) + ", got " + bonPool);
             if (maxNewTokens < 1) throw new IllegalArgumentException("max_new_tokens must be >= 1, got " + maxNewTokens);
             if (bootstrap < 0) throw new IllegalArgumentException("bootstrap must be >= 0, got " + bootstrap);
             if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
@@ -67,17 +100,40 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
         return task.equals("both") ? List.of("summarisation", "instructions") : List.of(task);
     }
 
+    /** The seed the study's settings were chosen on (by the instrument checks alone); findings are read on seeds 1, 2, ... */
+    public static final long DEVELOPMENT_SEED = 0;
+
     public static StudyConfig defaults() {
         var schedule = new Trainer.Schedule(10, 0, 50, 1);
-        var pretrain = new Pretrain.Config(null, null, null, 1024, 4, 4, 128, 112, 0.0,
+        var pretrain = new Pretrain.Config(null, null, null,
+                2048,        // vocab_size: words of both worlds, entities included
+                4, 4, 128,   // layers, heads, width
+                112,         // context
+                0.0,         // dropout
                 OptimConfig.of(2e-3).withWarmup(30), 800, 32, schedule);
         var sft = new Sft.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20), 600, 32, schedule);
-        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(5e-4).withWarmup(20), 500, 32, 256, schedule);
-        var ppo = new Ppo.Config(null, null, null, false, OptimConfig.of(1e-5).withWarmup(0), 60, 32, 16, 4, 24, 1.0f,
-                0.2f, 0.2f, 0.1f, 1.0f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0f,
+        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(5e-4).withWarmup(20),
+                500,         // steps
+                32,          // batch_size (pairs)
+                256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
+                true,        // keep_best: export the evaluation with the best held-out accuracy
+                new Trainer.Schedule(10, 50, 50, 1));
+        var ppo = new Ppo.Config(null, null, null, false,
+                OptimConfig.of(1e-4).withWarmup(0),  // the actor's AdamW
+                60,          // steps
+                32, 16, 4,   // rollout_batch, minibatch, epochs
+                24,          // max_new_tokens
+                1.0f,        // temperature (the study: 1, no top-k / top-p)
+                0.2f, 0.2f,  // clip, value_clip (the study's)
+                0.1f,        // value_coef
+                1.0f, 0.95f, // GAE gamma, lambda (the study's)
+                0.05f, Params.KlEstimator.K2,  // beta, estimator (the study's fixed beta and k2)
+                0f, 10000,   // target_kl (0 = fixed beta), kl_horizon
+                0f, 0f,      // score_clip (off), entropy_coef
+                new Ppo.Critic(1e-3, 5, "reward_model"),  // critic lr, value-only warm-up steps, head from the RM
+                1.0f,        // missing_eos_penalty: subtracted from a cut response's score (RM units: SFT std)
                 new Trainer.Schedule(1, 0, 10, 1));
-        return new StudyConfig("both", 1, 1, new WorldData(8000, 4000, 200, 4000, 200, 1000, 0.1, 0.5, "policy", 0.6, 0.03, 0.05),
-                pretrain, sft, rm, ppo, new Eval(40, 16, 1.0f, 16, 64, 24, 1000, 128));
+        return new StudyConfig("both", 1, 1, WorldData.defaults(), pretrain, sft, rm, ppo, Eval.defaults());
     }
 
     public StudyConfig withSeed(long s) {

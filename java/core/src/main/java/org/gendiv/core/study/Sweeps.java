@@ -114,9 +114,8 @@ public final class Sweeps {
             int k = c.eval().samples();
             Evaluation.Outputs o;
             if (bonN > 0) {
-                String[][] pool = study.sample(policy, tok, prompts, Math.max(bonN, k), temperature, seed * 1009 + split.hashCode());
-                o = Study.bestOfN(pool, study.score(rm, tok, prompts, pool), k, bonN,
-                        Study.rng(seed, w.name(), split, "sweep-bon"));
+                String[][] pool = study.sample(policy, tok, prompts, k * bonN, temperature, seed * 1009 + split.hashCode());
+                o = Study.bestOfN(pool, study.score(rm, tok, prompts, pool), k, bonN);
             } else {
                 String[][] texts = study.sample(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
                 o = new Evaluation.Outputs(texts, study.score(rm, tok, prompts, texts));

@@ -41,16 +41,21 @@ public final class BestOfN {
         var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens,
                 done -> bar.update(done, 0, "samples"));
         List<int[]> seqs = new ArrayList<>(rollouts.size());
-        for (Rollouts.Rollout r : rollouts) seqs.add(r.full());
+        for (Rollouts.Rollout r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
         float[] scores = Scoring.scores(rm, seqs, tok.padId(), batchSize);
         String[] texts = Rollouts.texts(tok, rollouts);
         List<Pick> out = new ArrayList<>(prompts.size());
         for (int q = 0; q < prompts.size(); q++) {
-            int best = 0;
             float[] sc = java.util.Arrays.copyOfRange(scores, q * n, q * n + n);
-            for (int i = 1; i < n; i++) if (sc[i] > sc[best]) best = i;
-            out.add(new Pick(prompts.get(q), List.of(java.util.Arrays.copyOfRange(texts, q * n, q * n + n)), sc, best));
+            out.add(new Pick(prompts.get(q), List.of(java.util.Arrays.copyOfRange(texts, q * n, q * n + n)), sc, best(sc, 0, n)));
         }
         return out;
+    }
+
+    /** The index of the highest of scores[from, from + n) (the first of ties): Best-of-N's choice within one group. */
+    public static int best(float[] scores, int from, int n) {
+        int best = from;
+        for (int i = from + 1; i < from + n; i++) if (scores[i] > scores[best]) best = i;
+        return best;
     }
 }

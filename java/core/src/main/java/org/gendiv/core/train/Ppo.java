@@ -41,10 +41,11 @@ public final class Ppo implements Stage {
     public record Config(String prompts, String init, String reward, boolean sharedValueTrunk, OptimConfig optim,
             int steps, int rolloutBatch, int minibatch, int epochs, int maxNewTokens, float temperature, float clip,
             float valueClip, float valueCoef, float gamma, float lambda, float beta, Params.KlEstimator estimator,
-            float targetKl, int klHorizon, float scoreClip, float entropyCoef, Trainer.Schedule schedule) {
+            float targetKl, int klHorizon, float scoreClip, float entropyCoef, Critic critic, float missingEosPenalty,
+            Trainer.Schedule schedule) {
         public static Config defaults() {
             return new Config(null, null, null, false, OptimConfig.of(1e-5).withWarmup(0), 100, 32, 8, 4, 16, 1.0f,
-                    0.2f, 0.2f, 0.1f, 1.0f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0f,
+                    0.2f, 0.2f, 0.1f, 1.0f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0f, Critic.defaults(), 0f,
                     new Trainer.Schedule(1, 0, 10, 1));
         }
 
@@ -66,12 +67,45 @@ public final class Ppo implements Stage {
             if (!(targetKl >= 0)) throw new IllegalArgumentException("target_kl must be >= 0 (0 = fixed beta), got " + targetKl);
             Stages.atLeast(klHorizon, 1, "kl_horizon");
             if (!(scoreClip >= 0)) throw new IllegalArgumentException("score_clip must be >= 0 (0 = off), got " + scoreClip);
+            if (critic == null) throw new IllegalArgumentException("critic must be an object");
+            if (!(missingEosPenalty >= 0) || !Float.isFinite(missingEosPenalty))
+                throw new IllegalArgumentException("missing_eos_penalty must be >= 0, got " + missingEosPenalty);
+            if (critic.warmupSteps() >= steps)
+                throw new IllegalArgumentException("critic.warmup_steps (" + critic.warmupSteps() + ") leaves no step for the policy of "
+                        + steps);
         }
 
         public Config withBeta(float b) {
             return new Config(prompts, init, reward, sharedValueTrunk, optim, steps, rolloutBatch, minibatch, epochs,
                     maxNewTokens, temperature, clip, valueClip, valueCoef, gamma, lambda, b, estimator, targetKl,
-                    klHorizon, scoreClip, entropyCoef, schedule);
+                    klHorizon, scoreClip, entropyCoef, critic, missingEosPenalty, schedule);
+        }
+
+        /** The fused kernel's parameters: the policy clip on both sides, no dual clip, log-ratios clamped at +-20. */
+        Params.Ppo kernelParams() {
+            return new Params.Ppo(temperature, clip, clip, NO_DUAL_CLIP, entropyCoef, LOG_RATIO_CLAMP);
+        }
+
+        static final float NO_DUAL_CLIP = 0f, LOG_RATIO_CLAMP = 20f;
+    }
+
+    /**
+     * The critic (value function): its learning rate (a separate trunk has its own AdamW; a shared
+     * one uses the actor's), the steps at the start that train it alone while the policy stays
+     * put, and where its value head starts: "reward_model" (the reward model's head, as TRL and
+     * OpenRLHF start the critic; with a separate trunk, which is the reward model's, values start
+     * as the reward model's score of each prefix), "zero" (AlpacaFarm) or "random".
+     */
+    public record Critic(double lr, int warmupSteps, String headInit) {
+        public static Critic defaults() {
+            return new Critic(1e-4, 0, "reward_model");
+        }
+
+        public Critic {
+            if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("critic.lr must be > 0, got " + lr);
+            if (warmupSteps < 0) throw new IllegalArgumentException("critic.warmup_steps must be >= 0, got " + warmupSteps);
+            if (!List.of("reward_model", "zero", "random").contains(headInit))
+                throw new IllegalArgumentException("critic.head_init must be reward_model, zero or random, got '" + headInit + "'");
         }
     }
 
@@ -116,11 +150,30 @@ public final class Ppo implements Stage {
         if (!ac.shared()) ac.critic.freezeBottom(c.optim().freezeFraction());
         Map<String, Tensor> actor = new LinkedHashMap<>(), critic = new LinkedHashMap<>();
         ac.namedParameters().forEach((k, v) -> (k.startsWith("policy.") || ac.shared() ? actor : critic).put(k, v));
+        initValueHead(c.critic().headInit());
         this.adam = new AdamW(actor, c.optim());
-        this.criticAdam = critic.isEmpty() ? null : new AdamW(critic, c.optim());
+        var co = c.optim();
+        this.criticAdam = critic.isEmpty() ? null : new AdamW(critic, new OptimConfig(c.critic().lr(), co.weightDecay(), co.beta1(),
+                co.beta2(), co.eps(), co.warmupSteps(), co.minLrRatio(), co.gradClip(), co.freezeFraction()));
         this.beta = torch.full(new long[] {1}, new Scalar(c.beta()));
         reference.eval();
         rm.eval();
+    }
+
+    private void initValueHead(String how) {
+        try (var g = new NoGradGuard()) {
+            switch (how) {
+                case "reward_model" -> {
+                    ac.valueHead.weight().copy_(rm.head.weight());
+                    ac.valueHead.bias().copy_(rm.head.bias());
+                }
+                case "zero" -> {
+                    ac.valueHead.weight().zero_();
+                    ac.valueHead.bias().zero_();
+                }
+                default -> {}  // random, as ScalarHead starts
+            }
+        }
     }
 
     public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
@@ -260,12 +313,26 @@ public final class Ppo implements Stage {
             long t1 = System.nanoTime();
             x.refLogprobs = logprobs(gatherRows(reference.forward(tokens), index), x.actions);
             long t2 = System.nanoTime();
-            x.scores = floats(rm.scores(tokens, p.lengths()));
+            x.scores = rewardScores(rollouts);
             x.timePolicy = (t1 - t0) / 1e9;
             x.timeReference = (t2 - t1) / 1e9;
             x.timeReward = (System.nanoTime() - t2) / 1e9;
         }
         return x;
+    }
+
+    /**
+     * The reward model's score of each rollout as it was trained to read one (prompt, response,
+     * EOS: a response cut at the length limit gets its EOS appended), less missing_eos_penalty
+     * for each cut one.
+     */
+    private float[] rewardScores(List<Rollouts.Rollout> rollouts) {
+        List<int[]> seqs = new ArrayList<>();
+        for (var r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
+        Batches.Padded p = Batches.rightPad(seqs, tok.padId());
+        float[] s = floats(rm.scores(p.tensor(), p.lengths()));
+        for (int i = 0; i < s.length; i++) if (!rollouts.get(i).ended(tok.eosId())) s[i] -= c.missingEosPenalty();
+        return s;
     }
 
     /** Epochs of minibatch updates over the experience's rows; the statistics averaged over minibatches. */
@@ -280,7 +347,7 @@ public final class Ppo implements Stage {
             for (int at = 0; at < x.rows; at += c.minibatch()) {
                 int[] rows = java.util.Arrays.copyOfRange(order, at, at + c.minibatch());
                 try (var scope = new org.bytedeco.javacpp.PointerScope()) {
-                    double[] s = minibatchStep(x, rows, lr);
+                    double[] s = minibatchStep(x, rows, lr, step >= c.critic().warmupSteps());
                     for (int i = 0; i < s.length; i++) sums[i] += s[i];
                 }
                 updates++;
@@ -293,8 +360,11 @@ public final class Ppo implements Stage {
         return m;
     }
 
-    /** One optimiser step on some rows: returns loss, policy loss, clip fraction, approx KL, entropy, value loss. */
-    double[] minibatchStep(Experience x, int[] rows, double lr) {
+    /**
+     * One optimiser step on some rows (the policy's only when actorMoves; the critic's always):
+     * returns loss, policy loss, clip fraction, approx KL, entropy, value loss.
+     */
+    double[] minibatchStep(Experience x, int[] rows, double lr, boolean actorMoves) {
         Slice s = slice(x, rows);
         Tensor tokens = Tensor.create(s.tokens, rows.length, x.width);
         Tensor index = sourceIndex(x, rows);
@@ -302,7 +372,7 @@ public final class Ppo implements Stage {
         Tensor logits = gatherRows(lv[0], index);                     // [m * L, V], a contiguous copy
         Tensor values = lv[1].reshape(-1).index_select(0, index);     // [m * L]
         int n = s.actions.length, vocab = (int) logits.size(1);
-        Params.Ppo params = new Params.Ppo(c.temperature(), c.clip(), c.clip(), 0f, c.entropyCoef(), 20f);
+        Params.Ppo params = c.kernelParams();
         adam.zeroGrad();
         if (criticAdam != null) criticAdam.zeroGrad();
         // The critic's side is the same on both paths: clipped value loss and d loss / d values (value kernel).
@@ -327,11 +397,13 @@ public final class Ppo implements Stage {
                     new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
             out = new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
         }
-        adam.clipGradNorm(c.optim().gradClip());
-        adam.step(lr);
+        if (actorMoves) {
+            adam.clipGradNorm(c.optim().gradClip());
+            adam.step(lr);
+        }
         if (criticAdam != null) {
             criticAdam.clipGradNorm(c.optim().gradClip());
-            criticAdam.step(lr);
+            criticAdam.step(c.critic().lr() * lr / c.optim().lr());  // the critic follows the actor's schedule
         }
         return out;
     }

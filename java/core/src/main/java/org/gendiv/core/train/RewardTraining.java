@@ -20,14 +20,16 @@ import org.gendiv.kernels.Params;
 /**
  * The reward model: initialised from the SFT policy, a scalar head read at the last token, trained
  * with the Bradley-Terry loss -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL:
- * "prompt", "chosen", "rejected"). Held out: pairwise accuracy. Optionally the head's bias is
- * shifted at the end so the SFT policy's own samples score 0 on average.
+ * "prompt", "chosen", "rejected"). Held out: pairwise accuracy, at every evaluation; with keep_best
+ * the exported model is the evaluation's best (by held-out accuracy, the earliest of equals).
+ * Optionally the head is rescaled at the end so the SFT policy's own samples score mean 0 and
+ * standard deviation 1 (pairwise accuracy is unchanged; PPO's rewards then come in SFT units).
  */
 public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
-            int normalizeSamples, Trainer.Schedule schedule) {
+            int normalizeSamples, boolean keepBest, Trainer.Schedule schedule) {
         public static Config defaults() {
-            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256,
+            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256, true,
                     new Trainer.Schedule(10, 50, 50, 1));
         }
 
@@ -48,7 +50,10 @@ public final class RewardTraining implements Stage {
     private final Path tokFile;
     private final List<Pair> train, eval;
     private final AdamW adam;
-    private double normalisedBy = Double.NaN;
+    /** The best evaluation's parameters and held-out accuracy (-1 before any), kept in the checkpoint for resume. */
+    private final Map<String, Tensor> best = new LinkedHashMap<>();
+    private final Tensor bestAccuracy = torch.full(new long[] {1}, new Scalar(-1.0));
+    private boolean normalised;
 
     /** sftPolicy (for normalisation; may be null when normalizeSamples is 0) is a separate copy of the init model. */
     public RewardTraining(Config c, Gpt init, Gpt sftPolicy, Tokenizer tok, Path tokFile, List<Pair> train,
@@ -63,6 +68,10 @@ public final class RewardTraining implements Stage {
         this.eval = eval;
         rm.trunk.freezeBottom(c.optim().freezeFraction());
         this.adam = new AdamW(namedParameters(), c.optim());
+        if (c.keepBest() && !eval.isEmpty())
+            try (var g = new NoGradGuard()) {
+                namedParameters().forEach((k, v) -> best.put(k, v.detach().clone()));
+            }
     }
 
     public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
@@ -161,6 +170,13 @@ public final class RewardTraining implements Stage {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", loss / eval.size());
         m.put("accuracy", acc / eval.size());
+        if (!best.isEmpty() && acc / eval.size() > bestAccuracy.item_double())
+            try (var g = new NoGradGuard()) {
+                var now = namedParameters();
+                best.forEach((k, v) -> v.copy_(now.get(k)));
+                bestAccuracy.fill_(new Scalar(acc / eval.size()));
+            }
+        if (!best.isEmpty()) m.put("best_accuracy", bestAccuracy.item_double());
         return m;
     }
 
@@ -168,32 +184,45 @@ public final class RewardTraining implements Stage {
     public Map<String, Tensor> state() {
         Map<String, Tensor> s = new LinkedHashMap<>(namedParameters());
         s.putAll(adam.state());
+        best.forEach((k, v) -> s.put("best." + k, v));
+        if (!best.isEmpty()) s.put("best.accuracy", bestAccuracy);
         return s;
     }
 
     @Override
     public void export(Path dir) throws IOException {
-        if (c.normalizeSamples() > 0 && sftPolicy != null && Double.isNaN(normalisedBy)) normalise();
+        if (!best.isEmpty() && bestAccuracy.item_double() >= 0)
+            try (var g = new NoGradGuard()) {
+                var now = namedParameters();
+                best.forEach((k, v) -> now.get(k).copy_(v));
+            }
+        if (c.normalizeSamples() > 0 && sftPolicy != null && !normalised) normalise();
         ModelDir.saveRewardModel(rm, tokFile, dir);
     }
 
-    /** Shifts the head's bias by minus the mean score of the SFT policy's samples on the training prompts. */
+    /**
+     * Rescales the head so the SFT policy's samples on the training prompts score mean 0 and
+     * standard deviation 1 (a cut sample is scored with EOS appended, as training lays them out).
+     */
     private void normalise() {
         List<String> prompts = new ArrayList<>();
         for (int i = 0; i < c.normalizeSamples(); i++) prompts.add(train.get(i % train.size()).prompt());
         Params.Sampling sampling = Params.Sampling.of(1.0f, c.schedule().seed() + 7919);
         var rollouts = Rollouts.generate(sftPolicy, Kernels.cpu(), tok, prompts, sampling, c.batchSize());
         rm.eval();
-        double sum = 0;
+        List<int[]> seqs = new ArrayList<>();
+        for (var r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
+        float[] scores = Scoring.scores(rm, seqs, tok.padId(), c.batchSize());
+        double mean = 0, ss = 0;
+        for (float v : scores) mean += v / (double) scores.length;
+        for (float v : scores) ss += (v - mean) * (v - mean);
+        double std = scores.length > 1 ? Math.sqrt(ss / (scores.length - 1)) : 0;
+        if (!(std > 1e-6)) std = 1;  // every sample scored alike: shift only
         try (var g = new NoGradGuard()) {
-            for (int i = 0; i < prompts.size(); i += c.batchSize()) {
-                List<int[]> seqs = new ArrayList<>();
-                for (int j = i; j < Math.min(prompts.size(), i + c.batchSize()); j++) seqs.add(rollouts.get(j).full());
-                sum += score(seqs).sum().item_double();
-            }
-            normalisedBy = sum / prompts.size();
-            rm.head.bias().sub_(new Scalar(normalisedBy));
+            rm.head.bias().sub_(new Scalar(mean)).div_(new Scalar(std));
+            rm.head.weight().div_(new Scalar(std));
         }
+        normalised = true;
     }
 
     public static List<Pair> pairs(Path file) throws IOException {

@@ -18,6 +18,16 @@ public final class Rollouts {
         public int[] full() {
             return Batches.concat(prompt, response);
         }
+
+        /** Whether the response ended with EOS (rather than being cut at the length limit). */
+        public boolean ended(int eos) {
+            return response.length > 0 && response[response.length - 1] == eos;
+        }
+
+        /** The sequence as training lays one out (prompt, response, EOS): EOS appended to a cut response. */
+        public int[] withEos(int eos) {
+            return ended(eos) ? full() : Batches.concat(prompt, response, new int[] {eos});
+        }
     }
 
     /** Responses of at most a quarter of the context by default, prompts clipped to leave room for them. */

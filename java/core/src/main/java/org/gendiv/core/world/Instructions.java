@@ -9,12 +9,15 @@ import org.gendiv.diversity.NliDiversity;
 /**
  * Instruction following, mirroring AlpacaFarm -> AlpacaEval / Sequential Instructions: an
  * instruction (sort, reverse, first, last, count) over a list of words, answered in natural
- * phrasing. OOD splits: (1) unseen words; (2) longer lists; (3) two instructions chained
- * ("reverse this list and then give me the first word"), never seen in training.
+ * phrasing. OOD splits: (1) words SFT never saw (seen in pretraining only); (2) longer lists; (3)
+ * two instructions chained ("reverse this list and then give me the first word"), never seen in
+ * training.
  */
 public final class Instructions implements World {
     static final List<String> ITEMS = List.of("apple", "pear", "plum", "fig", "lime", "kiwi", "mango", "grape", "lemon",
-            "peach", "cherry", "melon"), NEW_ITEMS = List.of("olive", "guava", "papaya", "quince", "apricot", "lychee");
+            "peach", "cherry", "melon", "banana", "berry", "date", "orange", "carrot", "onion", "pepper", "bean", "corn",
+            "pea", "rice", "bread", "cheese", "honey", "nut", "egg", "tomato", "potato"),
+            NEW_ITEMS = List.of("olive", "guava", "papaya", "quince", "apricot", "lychee", "radish", "turnip", "leek", "celery");
     static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
             "nine", "ten");
     enum Op {
@@ -49,8 +52,15 @@ public final class Instructions implements World {
         }
     }
 
-    /** The answer: a list (sort, reverse), one word (first, last) or a number word (count). */
-    record Answer(String kind, List<String> value) {
+    /**
+     * The answer: a list (sort, reverse), one word (first, last) or a number word (count); with
+     * the question it answers (the items, the operation, and the one before it when chained).
+     */
+    record Answer(String kind, List<String> value, List<String> items, Op op, Op before) {
+        Answer(String kind, List<String> value) {
+            this(kind, value, List.of(), null, null);
+        }
+
         String canonical() {
             return kind + ":" + String.join(",", value);
         }
@@ -86,17 +96,17 @@ public final class Instructions implements World {
             Op b = ops[rng.nextInt(ops.length)];
             while (b == a) b = ops[rng.nextInt(ops.length)];
             instruction = World.pick(a.phrasings, rng) + " and then " + World.pick(b.phrasings, rng);
-            answer = answer(b, b.apply(a.apply(items)));
+            answer = answer(b, b.apply(a.apply(items)), items, a);
         } else {
             Op op = ops[rng.nextInt(ops.length)];
             instruction = World.pick(op.phrasings, rng);
-            answer = answer(op, op.apply(items));
+            answer = answer(op, op.apply(items), items, null);
         }
         return new Example(split, instruction + " : " + String.join(" ", items), answer);
     }
 
-    private static Answer answer(Op op, List<String> value) {
-        return new Answer(op.listValued() ? "list" : op == Op.COUNT ? "count" : "word", value);
+    private static Answer answer(Op op, List<String> value, List<String> items, Op before) {
+        return new Answer(op.listValued() ? "list" : op == Op.COUNT ? "count" : "word", value, List.copyOf(items), op, before);
     }
 
     @Override
@@ -174,8 +184,47 @@ public final class Instructions implements World {
         else if (truth.kind().equals("list")) correct = 0.6 * lcs(said.value(), truth.value()) / Math.max(said.value().size(), truth.value().size());
         else correct = said.value().contains(truth.value().get(0)) ? 0.4 / said.value().size() : 0;
         int words = World.words(output).length, budget = truth.value().size() + 5;
-        double concision = words == 0 ? 0 : Math.min(1.0, (double) budget / words);
-        return new Judgement(said.canonical(), 0.85 * correct + 0.15 * concision);
+        return new Judgement(said.canonical(), 0.85 * correct + 0.15 * World.concision(words, budget));
+    }
+
+    @Override
+    public String scripted(Scripted policy, Example e, SplittableRandom rng) {
+        Answer a = (Answer) e.truth();
+        List<String> value = switch (policy) {
+            case ORACLE -> a.value();
+            case NO_COPY -> a.value().stream().map(w -> NEW_ITEMS.contains(w) ? World.pick(ITEMS, rng) : w).toList();
+            case ID_ONLY -> {  // at most five words, one instruction: the last one named, applied to the list as given
+                List<String> items = a.items().subList(0, Math.min(5, a.items().size()));
+                yield a.op().apply(items);
+            }
+        };
+        return String.join(" ", value);
+    }
+
+    @Override
+    public java.util.Set<Scripted> defeats(String split) {
+        return switch (split) {
+            case "ood1" -> java.util.EnumSet.of(Scripted.NO_COPY);
+            case "ood2", "ood3" -> java.util.EnumSet.of(Scripted.ID_ONLY);
+            default -> java.util.EnumSet.noneOf(Scripted.class);
+        };
+    }
+
+    @Override
+    public java.util.Set<String> lexicon() {
+        return vocabulary();
+    }
+
+    /** Every word this world writes. */
+    static java.util.Set<String> vocabulary() {
+        java.util.Set<String> w = new java.util.TreeSet<>();
+        w.addAll(ITEMS);
+        w.addAll(NEW_ITEMS);
+        w.addAll(NUMBERS);
+        for (Op op : Op.values()) for (String p : op.phrasings) w.addAll(List.of(World.words(p)));
+        w.addAll(List.of(World.words("and then here is the list : the result is sure , okay there are words the answer is i count"
+                + " it is that would be hope this helps easy let me know if you need more a list of words . ?")));
+        return w;
     }
 
     static int lcs(List<String> a, List<String> b) {

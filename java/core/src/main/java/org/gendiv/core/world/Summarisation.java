@@ -1,9 +1,12 @@
 package org.gendiv.core.world;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -11,16 +14,14 @@ import org.gendiv.diversity.NliDiversity;
 
 /**
  * Summarisation, mirroring TL;DR -> CNN/DailyMail. A post tells who did what, where, when and how
- * they felt, among filler; a good summary states those facts, and only those, concisely. OOD
- * splits: (1) unseen names, places, days, events and feelings; (2) longer posts with two more facts
- * (a companion and a reason); (3) a news register: other templates, other fact order.
+ * they felt (some posts also who was there and why), among filler; a good summary states those
+ * facts, and only those, concisely. People and places are made-up words from a large inventory,
+ * so a summariser must copy them. OOD splits, by growing shift: (1) people and places SFT never
+ * saw (seen in pretraining only); (2) longer posts that carry both a companion and a reason; (3) a
+ * news register (other templates, other fact order), a third of it with unseen events, days and
+ * feelings too. Every fact a reference states is demonstrated somewhere in the SFT data.
  */
 public final class Summarisation implements World {
-    static final List<String> NAMES = List.of("tom", "anna", "mike", "lucy", "ben", "sara", "jack", "emma", "paul", "nina",
-            "sam", "kate", "leo", "ruth", "dan", "eva", "max", "ivy", "joe", "amy"),
-            NEW_NAMES = List.of("omar", "yuki", "ivan", "lena", "raj", "mia", "hugo", "zoe");
-    static final List<String> PLACES = List.of("station", "market", "park", "office", "school", "library", "beach", "cafe",
-            "gym", "bank", "church", "garden"), NEW_PLACES = List.of("airport", "museum", "harbour", "stadium", "bakery", "hospital");
     static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday"),
             NEW_DAYS = List.of("saturday", "sunday");
     /** Events as "verb object": the object names the event. */
@@ -36,6 +37,13 @@ public final class Summarisation implements World {
             "i was not there myself", "the weather was awful", "this happens more than you would think");
     static final List<String> OUTROS = List.of("what should i do ?", "any advice is welcome .", "thanks for reading .",
             "am i overreacting ?", "how do i help ?");
+    /** People and places: made-up words (see {@link Entities}), many more than SFT could memorise. */
+    static final Entities.Split PEOPLE = Entities.Split.of(Entities.made(250, "people", fixedWords()), 200),
+            PLACE = Entities.Split.of(Entities.made(130, "places", union(fixedWords(), PEOPLE.all())), 100);
+    static final List<String> NAMES = PEOPLE.seen(), NEW_NAMES = PEOPLE.unseen(), PLACES = PLACE.seen(),
+            NEW_PLACES = PLACE.unseen();
+    /** How often an ID post also names a companion, and (independently) a reason: SFT demonstrates both facts. */
+    static final double COMPANION_RATE = 0.3, REASON_RATE = 0.3;
     static final List<String> SLOTS = List.of("who", "event", "where", "when", "feeling", "with", "reason");
 
     private static final Map<String, String> SLOT_OF = new LinkedHashMap<>();
@@ -56,10 +64,10 @@ public final class Summarisation implements World {
     @Override
     public String describe(String split) {
         return switch (split) {
-            case "id" -> "Reddit-style posts, seen entities";
-            case "ood1" -> "unseen names and places";
-            case "ood2" -> "longer posts with a companion and a reason";
-            case "ood3" -> "news register: other templates and fact order";
+            case "id" -> "Reddit-style posts, people and places from SFT's inventory";
+            case "ood1" -> "people and places SFT never saw (pretraining only)";
+            case "ood2" -> "longer posts with both a companion and a reason";
+            case "ood3" -> "news register: other templates and fact order, a third with unseen events, days and feelings";
             default -> split;
         };
     }
@@ -70,25 +78,29 @@ public final class Summarisation implements World {
     @Override
     public Example example(String split, SplittableRandom rng) {
         // ood1 shifts the entities only: unseen people and places; events, days and feelings stay known.
-        boolean fresh = split.equals("ood1");
+        boolean fresh = split.equals("ood1"), longer = split.equals("ood2"), news = split.equals("ood3");
+        List<String> people = fresh ? NEW_NAMES : NAMES;
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("who", World.pick(fresh ? NEW_NAMES : NAMES, rng));
+        f.put("who", World.pick(people, rng));
         f.put("event", World.pick(EVENTS, rng).split(" ")[1]);
         f.put("where", World.pick(fresh ? NEW_PLACES : PLACES, rng));
         f.put("when", World.pick(DAYS, rng));
         f.put("feeling", World.pick(FEELINGS, rng));
-        if (split.equals("ood2")) {
-            String with;
-            do with = World.pick(NAMES, rng); while (with.equals(f.get("who")));
-            f.put("with", with);
-            f.put("reason", World.pick(REASONS, rng));
+        // An ID (or ood1) post names at most one extra fact; an ood2 post both; the news register neither.
+        double extra = rng.nextDouble();
+        boolean with = longer || !news && extra < COMPANION_RATE, reason = longer || !news && extra >= 1 - REASON_RATE;
+        if (with) {
+            String companion;
+            do companion = World.pick(people, rng); while (companion.equals(f.get("who")));
+            f.put("with", companion);
         }
+        if (reason) f.put("reason", World.pick(REASONS, rng));
         if (split.equals("ood3") && rng.nextInt(3) == 0) {  // the news register also brings events, days and feelings of its own
             f.put("event", World.pick(NEW_EVENTS, rng).split(" ")[1]);
             f.put("when", World.pick(NEW_DAYS, rng));
             f.put("feeling", World.pick(NEW_FEELINGS, rng));
         }
-        String text = split.equals("ood3") ? news(f, rng) : post(f, split.equals("ood2"), rng);
+        String text = news ? news(f, rng) : post(f, longer, rng);
         return new Example(split, "summarize : " + text, new Facts(f));
     }
 
@@ -121,7 +133,7 @@ public final class Summarisation implements World {
         List<String> s = new ArrayList<>();
         s.add(World.pick(INTROS, rng) + " .");
         s.add(core + " .");
-        if (longer) s.add("it all happened because of the " + f.get("reason") + " .");
+        if (f.containsKey("reason")) s.add("it all happened because of the " + f.get("reason") + " .");
         s.add(feeling + " .");
         s.add(World.pick(MIDDLES, rng) + " .");
         if (longer) {
@@ -177,14 +189,19 @@ public final class Summarisation implements World {
 
     /** One of several phrasings of the same facts (a fact missing from f is left out). */
     static String summary(Map<String, String> f, SplittableRandom rng) {
+        int form = rng.nextInt(4);
+        if (f.get("feeling") == null) form = Math.min(form, 1);
+        return summary(f, form);
+    }
+
+    /** Summary form 0-3 of the facts (forms 2 and 3 need the feeling). */
+    static String summary(Map<String, String> f, int form) {
         String who = f.get("who"), o = f.get("event"), v = verb(o);
         String act = who + " " + v + " a " + o + (f.containsKey("with") ? " with " + f.get("with") : "");
         String place = f.containsKey("where") ? " at the " + f.get("where") : "";
         String time = f.containsKey("when") ? " on " + f.get("when") : "";
         String reason = f.containsKey("reason") ? " because of the " + f.get("reason") : "";
         String feel = f.get("feeling");
-        int form = rng.nextInt(4);
-        if (feel == null) form = Math.min(form, 1);
         String s = switch (form) {
             case 0 -> act + place + time + reason + (feel == null ? "" : " and felt " + feel);
             case 1 -> (time.isEmpty() ? "" : time.substring(1) + " , ") + act + place + reason
@@ -236,8 +253,75 @@ public final class Summarisation implements World {
         double recall = (double) correct / truth.size();
         double precision = correct + wrong == 0 ? 0 : (double) correct / (correct + wrong);
         int words = World.words(output).length, budget = 3 * truth.size() + 2;
-        double concision = words == 0 ? 0 : Math.min(1.0, (double) budget / words);
-        return new Judgement(said.toString(), 0.6 * recall + 0.25 * precision + 0.15 * concision);
+        return new Judgement(said.toString(), 0.6 * recall + 0.25 * precision + 0.15 * World.concision(words, budget));
+    }
+
+    @Override
+    public String scripted(Scripted policy, Example e, SplittableRandom rng) {
+        Map<String, String> f = new LinkedHashMap<>(((Facts) e.truth()).slots());
+        switch (policy) {
+            case ORACLE -> {}
+            case NO_COPY -> f.replaceAll((slot, v) -> seen(slot, v, rng));
+            case ID_ONLY -> {
+                if (e.split().equals("ood3")) f.keySet().retainAll(List.of("who", "event"));  // news templates unread
+                else if (f.containsKey("with")) f.remove("reason");                            // one extra fact, as ID posts carry
+            }
+        }
+        String best = null;
+        for (int form = 0; form < (f.containsKey("feeling") ? 4 : 2); form++) {
+            String s = summary(f, form);
+            if (best == null || World.words(s).length < World.words(best).length) best = s;
+        }
+        return best;
+    }
+
+    @Override
+    public Set<Scripted> defeats(String split) {
+        return switch (split) {
+            case "ood1" -> EnumSet.of(Scripted.NO_COPY);
+            case "ood2", "ood3" -> EnumSet.of(Scripted.ID_ONLY);
+            default -> EnumSet.noneOf(Scripted.class);
+        };
+    }
+
+    @Override
+    public Set<String> lexicon() {
+        Set<String> w = fixedWords();
+        w.addAll(SLOT_OF.keySet());
+        return w;
+    }
+
+    /** The value itself when SFT's data can contain it, else a seen value of the slot (what a policy that cannot copy writes). */
+    private static String seen(String slot, String value, SplittableRandom rng) {
+        List<String> pool = switch (slot) {
+            case "who", "with" -> NAMES;
+            case "where" -> PLACES;
+            case "when" -> DAYS;
+            case "feeling" -> FEELINGS;
+            case "reason" -> REASONS;
+            default -> EVENTS.stream().map(x -> x.split(" ")[1]).toList();
+        };
+        return pool.contains(value) ? value : World.pick(pool, rng);
+    }
+
+    /** Every word of the fixed lists and templates: the made-up entities avoid them. */
+    private static Set<String> fixedWords() {
+        Set<String> w = new HashSet<>();
+        for (var l : List.of(DAYS, NEW_DAYS, EVENTS, NEW_EVENTS, FEELINGS, NEW_FEELINGS, REASONS, INTROS, MIDDLES, OUTROS))
+            for (String x : l) w.addAll(List.of(World.words(x)));
+        w.addAll(List.of(World.words(TEMPLATE_WORDS)));
+        w.addAll(Instructions.vocabulary());
+        return w;
+    }
+
+    private static final String TEMPLATE_WORDS = "summarize my friend a at the on was and with felt about it now is really since then has"
+            + " been all happened because of report officials said that resident named near more details are expected local news"
+            + " witnesses described as story developing breaking by incident left according to reports after they leaving";
+
+    private static Set<String> union(Set<String> a, List<String> b) {
+        Set<String> u = new HashSet<>(a);
+        u.addAll(b);
+        return u;
     }
 
     @Override

@@ -35,6 +35,43 @@ public interface World {
     /** What an output means and how good it is (gold quality in [0, 1]). */
     Judgement judge(Example e, String output);
 
+    /**
+     * Scripted policies of known skill, the instrument check that each split is winnable (the
+     * oracle wins there) and graded (a policy lacking the skill a split shifts loses there).
+     */
+    enum Scripted {
+        ORACLE("states the right answer in the shortest phrasing"),
+        NO_COPY("cannot emit an entity it never saw in SFT data, writes a seen one instead"),
+        ID_ONLY("reads every input as the ID split writes them");
+
+        public final String description;
+
+        Scripted(String description) {
+            this.description = description;
+        }
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The output of a scripted policy for an input. */
+    String scripted(Scripted policy, Example e, SplittableRandom rng);
+
+    /** The scripted policies a split is designed to defeat (none for ID). */
+    java.util.Set<Scripted> defeats(String split);
+
+    /** Every word the world can write (entities included): the tokenizer gets a token for each. */
+    java.util.Set<String> lexicon();
+
+    /**
+     * The judges' concision term in (0, 1): budget / (budget + words), falling smoothly with
+     * length so that right answers of different lengths do not tie.
+     */
+    static double concision(int words, int budget) {
+        return words == 0 ? 0 : (double) budget / (budget + words);
+    }
+
     /** The exact NLI analogue: does premise entail, contradict or leave open the hypothesis? */
     NliDiversity.Probabilities nli(Example e, String premise, String hypothesis);
 
@@ -77,6 +114,7 @@ public interface World {
             out.add(e.prompt());
             out.add(demonstrate(e, i % 2, rng));
         }
+        out.add(String.join(" ", new java.util.TreeSet<>(lexicon())));
         return out;
     }
 }

@@ -47,7 +47,7 @@ class TrainTest {
         sftEvalLoss = new Trainer(sftRun, TinyTask.schedule(0)).quiet(true).run(sft, false).get("loss");
         sftDir = sftRun.model();
 
-        var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64,
+        var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64, true,
                 TinyTask.schedule(0));
         RunDir rmRun = new RunDir(dir.resolve("rm"));
         rmRun.begin(Configs.toJson(rmConfig), false);
@@ -93,8 +93,12 @@ class TrainTest {
 
     static Ppo.Config ppoConfig(int steps, float beta, int checkpointEvery) {
         return new Ppo.Config(null, null, null, false, OptimConfig.of(1e-3).withWarmup(0), steps, 16, 8, 2, 4, 1f, 0.2f,
-                0.2f, 0.1f, 1f, 0.95f, beta, Params.KlEstimator.K2, 0f, 10000, 0f, 0f, TinyTask.schedule(checkpointEvery));
+                0.2f, 0.1f, 1f, 0.95f, beta, Params.KlEstimator.K2, 0f, 10000, 0f, 0f, TINY_CRITIC, 0f,
+                TinyTask.schedule(checkpointEvery));
     }
+
+    /** The critic starts from the reward model's head and trains at the actor's rate, no warm-up. */
+    static final Ppo.Critic TINY_CRITIC = new Ppo.Critic(1e-3, 0, "reward_model");
 
     static List<Map<String, Double>> metrics(Ppo stage) {
         List<Map<String, Double>> out = new ArrayList<>();
@@ -134,7 +138,7 @@ class TrainTest {
         for (float target : new float[] {1e-4f, 1e4f}) {
             var base = ppoConfig(4, 0.05f, 0);
             var c = new Ppo.Config(null, null, null, false, base.optim(), 4, 16, 8, 2, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f,
-                    0.05f, Params.KlEstimator.K2, target, 100, 0f, 0f, base.schedule());
+                    0.05f, Params.KlEstimator.K2, target, 100, 0f, 0f, TINY_CRITIC, 0f, base.schedule());
             var m = metrics(ppo(c));
             double first = m.get(1).get("beta"), last = m.get(3).get("beta");
             // Step 0 has KL 0 (policy = reference), so the first move is down; after it, KL > 1e-4 raises beta.
@@ -147,7 +151,7 @@ class TrainTest {
     @Test
     void fusedLossGradientsMatchTheLibTorchComposite() throws IOException {
         var c = new Ppo.Config(null, null, null, true, new OptimConfig(1e-3, 0, 0.9, 0.95, 1e-8, 0, 0.1, 0, 0), 1, 16, 16,
-                1, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0.01f,
+                1, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0.01f, TINY_CRITIC, 0f,
                 TinyTask.schedule(0));
         Ppo stage = ppo(c);
         var rollouts = Rollouts.generate(stage.policy(), Kernels.cpu(), task.tok, TinyTask.prompts(16, 5),
@@ -166,10 +170,10 @@ class TrainTest {
         for (int i = 0; i < rows.length; i++) rows[i] = i;
         Map<String, Tensor> params = stage.policy().namedParameters();
         stage.compositeLoss = false;
-        double[] fused = stage.minibatchStep(x, rows, 0.0);
+        double[] fused = stage.minibatchStep(x, rows, 0.0, true);
         Map<String, float[]> fusedGrads = grads(params);
         stage.compositeLoss = true;
-        double[] composite = stage.minibatchStep(x, rows, 0.0);
+        double[] composite = stage.minibatchStep(x, rows, 0.0, true);
         Map<String, float[]> compositeGrads = grads(params);
         for (int i = 0; i < 5; i++) assertEquals(composite[i], fused[i], 1e-5 * (1 + Math.abs(composite[i])), "stat " + i);
         double worst = 0, scale = 0;

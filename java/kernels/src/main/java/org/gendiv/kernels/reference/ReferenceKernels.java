@@ -184,12 +184,14 @@ public final class ReferenceKernels {
         double msum = 0, loss = 0, clipped = 0;
         for (float m : mask) msum += m;
         for (int i = 0; i < v.length; i++) {
-            double d = v[i] - old[i], dc = Math.max(-eps, Math.min(eps, d)), vc = old[i] + dc;
-            double a = (v[i] - ret[i]) * (v[i] - ret[i]), b = (vc - ret[i]) * (vc - ret[i]);
-            double g = b > a ? (dc == d ? vc - ret[i] : 0) : v[i] - ret[i];
+            double d = (double) v[i] - old[i], a = (v[i] - ret[i]) * (double) (v[i] - ret[i]);
+            boolean outside = Math.abs(d) > eps;  // inside the band the clipped value is v itself
+            double vc = old[i] + Math.signum(d) * eps, b = outside ? (vc - ret[i]) * (vc - ret[i]) : a;
+            boolean clip = b > a;
+            double g = clip ? 0 : v[i] - ret[i];
             if (mask[i] != 0) {
                 loss += mask[i] * 0.5 * Math.max(a, b);
-                clipped += mask[i] * (b > a ? 1 : 0);
+                clipped += mask[i] * (clip ? 1 : 0);
             }
             if (gradOut != null) gradOut[i] = mask[i] != 0 && msum > 0 ? mask[i] * g / msum : 0;
         }
