@@ -324,6 +324,7 @@ public final class DataStudy {
         block.addProperty("judge", judge.describe());
         block.add("splits", splits);
         block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
+        block.add("effects", Effects.of(methods, e.bootstrap(), seed));
         block.add("training", Study.training(sftDir, rmDir, ppoDir));
         study.timings().merge(spec.task() + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
         return block;

@@ -108,17 +108,13 @@ public final class Evaluation {
      * any output leaves its entry out), per-input diversity with std and CI, across-input values.
      */
     public static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed) {
-        int n = o.texts().length, k = o.texts()[0].length;
-        String[][] meaning = new String[n][k];
-        for (Judged j : judged) meaning[j.input()][j.sample()] = j.meaning();
-        JsonObject b = new JsonObject();
-        b.addProperty("shift", shift);
-        b.add("win_rate", summary(Summary.of(perInput(judged, n, Judged::win), bootstrap, seed)));
-        addKnown(b, "gold", perInput(judged, n, Judged::gold), bootstrap, seed + 1);
-        addKnown(b, "rm_score", perInput(judged, n, Judged::rmScore), bootstrap, seed + 2);
-        addKnown(b, "kl_to_sft", perInput(judged, n, Judged::klToSft), bootstrap, seed + 4);
-        b.add("length", summary(Summary.of(perInput(judged, n, j -> StudyWords.words(j.text()).size()), bootstrap, seed + 5)));
+        return measure(o, judged, semantics, shift, bootstrap, seed, perInputDiversity(o, judged, semantics));
+    }
 
+    /** Each per-input diversity metric's value for every input (its K outputs as one set). */
+    static Map<String, double[]> perInputDiversity(Outputs o, List<Judged> judged, Semantics semantics) {
+        int n = o.texts().length;
+        String[][] meaning = meanings(o, judged);
         Map<String, double[]> perInput = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             List<String> set = List.of(o.texts()[i]);
@@ -127,6 +123,27 @@ public final class Evaluation {
             int at = i;
             m.forEach((key, v) -> perInput.computeIfAbsent(key, x -> new double[n])[at] = v);
         }
+        return perInput;
+    }
+
+    private static String[][] meanings(Outputs o, List<Judged> judged) {
+        String[][] meaning = new String[o.texts().length][o.texts()[0].length];
+        for (Judged j : judged) meaning[j.input()][j.sample()] = j.meaning();
+        return meaning;
+    }
+
+    private static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed,
+            Map<String, double[]> perInput) {
+        int n = o.texts().length;
+        String[][] meaning = meanings(o, judged);
+        JsonObject b = new JsonObject();
+        b.addProperty("shift", shift);
+        b.add("win_rate", summary(Summary.of(perInput(judged, n, Judged::win), bootstrap, seed)));
+        addKnown(b, "gold", perInput(judged, n, Judged::gold), bootstrap, seed + 1);
+        addKnown(b, "rm_score", perInput(judged, n, Judged::rmScore), bootstrap, seed + 2);
+        addKnown(b, "kl_to_sft", perInput(judged, n, Judged::klToSft), bootstrap, seed + 4);
+        b.add("length", summary(Summary.of(perInput(judged, n, j -> StudyWords.words(j.text()).size()), bootstrap, seed + 5)));
+
         JsonObject pi = new JsonObject();
         perInput.forEach((key, v) -> pi.add(key, summary(Summary.of(v, bootstrap, seed + 3))));
         b.add("per_input", pi);
@@ -170,10 +187,29 @@ public final class Evaluation {
     public static final class MethodResults {
         private final JsonObject splits = new JsonObject();
         private final Map<String, double[]> wins = new LinkedHashMap<>();
+        private final Map<String, Integer> shifts = new LinkedHashMap<>();
+        private final Map<String, Map<String, double[]>> diversity = new LinkedHashMap<>();
 
         public void add(String split, Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed) {
-            splits.add(split, measure(o, judged, semantics, shift, bootstrap, seed));
+            Map<String, double[]> perInput = perInputDiversity(o, judged, semantics);
+            splits.add(split, measure(o, judged, semantics, shift, bootstrap, seed, perInput));
             wins.put(split, perInput(judged, o.texts().length, Judged::win));
+            shifts.put(split, shift);
+            diversity.put(split, perInput);
+        }
+
+        /** Each input's win rate (the mean over its K outputs), per split. */
+        Map<String, double[]> wins() {
+            return wins;
+        }
+
+        Map<String, Integer> shifts() {
+            return shifts;
+        }
+
+        /** Each per-input diversity metric by input, per split. */
+        Map<String, Map<String, double[]>> diversity() {
+            return diversity;
         }
 
         /** The methods block of a task: each method's results, in order. */
@@ -217,7 +253,8 @@ public final class Evaluation {
             return s / v.length;
         }
 
-        private static JsonObject interval(double mean, double[] draws) {
+        /** mean with the 2.5% and 97.5% quantiles of its bootstrap draws as the CI. */
+        static JsonObject interval(double mean, double[] draws) {
             double[] sorted = draws.clone();
             java.util.Arrays.sort(sorted);
             JsonObject o = new JsonObject();

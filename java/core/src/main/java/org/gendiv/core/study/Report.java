@@ -113,35 +113,49 @@ public final class Report {
         JsonObject m = t.getAsJsonObject("methods");
         if (!m.has("sft") || !m.has("ppo") || !m.getAsJsonObject("sft").has("ood_win_rate"))
             return "Findings of STUDY.md: not checked (they compare the methods sft and ppo on ID and OOD splits).\n";
-        JsonObject sftOod = method(m, "sft", "ood_win_rate"), ppoOod = method(m, "ppo", "ood_win_rate");
-        JsonObject sftGap = method(m, "sft", "generalisation_gap"), ppoGap = method(m, "ppo", "generalisation_gap");
-        JsonObject sftDiv = perInputBlock(m, "sft", "ead"), ppoDiv = perInputBlock(m, "ppo", "ead");
-        String[] semantic = present(m, "per_input", "semantic", "embedding", "nli");
+        JsonObject effects = t.has("effects") ? t.getAsJsonObject("effects") : new JsonObject();
         List<String> failed = Instruments.failed(t.getAsJsonObject("instruments"));
         boolean rmFailed = failed.stream().anyMatch(f -> f.endsWith("reward_model"));
         String generalisation = inconclusive(failed), diversity = inconclusive(failed.stream().filter(f -> !f.contains("split")).toList()),
                 bon = rmFailed ? "**inconclusive**: instrument reward_model failed; " : "";
-        StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (means with 95% CIs; \"clear\" where the intervals do not overlap):\n\n");
-        b.append(String.format(Locale.ROOT, "1. %sOOD win rate (mean of OOD splits): RLHF %s vs SFT %s: %s; generalisation gap RLHF %s vs SFT %s: %s.%n",
-                generalisation, cell(ppoOod), cell(sftOod), verdict(mean(ppoOod) > mean(sftOod), apart(ppoOod, sftOod), "RLHF generalises better"),
-                cell(ppoGap), cell(sftGap), verdict(mean(ppoGap) < mean(sftGap), apart(ppoGap, sftGap), "RLHF's gap is smaller")));
-        String sem = "";
-        if (semantic.length > 0) {
-            String k = semantic[0];
-            JsonObject sftSem = perInputBlock(m, "sft", k), ppoSem = perInputBlock(m, "ppo", k);
-            sem = String.format(Locale.ROOT, "; %s RLHF %s vs SFT %s: %s", k.equals("semantic") ? "distinct meanings" : k + " diversity",
-                    cell(ppoSem), cell(sftSem), verdict(mean(ppoSem) < mean(sftSem), apart(ppoSem, sftSem), "RLHF reduces it"));
+        StringBuilder b = new StringBuilder("Findings of STUDY.md on this run (differences paired by input, means with 95% CIs; "
+                + "\"clear\" where the CI excludes 0):\n\n");
+        JsonObject ppo = effects.getAsJsonObject("ppo_minus_sft");
+        if (ppo != null) {
+            JsonObject ood = ppo.getAsJsonObject("ood_win_rate"), slope = ppo.getAsJsonObject("win_rate_slope");
+            List<String> bySplit = new ArrayList<>();
+            for (String s : ppo.getAsJsonObject("win_rate").keySet()) bySplit.add(s + " " + cell(ppo.getAsJsonObject("win_rate").getAsJsonObject(s)));
+            b.append(String.format(Locale.ROOT, "1. %sRLHF minus SFT win rate: %s; mean OOD %s: %s; slope against the shift %s per step: %s.%n",
+                    generalisation, String.join(", ", bySplit), cell(ood), verdict(mean(ood) > 0, low(ood) > 0, "RLHF generalises better"),
+                    cell(slope), verdict(mean(slope) > 0, low(slope) > 0, "the advantage grows with the shift")));
+            JsonObject div = ppo.getAsJsonObject("per_input_id");
+            List<String> parts = new ArrayList<>();
+            for (String k : new String[] {"ead", "semantic", "embedding", "nli"})
+                if (div != null && div.has(k)) {
+                    JsonObject d = div.getAsJsonObject(k);
+                    parts.add(String.format(Locale.ROOT, "%s %s: %s", k.equals("semantic") ? "distinct meanings" : k, cell(d),
+                            verdict(mean(d) < 0, high(d) < 0, "RLHF reduces it")));
+                }
+            b.append(String.format(Locale.ROOT, "2. %sRLHF minus SFT per-input diversity (ID): %s; across-input EAD RLHF %s vs SFT %s.%n",
+                    diversity, String.join("; ", parts), num(across(m, "ppo", "ead")), num(across(m, "sft", "ead"))));
         }
-        b.append(String.format(Locale.ROOT, "2. " + diversity.replace("%", "%%") + "Per-input diversity (ID): EAD RLHF %s vs SFT %s: %s%s; across-input EAD RLHF %s vs SFT %s.%n",
-                cell(ppoDiv), cell(sftDiv), verdict(mean(ppoDiv) < mean(sftDiv), apart(ppoDiv, sftDiv), "RLHF reduces it"), sem,
-                num(across(m, "ppo", "ead")), num(across(m, "sft", "ead"))));
-        if (m.has("bon")) {
-            JsonObject bonOod = method(m, "bon", "ood_win_rate"), bonDiv = perInputBlock(m, "bon", "ead");
-            boolean between = mean(bonDiv) <= Math.max(mean(sftDiv), mean(ppoDiv)) && mean(bonDiv) >= Math.min(mean(sftDiv), mean(ppoDiv));
-            b.append(String.format(Locale.ROOT, "3. " + bon + "BoN: OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
-                    cell(bonOod), cell(bonDiv), between ? "between" : "not between"));
+        JsonObject bonFx = effects.getAsJsonObject("bon_minus_sft");
+        if (m.has("bon") && bonFx != null && ppo != null) {
+            JsonObject bonDiv = bonFx.getAsJsonObject("per_input_id").getAsJsonObject("ead"), ppoDiv = ppo.getAsJsonObject("per_input_id")
+                    .getAsJsonObject("ead");
+            boolean between = mean(bonDiv) <= 0 && mean(bonDiv) >= mean(ppoDiv);
+            b.append(String.format(Locale.ROOT, "3. %sBoN minus SFT: mean OOD win rate %s, per-input EAD %s (%s SFT's and RLHF's).%n",
+                    bon, cell(bonFx.getAsJsonObject("ood_win_rate")), cell(bonDiv), between ? "between" : "not between"));
         }
         return b.toString();
+    }
+
+    private static double low(JsonObject ci) {
+        return ci.getAsJsonArray("ci95").get(0).getAsDouble();
+    }
+
+    private static double high(JsonObject ci) {
+        return ci.getAsJsonArray("ci95").get(1).getAsDouble();
     }
 
     /** "inconclusive: ..." naming the failed instruments a finding rests on, or "" when none failed. */
@@ -153,12 +167,6 @@ public final class Report {
     private static String verdict(boolean direction, boolean separated, String claim) {
         if (!direction) return "not confirmed";
         return separated ? "**confirmed** (" + claim + ", clear)" : "same direction (" + claim + "), within noise";
-    }
-
-    private static boolean apart(JsonObject a, JsonObject b) {
-        var ca = a.getAsJsonArray("ci95");
-        var cb = b.getAsJsonArray("ci95");
-        return ca.get(1).getAsDouble() < cb.get(0).getAsDouble() || cb.get(1).getAsDouble() < ca.get(0).getAsDouble();
     }
 
     /** The metrics, of those named, that the first method's ID block reports under block (per_input or across_input). */

@@ -86,6 +86,7 @@ public final class SampleEvaluation {
         JsonObject block = new JsonObject();
         block.add("splits", splits);
         block.add("methods", Evaluation.MethodResults.json(results, c.eval().bootstrap(), seed));
+        block.add("effects", Effects.of(results, c.eval().bootstrap(), seed));
         return block;
     }
 

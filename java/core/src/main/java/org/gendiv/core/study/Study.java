@@ -471,6 +471,7 @@ public final class Study {
                 Instruments.ppo(onId.get("sft"), onId.get("ppo")), splitChecks));
         block.add("splits", splits);
         block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
+        block.add("effects", Effects.of(methods, e.bootstrap(), seed));
         block.add("training", training(sftDir, rmDir, ppoDir));
         timings.merge(task + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
         return block;

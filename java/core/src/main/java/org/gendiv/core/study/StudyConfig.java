@@ -112,9 +112,9 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 0.0,         // dropout
                 OptimConfig.of(2e-3).withWarmup(30), 800, 32, schedule);
         var sft = new Sft.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20), 600, 32, schedule);
-        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(5e-4).withWarmup(20),
+        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20),
                 500,         // steps
-                32,          // batch_size (pairs)
+                16,          // batch_size: prompts per step, each with all its pairs (InstructGPT)
                 256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
                 true,        // keep_best: export the evaluation with the best held-out accuracy
                 new Trainer.Schedule(10, 50, 50, 1));

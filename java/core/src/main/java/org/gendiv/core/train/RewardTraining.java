@@ -3,6 +3,7 @@ package org.gendiv.core.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
@@ -20,7 +22,10 @@ import org.gendiv.kernels.Params;
 /**
  * The reward model: initialised from the SFT policy, a scalar head read at the last token, trained
  * with the Bradley-Terry loss -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL:
- * "prompt", "chosen", "rejected"). Held out: pairwise accuracy, at every evaluation; with keep_best
+ * "prompt", "chosen", "rejected"). As in InstructGPT, a prompt's pairs train together: a batch is
+ * batch_size prompts, each distinct response is scored once, and the loss is the mean over every
+ * pair of those prompts (K responses give K(K-1)/2 pairs for K forward passes). Held out: pairwise
+ * accuracy, at every evaluation; with keep_best
  * the exported model is the evaluation's best (by held-out accuracy, the earliest of equals).
  * Optionally the head is rescaled at the end so the SFT policy's own samples score mean 0 and
  * standard deviation 1 (pairwise accuracy is unchanged; PPO's rewards then come in SFT units).
@@ -43,12 +48,40 @@ public final class RewardTraining implements Stage {
 
     public record Pair(String prompt, String chosen, String rejected) {}
 
+    /** One prompt's pairs: its distinct responses once, and each pair as indices into them. */
+    record Group(String prompt, List<String> responses, int[] chosen, int[] rejected) {
+        int pairs() {
+            return chosen.length;
+        }
+    }
+
+    /** Pairs grouped by prompt, in order of each prompt's first pair. */
+    static List<Group> groups(List<Pair> pairs) {
+        Map<String, List<Pair>> by = new LinkedHashMap<>();
+        for (Pair p : pairs) by.computeIfAbsent(p.prompt(), k -> new ArrayList<>()).add(p);
+        List<Group> out = new ArrayList<>();
+        for (var e : by.entrySet()) {
+            List<String> responses = new ArrayList<>();
+            Map<String, Integer> index = new HashMap<>();
+            int n = e.getValue().size();
+            int[] chosen = new int[n], rejected = new int[n];
+            for (int i = 0; i < n; i++) {
+                Pair p = e.getValue().get(i);
+                chosen[i] = index.computeIfAbsent(p.chosen(), r -> { responses.add(r); return responses.size() - 1; });
+                rejected[i] = index.computeIfAbsent(p.rejected(), r -> { responses.add(r); return responses.size() - 1; });
+            }
+            out.add(new Group(e.getKey(), responses, chosen, rejected));
+        }
+        return out;
+    }
+
     private final Config c;
     private final RewardModel rm;
     private final Gpt sftPolicy;
     private final Tokenizer tok;
     private final Path tokFile;
-    private final List<Pair> train, eval;
+    private final List<Group> train, eval;
+    private final int evalPairs;
     private final AdamW adam;
     /** The best evaluation's parameters and held-out accuracy (-1 before any), kept in the checkpoint for resume. */
     private final Map<String, Tensor> best = new LinkedHashMap<>();
@@ -58,14 +91,15 @@ public final class RewardTraining implements Stage {
     /** sftPolicy (for normalisation; may be null when normalizeSamples is 0) is a separate copy of the init model. */
     public RewardTraining(Config c, Gpt init, Gpt sftPolicy, Tokenizer tok, Path tokFile, List<Pair> train,
             List<Pair> eval) {
-        Stages.checkBatch(c.batchSize(), train.size(), "the preference data");
+        this.train = groups(train);
+        this.eval = groups(eval);
+        this.evalPairs = eval.size();
+        Stages.checkBatch(c.batchSize(), this.train.size(), "the preference data's prompts");
         this.c = c;
         this.rm = new RewardModel(init);
         this.sftPolicy = sftPolicy;
         this.tok = tok;
         this.tokFile = tokFile;
-        this.train = train;
-        this.eval = eval;
         rm.trunk.freezeBottom(c.optim().freezeFraction());
         this.adam = new AdamW(namedParameters(), c.optim());
         if (c.keepBest() && !eval.isEmpty())
@@ -78,7 +112,7 @@ public final class RewardTraining implements Stage {
         Path init = Stages.required(c.init(), "init", "the SFT model directory");
         List<Pair> train = pairs(Stages.required(c.data(), "data", "a JSONL file of {\"prompt\", \"chosen\", \"rejected\"}"));
         List<Pair> eval = c.evalData() == null ? List.of() : pairs(Path.of(c.evalData()));
-        Stages.checkBatch(c.batchSize(), train.size(), c.data());
+        Stages.checkBatch(c.batchSize(), groups(train).size(), c.data() + "'s prompts");
         Tokenizer tok = ModelDir.tokenizer(init);
         Gpt sft = c.normalizeSamples() > 0 ? ModelDir.policy(init) : null;
         run.begin(Configs.toJson(c), resume);
@@ -115,7 +149,7 @@ public final class RewardTraining implements Stage {
     @Override
     public Map<String, Double> step(int step) {
         rm.train(true);
-        List<Pair> batch = new ArrayList<>();
+        List<Group> batch = new ArrayList<>();
         for (int i : Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed())) batch.add(train.get(i));
         double lr = c.optim().lrAt(step, c.steps());
         adam.zeroGrad();
@@ -131,14 +165,23 @@ public final class RewardTraining implements Stage {
         return m;
     }
 
-    /** Mean Bradley-Terry loss and the fraction of pairs ranked right. */
-    private Tensor[] lossAndAccuracy(List<Pair> batch) {
+    /** Mean Bradley-Terry loss over every pair of the groups, and the fraction of pairs ranked right. */
+    private Tensor[] lossAndAccuracy(List<Group> batch) {
         List<int[]> seqs = new ArrayList<>();
-        for (Pair p : batch) seqs.add(sequence(p.prompt(), p.chosen()));
-        for (Pair p : batch) seqs.add(sequence(p.prompt(), p.rejected()));
+        int pairs = 0;
+        for (Group g : batch) pairs += g.pairs();
+        long[] chosen = new long[pairs], rejected = new long[pairs];
+        int at = 0;
+        for (Group g : batch) {
+            int base = seqs.size();
+            for (String r : g.responses()) seqs.add(sequence(g.prompt(), r));
+            for (int i = 0; i < g.pairs(); i++, at++) {
+                chosen[at] = base + g.chosen()[i];
+                rejected[at] = base + g.rejected()[i];
+            }
+        }
         Tensor r = score(seqs);
-        long n = batch.size();
-        Tensor margin = r.narrow(0, 0, n).sub(r.narrow(0, n, n));
+        Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, pairs))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, pairs))));
         return new Tensor[] {torch.softplus(margin.neg()).mean(), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).mean()};
     }
 
@@ -159,22 +202,23 @@ public final class RewardTraining implements Stage {
         double loss = 0, acc = 0;
         try (var g = new NoGradGuard()) {
             for (int i = 0; i < eval.size(); i += c.batchSize()) {
-                List<Pair> b = eval.subList(i, Math.min(eval.size(), i + c.batchSize()));
+                List<Group> b = eval.subList(i, Math.min(eval.size(), i + c.batchSize()));
+                int pairs = b.stream().mapToInt(Group::pairs).sum();
                 Tensor[] la = lossAndAccuracy(b);
-                loss += la[0].item_double() * b.size();
-                acc += la[1].item_double() * b.size();
+                loss += la[0].item_double() * pairs;
+                acc += la[1].item_double() * pairs;
             }
         } finally {
             rm.train(was);
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", loss / eval.size());
-        m.put("accuracy", acc / eval.size());
-        if (!best.isEmpty() && acc / eval.size() > bestAccuracy.item_double())
+        m.put("loss", loss / evalPairs);
+        m.put("accuracy", acc / evalPairs);
+        if (!best.isEmpty() && acc / evalPairs > bestAccuracy.item_double())
             try (var g = new NoGradGuard()) {
                 var now = namedParameters();
                 best.forEach((k, v) -> v.copy_(now.get(k)));
-                bestAccuracy.fill_(new Scalar(acc / eval.size()));
+                bestAccuracy.fill_(new Scalar(acc / evalPairs));
             }
         if (!best.isEmpty()) m.put("best_accuracy", bestAccuracy.item_double());
         return m;

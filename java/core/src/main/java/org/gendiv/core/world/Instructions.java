@@ -191,7 +191,7 @@ public final class Instructions implements World {
     public String scripted(Scripted policy, Example e, SplittableRandom rng) {
         Answer a = (Answer) e.truth();
         List<String> value = switch (policy) {
-            case ORACLE -> a.value();
+            case ORACLE, SEEN_UNITS -> a.value();  // no sub-word units here: copying a seen word is all there is
             case NO_COPY -> a.value().stream().map(w -> NEW_ITEMS.contains(w) ? World.pick(ITEMS, rng) : w).toList();
             case ID_ONLY -> {  // at most five words, one instruction: the last one named, applied to the list as given
                 List<String> items = a.items().subList(0, Math.min(5, a.items().size()));

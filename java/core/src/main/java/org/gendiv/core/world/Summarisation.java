@@ -14,12 +14,13 @@ import org.gendiv.diversity.NliDiversity;
 
 /**
  * Summarisation, mirroring TL;DR -> CNN/DailyMail. A post tells who did what, where, when and how
- * they felt (some posts also who was there and why), among filler; a good summary states those
- * facts, and only those, concisely. People and places are made-up words from a large inventory,
- * so a summariser must copy them. OOD splits, by growing shift: (1) people and places SFT never
- * saw (seen in pretraining only); (2) longer posts that carry both a companion and a reason; (3) a
- * news register (other templates, other fact order), a third of it with unseen events, days and
- * feelings too. Every fact a reference states is demonstrated somewhere in the SFT data.
+ * they felt (some posts also who was there, or why), among filler; a good summary states those
+ * facts, and only those, concisely. People and places are two made-up syllables each ("kai miu",
+ * see {@link Entities}), hundreds of them, so a summariser must copy them. OOD splits, by growing
+ * shift: (1) people and places SFT never saw, made of syllables it wrote; (2) people and places
+ * with a syllable SFT never wrote (seen in pretraining only); (3) a news register (other
+ * templates, other fact order), a third of it with unseen events, days and feelings too. Every
+ * fact a reference states is demonstrated somewhere in the SFT data.
  */
 public final class Summarisation implements World {
     static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday"),
@@ -37,19 +38,20 @@ public final class Summarisation implements World {
             "i was not there myself", "the weather was awful", "this happens more than you would think");
     static final List<String> OUTROS = List.of("what should i do ?", "any advice is welcome .", "thanks for reading .",
             "am i overreacting ?", "how do i help ?");
-    /** People and places: made-up words (see {@link Entities}), many more than SFT could memorise. */
-    static final Entities.Split PEOPLE = Entities.Split.of(Entities.made(250, "people", fixedWords()), 200),
-            PLACE = Entities.Split.of(Entities.made(130, "places", union(fixedWords(), PEOPLE.all())), 100);
-    static final List<String> NAMES = PEOPLE.seen(), NEW_NAMES = PEOPLE.unseen(), PLACES = PLACE.seen(),
-            NEW_PLACES = PLACE.unseen();
-    /** How often an ID post also names a companion, and (independently) a reason: SFT demonstrates both facts. */
-    static final double COMPANION_RATE = 0.3, REASON_RATE = 0.3;
+    /** Syllables: the common ones make SFT's entities and the new combinations; the rare ones appear in ood2's only. */
+    static final List<String> UNITS = Entities.units(30, "units", fixedWords());
+    static final List<String> COMMON_UNITS = UNITS.subList(0, 24), RARE_UNITS = UNITS.subList(24, 30);
+    static final Entities.Inventory PEOPLE = Entities.inventory(COMMON_UNITS, RARE_UNITS, 200, 40, 40, "people", Set.of()),
+            PLACE = Entities.inventory(COMMON_UNITS, RARE_UNITS, 100, 20, 20, "places", new HashSet<>(PEOPLE.all()));
+    static final List<String> NAMES = PEOPLE.seen(), PLACES = PLACE.seen();
+    /** How often an ID post also names a companion, or else a reason: SFT demonstrates both facts. */
+    static final double COMPANION_RATE = 0.25, REASON_RATE = 0.25;
     static final List<String> SLOTS = List.of("who", "event", "where", "when", "feeling", "with", "reason");
 
     private static final Map<String, String> SLOT_OF = new LinkedHashMap<>();
     static {
-        for (var l : List.of(NAMES, NEW_NAMES)) for (String w : l) SLOT_OF.put(w, "name");
-        for (var l : List.of(PLACES, NEW_PLACES)) for (String w : l) SLOT_OF.put(w, "where");
+        for (String w : PEOPLE.all()) SLOT_OF.put(w, "name");
+        for (String w : PLACE.all()) SLOT_OF.put(w, "where");
         for (var l : List.of(DAYS, NEW_DAYS)) for (String w : l) SLOT_OF.put(w, "when");
         for (var l : List.of(EVENTS, NEW_EVENTS)) for (String e : l) SLOT_OF.put(e.split(" ")[1], "event");
         for (var l : List.of(FEELINGS, NEW_FEELINGS)) for (String w : l) SLOT_OF.put(w, "feeling");
@@ -64,9 +66,9 @@ public final class Summarisation implements World {
     @Override
     public String describe(String split) {
         return switch (split) {
-            case "id" -> "Reddit-style posts, people and places from SFT's inventory";
-            case "ood1" -> "people and places SFT never saw (pretraining only)";
-            case "ood2" -> "longer posts with both a companion and a reason";
+            case "id" -> "Reddit-style posts, people and places from SFT's data";
+            case "ood1" -> "people and places SFT never saw, made of syllables it wrote";
+            case "ood2" -> "people and places with a syllable SFT never wrote (pretraining only)";
             case "ood3" -> "news register: other templates and fact order, a third with unseen events, days and feelings";
             default -> split;
         };
@@ -77,18 +79,26 @@ public final class Summarisation implements World {
 
     @Override
     public Example example(String split, SplittableRandom rng) {
-        // ood1 shifts the entities only: unseen people and places; events, days and feelings stay known.
-        boolean fresh = split.equals("ood1"), longer = split.equals("ood2"), news = split.equals("ood3");
-        List<String> people = fresh ? NEW_NAMES : NAMES;
+        // ood1 and ood2 shift the entities only; events, days and feelings stay known.
+        boolean news = split.equals("ood3");
+        List<String> people = switch (split) {
+            case "ood1" -> PEOPLE.newCombinations();
+            case "ood2" -> PEOPLE.rareUnit();
+            default -> NAMES;
+        }, places = switch (split) {
+            case "ood1" -> PLACE.newCombinations();
+            case "ood2" -> PLACE.rareUnit();
+            default -> PLACES;
+        };
         Map<String, String> f = new LinkedHashMap<>();
         f.put("who", World.pick(people, rng));
         f.put("event", World.pick(EVENTS, rng).split(" ")[1]);
-        f.put("where", World.pick(fresh ? NEW_PLACES : PLACES, rng));
+        f.put("where", World.pick(places, rng));
         f.put("when", World.pick(DAYS, rng));
         f.put("feeling", World.pick(FEELINGS, rng));
-        // An ID (or ood1) post names at most one extra fact; an ood2 post both; the news register neither.
+        // A post names at most one extra fact, the news register none.
         double extra = rng.nextDouble();
-        boolean with = longer || !news && extra < COMPANION_RATE, reason = longer || !news && extra >= 1 - REASON_RATE;
+        boolean with = !news && extra < COMPANION_RATE, reason = !news && extra >= 1 - REASON_RATE;
         if (with) {
             String companion;
             do companion = World.pick(people, rng); while (companion.equals(f.get("who")));
@@ -100,7 +110,7 @@ public final class Summarisation implements World {
             f.put("when", World.pick(NEW_DAYS, rng));
             f.put("feeling", World.pick(NEW_FEELINGS, rng));
         }
-        String text = news ? news(f, rng) : post(f, longer, rng);
+        String text = news ? news(f, rng) : post(f, rng);
         return new Example(split, "summarize : " + text, new Facts(f));
     }
 
@@ -117,7 +127,7 @@ public final class Summarisation implements World {
         };
     }
 
-    private static String post(Map<String, String> f, boolean longer, SplittableRandom rng) {
+    private static String post(Map<String, String> f, SplittableRandom rng) {
         String who = f.get("who"), v = verb(f.get("event")), o = f.get("event"), where = f.get("where"), when = f.get("when");
         String core = switch (rng.nextInt(3)) {
             case 0 -> "my friend " + who + " " + v + " a " + o + " at the " + where + " on " + when;
@@ -136,10 +146,6 @@ public final class Summarisation implements World {
         if (f.containsKey("reason")) s.add("it all happened because of the " + f.get("reason") + " .");
         s.add(feeling + " .");
         s.add(World.pick(MIDDLES, rng) + " .");
-        if (longer) {
-            s.add(World.pick(MIDDLES, rng) + " .");
-            s.add(World.pick(INTROS, rng) + " .");
-        }
         s.add(World.pick(OUTROS, rng));
         return String.join(" ", s);
     }
@@ -223,11 +229,34 @@ public final class Summarisation implements World {
         return summary(((Facts) example(splits[rng.nextInt(splits.length)], rng).truth()).slots(), rng) + " .";
     }
 
-    /** The facts an output states: slot to values (names: the first is who, the rest companions). */
+    /**
+     * An output's words with each run of syllables joined into one entity ("kai miu"); a run that
+     * is no known entity ("kai", "kai miu lou") becomes the slot "unknown".
+     */
+    static List<String> mentions(String output) {
+        List<String> out = new ArrayList<>();
+        StringBuilder run = new StringBuilder();
+        for (String w : World.words(output)) {
+            if (UNIT_SET.contains(w)) {
+                run.append(run.isEmpty() ? "" : " ").append(w);
+                continue;
+            }
+            if (!run.isEmpty()) out.add(run.toString());
+            run.setLength(0);
+            out.add(w);
+        }
+        if (!run.isEmpty()) out.add(run.toString());
+        return out;
+    }
+
+    private static final Set<String> UNIT_SET = Set.copyOf(UNITS);
+
+    /** The facts an output states: slot to values (names: the first is who, the rest companions; garbled entities: unknown). */
     static Map<String, List<String>> parse(String output) {
         Map<String, List<String>> m = new TreeMap<>();
-        for (String w : World.words(output)) {
+        for (String w : mentions(output)) {
             String slot = SLOT_OF.get(w);
+            if (slot == null && UNIT_SET.contains(w.split(" ")[0])) slot = "unknown";
             if (slot == null) continue;
             List<String> vs = m.computeIfAbsent(slot, k -> new ArrayList<>());
             if (!vs.contains(w)) vs.add(w);
@@ -262,6 +291,8 @@ public final class Summarisation implements World {
         switch (policy) {
             case ORACLE -> {}
             case NO_COPY -> f.replaceAll((slot, v) -> seen(slot, v, rng));
+            case SEEN_UNITS -> f.replaceAll((slot, v) -> slot.equals("who") || slot.equals("with") || slot.equals("where")
+                    ? commonUnitsOnly(v, rng) : v);
             case ID_ONLY -> {
                 if (e.split().equals("ood3")) f.keySet().retainAll(List.of("who", "event"));  // news templates unread
                 else if (f.containsKey("with")) f.remove("reason");                            // one extra fact, as ID posts carry
@@ -279,7 +310,8 @@ public final class Summarisation implements World {
     public Set<Scripted> defeats(String split) {
         return switch (split) {
             case "ood1" -> EnumSet.of(Scripted.NO_COPY);
-            case "ood2", "ood3" -> EnumSet.of(Scripted.ID_ONLY);
+            case "ood2" -> EnumSet.of(Scripted.NO_COPY, Scripted.SEEN_UNITS);
+            case "ood3" -> EnumSet.of(Scripted.ID_ONLY);
             default -> EnumSet.noneOf(Scripted.class);
         };
     }
@@ -287,8 +319,15 @@ public final class Summarisation implements World {
     @Override
     public Set<String> lexicon() {
         Set<String> w = fixedWords();
-        w.addAll(SLOT_OF.keySet());
+        for (String k : SLOT_OF.keySet()) w.addAll(List.of(k.split(" ")));
         return w;
+    }
+
+    /** The entity with each syllable SFT never wrote replaced by one it did (what a policy that copies only those writes). */
+    private static String commonUnitsOnly(String entity, SplittableRandom rng) {
+        List<String> units = new ArrayList<>();
+        for (String u : entity.split(" ")) units.add(RARE_UNITS.contains(u) ? World.pick(COMMON_UNITS, rng) : u);
+        return String.join(" ", units);
     }
 
     /** The value itself when SFT's data can contain it, else a seen value of the slot (what a policy that cannot copy writes). */
@@ -317,12 +356,6 @@ public final class Summarisation implements World {
     private static final String TEMPLATE_WORDS = "summarize my friend a at the on was and with felt about it now is really since then has"
             + " been all happened because of report officials said that resident named near more details are expected local news"
             + " witnesses described as story developing breaking by incident left according to reports after they leaving";
-
-    private static Set<String> union(Set<String> a, List<String> b) {
-        Set<String> u = new HashSet<>(a);
-        u.addAll(b);
-        return u;
-    }
 
     @Override
     public NliDiversity.Probabilities nli(Example e, String premise, String hypothesis) {

@@ -42,6 +42,7 @@ public interface World {
     enum Scripted {
         ORACLE("states the right answer in the shortest phrasing"),
         NO_COPY("cannot emit an entity it never saw in SFT data, writes a seen one instead"),
+        SEEN_UNITS("copies entities only as far as they are made of units SFT wrote, a rare unit becomes a common one"),
         ID_ONLY("reads every input as the ID split writes them");
 
         public final String description;

@@ -52,6 +52,14 @@ class StudyTest {
         JsonObject line = JsonParser.parseString(lines.get(0)).getAsJsonObject();
         for (String k : List.of("task", "method", "split", "input_id", "sample_index", "text", "gold")) assertTrue(line.has(k), k);
         assertTrue(Files.readString(out.resolve("report.md")).contains("Findings of STUDY.md"));
+        // The instrument checks: every instrument and split checked, the tiny run's failures named and its findings inconclusive.
+        JsonObject inst = t.getAsJsonObject("instruments");
+        for (String k : List.of("reward_model", "ppo")) assertTrue(inst.getAsJsonObject(k).has("pass"), k);
+        assertEquals(List.of("id", "ood1", "ood2", "ood3"), List.copyOf(inst.getAsJsonObject("splits").keySet()));
+        assertTrue(inst.getAsJsonObject("reward_model").get("heldout_pairs").getAsInt() > 0);
+        assertTrue(Files.exists(out.resolve("seed-1/summarisation/rm/heldout-pairs.jsonl")));
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("Instrument checks") && (Instruments.failed(inst).isEmpty() || report.contains("**inconclusive**")));
 
         // gendiv evaluate on the study's own samples.jsonl recomputes the same results, to the last digit.
         JsonObject re = SampleEvaluation.run(tiny(dir).withTask("summarisation"), out.resolve("samples.jsonl"), dir.resolve("re"));

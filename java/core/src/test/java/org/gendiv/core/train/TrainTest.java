@@ -68,22 +68,48 @@ class TrainTest {
         assertTrue(rmAccuracy > 0.8, "held-out accuracy " + rmAccuracy);
     }
 
+    /** Fresh SFT samples (not the 64 the scale was set on) score mean about 0 and standard deviation about 1. */
     @Test
     void rewardModelNormalisedToTheSftPolicy() throws IOException {
         RewardModel rm = ModelDir.rewardModel(rmDir);
         Gpt sft = ModelDir.policy(sftDir);
-        var rollouts = Rollouts.generate(sft, Kernels.cpu(), task.tok, TinyTask.prompts(64, 9), Params.Sampling.of(1f, 3), 32);
+        var rollouts = Rollouts.generate(sft, Kernels.cpu(), task.tok, TinyTask.prompts(256, 9), Params.Sampling.of(1f, 3), 32);
         List<int[]> seqs = new ArrayList<>();
-        for (var r : rollouts) seqs.add(r.full());
-        Batches.Padded p = Batches.rightPad(seqs, task.tok.padId());
-        rm.eval();
-        double mean = org.gendiv.core.model.Tensors.floats(rm.scores(p.tensor(), p.lengths()))[0];
-        float[] s = org.gendiv.core.model.Tensors.floats(rm.scores(p.tensor(), p.lengths()));
-        mean = 0;
+        for (var r : rollouts) seqs.add(r.withEos(task.tok.eosId()));
+        float[] s = Scoring.scores(rm, seqs, task.tok.padId(), 64);
+        double mean = 0, ss = 0;
         for (float v : s) mean += v / s.length;
-        double spread = 0;
-        for (float v : s) spread = Math.max(spread, Math.abs(v));
-        assertTrue(Math.abs(mean) < 0.35 * spread, "mean score of fresh SFT samples " + mean + " (max |score| " + spread + ")");
+        for (float v : s) ss += (v - mean) * (v - mean) / (s.length - 1);
+        assertTrue(Math.abs(mean) < 0.3, "mean score of fresh SFT samples " + mean);
+        assertTrue(Math.sqrt(ss) > 0.75 && Math.sqrt(ss) < 1.33, "std of fresh SFT samples' scores " + Math.sqrt(ss));
+    }
+
+    /** keep_best exports the evaluation with the best held-out accuracy, not the last step's weights. */
+    @Test
+    void rewardModelKeepsItsBestEvaluation() throws IOException {
+        var c = new RewardTraining.Config(null, null, null, OptimConfig.of(3e-2).withWarmup(0), 40, 16, 0, true,
+                new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
+        RunDir run = new RunDir(dir.resolve("rm-best"));
+        run.begin(Configs.toJson(c), false);
+        List<RewardTraining.Pair> eval = TinyTask.pairs(100, 5);
+        new Trainer(run, c.schedule()).quiet(true).run(new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile,
+                TinyTask.pairs(400, 4), eval), false);
+        double best = -1, last = -1;
+        for (String line : Files.readAllLines(run.metrics())) {
+            var o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+            if (o.has("eval_accuracy")) best = Math.max(best, last = o.get("eval_accuracy").getAsDouble());
+        }
+        RewardModel rm = ModelDir.rewardModel(run.model());
+        List<String> prompts = new ArrayList<>(), chosen = new ArrayList<>(), rejected = new ArrayList<>();
+        for (var p : eval) {
+            prompts.add(p.prompt());
+            chosen.add(p.chosen());
+            rejected.add(p.rejected());
+        }
+        float[] a = Scoring.scores(rm, task.tok, prompts, chosen, 50), b = Scoring.scores(rm, task.tok, prompts, rejected, 50);
+        double acc = 0;
+        for (int i = 0; i < a.length; i++) acc += a[i] > b[i] ? 1.0 / a.length : 0;
+        assertEquals(best, acc, 1e-9, "the exported model's held-out accuracy (last evaluation " + last + ")");
     }
 
     Ppo ppo(Ppo.Config c) throws IOException {
