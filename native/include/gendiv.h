@@ -12,7 +12,7 @@
  *   - Matrices are row-major with an explicit row stride in elements (>= vocab).
  *   - Logits are float32 or bf16 (gd_dtype) where a function takes a dtype; all other
  *     arrays are float32 (int32 for token ids).
- * Formulas: ../../shared/DESIGN.md (Kernels) and kernels/include/gendiv/math.h.
+ * Formulas: docs/design.md (Kernels) and kernels/include/gendiv/math.h.
  */
 #ifndef GENDIV_H
 #define GENDIV_H

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Sentence-embedding diversity (../shared/STUDY.md): 1 - the mean cosine similarity over all
+ * Sentence-embedding diversity (docs/study.md): 1 - the mean cosine similarity over all
  * unordered pairs of a set's embeddings. The dot products run on the Vector API with the species
  * chosen once; {@link Path#SCALAR} is the plain loop it is tested against, and the fallback when
  * {@code -Dgendiv.vector=false}.

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * EAD and distinct-n of a set of outputs (../shared/STUDY.md, EAD): for n = 1..5, N_n distinct and
+ * EAD and distinct-n of a set of outputs (docs/study.md, EAD): for n = 1..5, N_n distinct and
  * C_n total n-grams pooled over the set (never crossing outputs);
  * EAD_n = N_n / (V (1 - ((V - 1) / V)^C_n)), 0 where C_n = 0; distinct_n = N_n / C_n, 0 where C_n = 0.
  */

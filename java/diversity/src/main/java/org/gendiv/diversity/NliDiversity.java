@@ -3,7 +3,7 @@ package org.gendiv.diversity;
 import java.util.List;
 
 /**
- * NLI diversity (../shared/STUDY.md): for each unordered pair, both directions are scored by an
+ * NLI diversity (docs/study.md): for each unordered pair, both directions are scored by an
  * NLI model; the predicted label counts contradiction +1, neutral 0, entailment -1, weighted by
  * its probability; a pair scores in [-2, 2]; diversity is the mean pair score.
  */

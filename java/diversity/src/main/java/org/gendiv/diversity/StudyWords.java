@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The study's word splitting (../shared/STUDY.md, EAD): delete every "." and "\n", split on single
+ * The study's word splitting (docs/study.md, EAD): delete every "." and "\n", split on single
  * spaces, drop empty strings, keep case. So "Hi.  There\nyou" gives [Hi, Thereyou].
  *
  * <p>Works on UTF-8 bytes: ' ', '.' and '\n' are single bytes that never occur inside a multi-byte

@@ -1,6 +1,6 @@
 package org.gendiv.kernels;
 
-/** Parameter records of the kernels, with the study's defaults (../shared/STUDY.md). */
+/** Parameter records of the kernels, with the study's defaults (docs/study.md). */
 public final class Params {
     private Params() {}
 

@@ -88,7 +88,8 @@ public final class Sweeps {
                         bonN = (int) v;
                     }
                 }
-                points.add(point(study, c, w, seed, policy, rm, tok, temperature, bonN, v));
+                points.add(point(study, c, w, seed, policy, kind == Kind.KL ? ModelDir.policy(sftDir) : null, rm, tok, temperature,
+                        bonN, v));
                 System.err.printf(Locale.ROOT, "gendiv sweep: %s %s = %s done%n", task, kind.flag, v);
             }
             result.add(task, points);
@@ -101,9 +102,12 @@ public final class Sweeps {
         return result;
     }
 
-    /** One value: win rate per split, and per-input diversity on ID. bonN = 0 samples the policy directly. */
-    private static JsonObject point(Study study, StudyConfig c, World w, long seed, Gpt policy, RewardModel rm, Tokenizer tok,
-            float temperature, int bonN, double value) {
+    /**
+     * One value: win rate per split, and per-input diversity on ID (and, given the SFT model, the
+     * policy's KL to it per response). bonN = 0 samples the policy directly.
+     */
+    private static JsonObject point(Study study, StudyConfig c, World w, long seed, Gpt policy, Gpt sft, RewardModel rm,
+            Tokenizer tok, float temperature, int bonN, double value) {
         JsonObject p = new JsonObject();
         p.addProperty("value", value);
         double oodSum = 0;
@@ -117,8 +121,9 @@ public final class Sweeps {
                 String[][] pool = study.sample(policy, tok, prompts, k * bonN, temperature, seed * 1009 + split.hashCode());
                 o = Study.bestOfN(pool, study.score(rm, tok, prompts, pool), k, bonN);
             } else {
-                String[][] texts = study.sample(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
-                o = new Evaluation.Outputs(texts, study.score(rm, tok, prompts, texts));
+                Study.Samples drawn = study.draw(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
+                o = new Evaluation.Outputs(drawn.texts(), study.score(rm, tok, prompts, drawn.texts()),
+                        sft == null ? null : study.klToSft(sft, drawn, temperature));
             }
             JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), Evaluation.of(w, s.inputs()),
                     w.splits().indexOf(split), c.eval().bootstrap(), seed);
@@ -128,6 +133,7 @@ public final class Sweeps {
                 p.addProperty("per_input_ead", m.getAsJsonObject("per_input").getAsJsonObject("ead").get("mean").getAsDouble());
                 p.addProperty("per_input_semantic", m.getAsJsonObject("per_input").getAsJsonObject("semantic").get("mean").getAsDouble());
                 p.addProperty("rm_score", m.getAsJsonObject("rm_score").get("mean").getAsDouble());
+                if (m.has("kl_to_sft")) p.addProperty("kl_to_sft", m.getAsJsonObject("kl_to_sft").get("mean").getAsDouble());
             } else {
                 oodSum += win;
                 ood++;
@@ -153,7 +159,7 @@ public final class Sweeps {
                 if (!sweep.get(task).isJsonArray()) continue;
                 JsonArray pts = sweep.getAsJsonArray(task);
                 md.append("### ").append(task).append(": ").append(axis).append("\n\n");
-                md.append("| ").append(kind).append(" | ID win | OOD win | per-input EAD | per-input meanings | RM score |\n|---|---|---|---|---|---|\n");
+                md.append("| ").append(kind).append(" | ID win | OOD win | per-input EAD | per-input meanings | RM score | KL to SFT |\n|---|---|---|---|---|---|---|\n");
                 List<Double> xs = new ArrayList<>(), ood = new ArrayList<>(), ead = new ArrayList<>(), sem = new ArrayList<>();
                 for (var e : pts) {
                     JsonObject p = e.getAsJsonObject();
@@ -161,10 +167,10 @@ public final class Sweeps {
                     ood.add(p.get("ood_win_rate").getAsDouble());
                     ead.add(p.get("per_input_ead").getAsDouble());
                     sem.add(p.get("per_input_semantic").getAsDouble());
-                    md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", p.get("value"),
+                    md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n", p.get("value"),
                             p.get("id_win_rate").getAsDouble(), p.get("ood_win_rate").getAsDouble(),
                             p.get("per_input_ead").getAsDouble(), p.get("per_input_semantic").getAsDouble(),
-                            p.get("rm_score").getAsDouble()));
+                            p.get("rm_score").getAsDouble(), p.has("kl_to_sft") ? Report.num(p.get("kl_to_sft").getAsDouble()) : "-"));
                 }
                 String png = "plots/sweep-" + kind + "-" + task + ".png";
                 System.setProperty("java.awt.headless", "true");

@@ -12,7 +12,7 @@ import org.gendiv.diversity.StudyWords;
 /**
  * The straightforward versions of the lexical metrics (String n-grams in HashSets, NLTK-style
  * BLEU with a map per reference): the control the fast engine is tested against and the baseline
- * of its benchmark. Written from ../shared/STUDY.md and NLTK's sentence_bleu, not from the engine.
+ * of its benchmark. Written from docs/study.md and NLTK's sentence_bleu, not from the engine.
  */
 public final class NaiveDiversity {
     private NaiveDiversity() {}

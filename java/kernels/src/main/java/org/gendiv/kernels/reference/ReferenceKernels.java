@@ -8,7 +8,7 @@ import org.gendiv.kernels.Params;
 
 /**
  * The kernels' formulas in plain float64 Java, one obvious loop each, written from
- * ../shared/DESIGN.md and independent of the C++ code. The control that the native kernels
+ * docs/design.md and independent of the C++ code. The control that the native kernels
  * (both bindings, CPU and CUDA) are tested against, and what {@code gendiv selftest} runs.
  */
 public final class ReferenceKernels {
