@@ -42,7 +42,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     4,        // rm_samples: samples per prompt, all pairs compared (InstructGPT's K)
                     1000,     // ppo_prompts: PPO's training prompts
                     0.1,      // demo_error: how often a demonstrator errs
-                    0.5,      // reference_error: how often an evaluation reference errs
+                    1.0,      // reference_error: how often an evaluation reference errs (a data set's references are mediocre)
                     "policy", // rm_candidates: "policy" (SFT samples) or "demonstrator"
                     0.6,      // candidate_error: a demonstrator candidate's error rate (rm_candidates "demonstrator")
                     0.03,     // annotator_tau: P(a over b) = sigmoid((gold(a) - gold(b)) / tau)
@@ -112,7 +112,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 0.0,         // dropout
                 OptimConfig.of(2e-3).withWarmup(30), 800, 32, schedule);
         var sft = new Sft.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20), 600, 32, schedule);
-        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20),
+        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(5e-4).withWarmup(20),
                 500,         // steps
                 16,          // batch_size: prompts per step, each with all its pairs (InstructGPT)
                 256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
