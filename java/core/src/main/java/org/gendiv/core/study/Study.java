@@ -414,23 +414,19 @@ public final class Study {
         return new Evaluation.Outputs(texts, scores);
     }
 
-    /** Every n-th sample of each input, from the first: one sample per Best-of-N group, an independent SFT sample each. */
-    static String[][] firstOfGroups(String[][] pool, int n) {
-        String[][] out = new String[pool.length][];
+    /** SFT's outputs from the pool of K groups of n: each group's first sample, an independent SFT sample each (KL 0). */
+    static Evaluation.Outputs firstOfGroups(String[][] pool, float[][] scores, int n) {
+        String[][] texts = new String[pool.length][];
+        float[][] rm = new float[pool.length][];
         for (int i = 0; i < pool.length; i++) {
-            out[i] = new String[pool[i].length / n];
-            for (int j = 0; j < out[i].length; j++) out[i][j] = pool[i][j * n];
+            texts[i] = new String[pool[i].length / n];
+            rm[i] = new float[texts[i].length];
+            for (int j = 0; j < texts[i].length; j++) {
+                texts[i][j] = pool[i][j * n];
+                rm[i][j] = scores[i][j * n];
+            }
         }
-        return out;
-    }
-
-    static float[][] firstOfGroups(float[][] pool, int n) {
-        float[][] out = new float[pool.length][];
-        for (int i = 0; i < pool.length; i++) {
-            out[i] = new float[pool[i].length / n];
-            for (int j = 0; j < out[i].length; j++) out[i][j] = pool[i][j * n];
-        }
-        return out;
+        return new Evaluation.Outputs(texts, rm, new double[pool.length][texts.length == 0 ? 0 : texts[0].length]);
     }
 
     /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
@@ -488,8 +484,7 @@ public final class Study {
         String[][] pool = sample(sft, tok, prompts, e.samples() * e.bonN(), e.temperature(), seed * 1009 + split.hashCode());
         float[][] poolScores = score(rm, tok, prompts, pool);
         Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
-        outputs.put("sft", new Evaluation.Outputs(firstOfGroups(pool, e.bonN()), firstOfGroups(poolScores, e.bonN()),
-                new double[pool.length][e.samples()]));  // KL 0: SFT itself
+        outputs.put("sft", firstOfGroups(pool, poolScores, e.bonN()));
         Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN());
         outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(pool.length, e.samples(), e.bonN())));
         Samples ppoSamples = draw(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());

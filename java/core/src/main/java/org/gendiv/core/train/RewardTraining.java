@@ -23,9 +23,9 @@ import org.gendiv.kernels.Params;
  * The reward model: initialised from the SFT policy, a scalar head read at the last token, trained
  * with the Bradley-Terry loss -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL:
  * "prompt", "chosen", "rejected"). As in InstructGPT, a prompt's pairs train together: a batch is
- * batch_size prompts, each distinct response is scored once, and the loss is the mean over every
- * pair of those prompts (K responses give K(K-1)/2 pairs for K forward passes). Held out: pairwise
- * accuracy, at every evaluation; with keep_best
+ * batch_size groups (a group: consecutive lines with the same prompt), each distinct response is
+ * scored once, and the loss is the mean over every pair of the batch (K responses give K(K-1)/2
+ * pairs for K forward passes). Held out: pairwise accuracy, at every evaluation; with keep_best
  * the exported model is the evaluation's best (by held-out accuracy, the earliest of equals).
  * Optionally the head is rescaled at the end so the SFT policy's own samples score mean 0 and
  * standard deviation 1 (pairwise accuracy is unchanged; PPO's rewards then come in SFT units).
@@ -55,12 +55,20 @@ public final class RewardTraining implements Stage {
         }
     }
 
-    /** Pairs grouped by prompt, in order of each prompt's first pair. */
+    /**
+     * Pairs grouped as the data lays them out: a run of consecutive pairs with the same prompt is
+     * one group (a prompt's K responses compared, as InstructGPT writes them); the same prompt
+     * again later starts a new group.
+     */
     static List<Group> groups(List<Pair> pairs) {
-        Map<String, List<Pair>> by = new LinkedHashMap<>();
-        for (Pair p : pairs) by.computeIfAbsent(p.prompt(), k -> new ArrayList<>()).add(p);
+        List<Map.Entry<String, List<Pair>>> runs = new ArrayList<>();
+        for (Pair p : pairs) {
+            if (runs.isEmpty() || !runs.get(runs.size() - 1).getKey().equals(p.prompt()))
+                runs.add(Map.entry(p.prompt(), new ArrayList<>()));
+            runs.get(runs.size() - 1).getValue().add(p);
+        }
         List<Group> out = new ArrayList<>();
-        for (var e : by.entrySet()) {
+        for (var e : runs) {
             List<String> responses = new ArrayList<>();
             Map<String, Integer> index = new HashMap<>();
             int n = e.getValue().size();

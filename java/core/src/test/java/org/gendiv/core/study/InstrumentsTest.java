@@ -92,7 +92,9 @@ class InstrumentsTest {
         float[][] scores = {{1, 3, 2, 9, 0, 5}};
         var bon = Study.bestOfN(pool, scores, 3, 2);
         assertEquals(List.of("b", "d", "f"), List.of(bon.texts()[0]));
-        assertEquals(List.of("a", "c", "e"), List.of(Study.firstOfGroups(pool, 2)[0]));
+        var sft = Study.firstOfGroups(pool, scores, 2);
+        assertEquals(List.of("a", "c", "e"), List.of(sft.texts()[0]));
+        assertEquals(List.of(1f, 2f, 0f), List.of(sft.rmScores()[0][0], sft.rmScores()[0][1], sft.rmScores()[0][2]));
         assertEquals(9f, bon.rmScores()[0][1]);
     }
 
