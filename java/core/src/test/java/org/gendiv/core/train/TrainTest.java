@@ -147,7 +147,8 @@ class TrainTest {
     void ppoRaisesRewardWithBoundedKlAndBetaHoldsItBack() throws IOException {
         var m = metrics(ppo(ppoConfig(40, 0.05f, 0)));
         double early = mean(m, "reward", 0, 5), late = mean(m, "reward", 35, 40), kl = mean(m, "kl", 35, 40);
-        assertTrue(late > early + 2, "reward " + early + " -> " + late);
+        // Scores are in SFT standard deviations (the RM is normalised to SFT's samples): half of one at least.
+        assertTrue(late > early + 0.5, "reward " + early + " -> " + late);
         // The tiny policy ends up saying "good good good": about 3.5 nats per token from the reference.
         assertTrue(kl < 20 && Math.abs(kl - mean(m, "kl", 25, 30)) < 5, "KL per sequence " + kl);
         for (var step : m) assertTrue(Double.isFinite(step.get("loss")) && Double.isFinite(step.get("value_loss")));
@@ -155,7 +156,7 @@ class TrainTest {
         var held = metrics(ppo(ppoConfig(40, 50f, 0)));
         double heldKl = mean(held, "kl", 35, 40), heldReward = mean(held, "reward", 35, 40);
         assertTrue(heldKl < 1.0 && heldKl < kl / 10, "KL per sequence with beta 50: " + heldKl + " (beta 0.05: " + kl + ")");
-        assertTrue(heldReward < late - 2, "reward with beta 50: " + heldReward + " (beta 0.05: " + late + ")");
+        assertTrue(heldReward < late - 0.4, "reward with beta 50: " + heldReward + " (beta 0.05: " + late + ")");
     }
 
     /** The adaptive controller raises beta while the KL is above its target and lowers it below. */
