@@ -127,7 +127,8 @@ public final class Report {
             for (String s : ppo.getAsJsonObject("win_rate").keySet()) bySplit.add(s + " " + cell(ppo.getAsJsonObject("win_rate").getAsJsonObject(s)));
             b.append(String.format(Locale.ROOT, "1. %sRLHF minus SFT win rate: %s; mean OOD %s: %s; slope against the shift %s per step: %s.%n",
                     generalisation, String.join(", ", bySplit), cell(ood), verdict(mean(ood) > 0, low(ood) > 0, "RLHF generalises better"),
-                    cell(slope), verdict(mean(slope) > 0, low(slope) > 0, "the advantage grows with the shift")));
+                    cell(slope), mean(ood) > 0 ? verdict(mean(slope) > 0, low(slope) > 0, "the advantage grows with the shift")
+                            : "not confirmed (no OOD advantage to grow)"));
             JsonObject div = ppo.getAsJsonObject("per_input_id");
             List<String> parts = new ArrayList<>();
             for (String k : new String[] {"ead", "semantic", "embedding", "nli"})
