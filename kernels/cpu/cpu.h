@@ -62,10 +62,9 @@ void parallel_for(int64_t n, int threads, int64_t work_per_item, Body body) {
 }
 
 // Softmax statistics of one row x = z * inv_t in one read: max m, s = sum exp(x - m) and
-// u = sum exp(x - m) (x - m), so logsumexp = m + log s and entropy = log s - u / s.
+// u = sum exp(x - m) (x - m): log-probs come from norm(), entropy = log s - u / s.
 struct RowStats {
     float m = -kInf, s = 0.0f, u = 0.0f;
-    float lse() const { return m == -kInf ? -kInf : m + log_pos(s); }
     float entropy() const { return log_pos(s) - u / s; }
     LogNorm norm() const { return log_norm(m, s); }
 };

@@ -186,7 +186,6 @@ GD_HD void lse_merge(LseState& a, float m, float s) {
         a.s += s * exp_nonpos(m - a.m);
     }
 }
-GD_HD float lse_value(const LseState& a) { return a.m == -kInf ? -kInf : a.m + log_pos(a.s); }
 
 // log softmax as (x - m) - log s rather than x - (m + log s): with logits near 1e4 the sum
 // m + log s rounds to float32's 1e-3 spacing there, while x - m is exact.
