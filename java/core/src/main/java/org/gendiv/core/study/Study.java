@@ -78,11 +78,12 @@ public final class Study {
         return results;
     }
 
-    /** Claims the run directory and writes config.json (on resume, the settings now in force: saved ones plus overrides). */
+    /** Claims the run directory and writes config.json (on resume, the stored settings must be the ones asked for). */
     void begin(boolean resume) throws IOException {
         Path cfg = out.resolve("config.json");
         if (Files.exists(cfg) && !resume)
             throw new Configs.BadConfig(out + ": already holds a study; pass --resume to continue it, or choose another --out");
+        if (resume) Configs.requireSame(cfg, Configs.toJson(c));
         Files.createDirectories(out);
         AtomicFiles.writeString(cfg, Configs.pretty(Configs.toJson(c)) + "\n");
     }

@@ -154,6 +154,42 @@ public final class Configs {
         return o;
     }
 
+    /**
+     * A resumed run keeps the settings it started with: when file holds a config, it must equal
+     * now, else a BadConfig names the first key that differs (what was stored, what is asked).
+     */
+    public static void requireSame(Path file, JsonObject now) throws IOException {
+        if (!java.nio.file.Files.exists(file)) return;
+        JsonElement stored;
+        try {
+            stored = JsonParser.parseString(java.nio.file.Files.readString(file));
+        } catch (com.google.gson.JsonParseException e) {
+            throw new BadConfig(file + ": not valid JSON, so the run cannot be resumed (" + e.getMessage() + ")");
+        }
+        String diff = firstDifference(stored, now, "");
+        if (diff != null)
+            throw new BadConfig(file + ": --resume with a changed setting " + diff
+                    + "; new settings mean a new run (choose another output directory)");
+    }
+
+    private static String firstDifference(JsonElement a, JsonElement b, String path) {
+        if (a.isJsonObject() && b.isJsonObject()) {
+            java.util.Set<String> keys = new java.util.TreeSet<>(a.getAsJsonObject().keySet());
+            keys.addAll(b.getAsJsonObject().keySet());
+            for (String k : keys) {
+                JsonElement x = a.getAsJsonObject().get(k), y = b.getAsJsonObject().get(k);
+                String p = path.isEmpty() ? k : path + "." + k;
+                if (x == null || y == null) return "'" + p + "' (stored " + x + ", now " + y + ")";
+                String d = firstDifference(x, y, p);
+                if (d != null) return d;
+            }
+            return null;
+        }
+        boolean same = a.isJsonPrimitive() && b.isJsonPrimitive() && a.getAsJsonPrimitive().isNumber() && b.getAsJsonPrimitive().isNumber()
+                ? a.getAsString().equals(b.getAsString()) || a.getAsDouble() == b.getAsDouble() : a.equals(b);
+        return same ? null : "'" + path + "' (stored " + a + ", now " + b + ")";
+    }
+
     public static String pretty(JsonElement e) {
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(e);
     }

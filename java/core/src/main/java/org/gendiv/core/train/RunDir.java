@@ -42,10 +42,14 @@ public final class RunDir {
         return root.resolve("checkpoint");
     }
 
-    /** Starts a run: a fresh directory, or (resume) one that has a checkpoint. Writes config.json. */
+    /**
+     * Starts a run: a fresh directory, or (resume) one that has a checkpoint, whose stored
+     * config.json must equal this one (a changed setting is a new run). Writes config.json.
+     */
     public void begin(JsonObject config, boolean resume) throws IOException {
         if (!resume && (Files.exists(checkpoint()) || Files.exists(model())))
             throw new Configs.BadConfig(root + ": already holds a run; pass --resume to continue it, or choose another output directory");
+        if (resume) Configs.requireSame(root.resolve("config.json"), config);
         Files.createDirectories(root);
         AtomicFiles.writeString(root.resolve("config.json"), Configs.pretty(config) + "\n");
     }

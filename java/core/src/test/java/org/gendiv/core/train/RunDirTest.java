@@ -1,0 +1,33 @@
+package org.gendiv.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A resumed run keeps the settings it started with: a changed one is refused, naming the key. */
+class RunDirTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void resumeRefusesChangedSettings() throws IOException {
+        var sft = Sft.Config.defaults();
+        RunDir run = new RunDir(dir.resolve("sft"));
+        run.begin(Configs.toJson(sft), false);
+        String stored = Files.readString(run.root.resolve("config.json"));
+        assertDoesNotThrow(() -> run.begin(Configs.toJson(sft), true), "the same settings resume");
+        var changed = new Sft.Config(sft.data(), sft.evalData(), sft.init(), OptimConfig.of(1e-2).withWarmup(sft.optim().warmupSteps()),
+                sft.steps(), sft.batchSize(), sft.schedule());
+        var e = assertThrows(Configs.BadConfig.class, () -> run.begin(Configs.toJson(changed), true));
+        assertTrue(e.getMessage().contains("'optim.lr' (stored 3.0E-4, now 0.01)"), e.getMessage());
+        assertEquals(stored, Files.readString(run.root.resolve("config.json")), "config.json is left as it was");
+    }
+}
