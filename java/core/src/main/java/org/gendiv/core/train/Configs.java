@@ -177,9 +177,10 @@ public final class Configs {
             java.util.Set<String> keys = new java.util.TreeSet<>(a.getAsJsonObject().keySet());
             keys.addAll(b.getAsJsonObject().keySet());
             for (String k : keys) {
-                JsonElement x = a.getAsJsonObject().get(k), y = b.getAsJsonObject().get(k);
+                // config.json leaves null settings out: a key missing is a null one
+                JsonElement x = a.getAsJsonObject().has(k) ? a.getAsJsonObject().get(k) : com.google.gson.JsonNull.INSTANCE;
+                JsonElement y = b.getAsJsonObject().has(k) ? b.getAsJsonObject().get(k) : com.google.gson.JsonNull.INSTANCE;
                 String p = path.isEmpty() ? k : path + "." + k;
-                if (x == null || y == null) return "'" + p + "' (stored " + x + ", now " + y + ")";
                 String d = firstDifference(x, y, p);
                 if (d != null) return d;
             }
