@@ -123,6 +123,7 @@ public final class SampleEvaluation {
     static List<Sample> read(StudyConfig c, Path file) throws IOException {
         List<Sample> out = new ArrayList<>();
         int inputs = c.eval().inputs();
+        java.util.Map<String, String> seen = new java.util.HashMap<>();  // (seed, task, method, split, input, sample) -> its line
         for (Jsonl.Line line : Jsonl.objects(file, Files.readString(file))) {
             JsonObject o = line.json();
             String at = line.where();
@@ -143,6 +144,11 @@ public final class SampleEvaluation {
             long seed = o.has("seed") ? number(o, "seed", at).longValue() : c.seed();
             float rm = o.has("rm_score") ? number(o, "rm_score", at).floatValue() : Float.NaN;
             double kl = o.has("kl_to_sft") ? number(o, "kl_to_sft", at).doubleValue() : Double.NaN;
+            String key = seed + "/" + task + "/" + method + "/" + split + "/" + input + "/" + index;
+            String first = seen.putIfAbsent(key, at);
+            if (first != null)  // a repeated output would halve EAD and inflate Self-BLEU without a word
+                throw new Configs.BadConfig(at + ": sample " + index + " of input " + split + "-" + input + " (method " + method
+                        + ") repeats " + first);
             out.add(new Sample(seed, task, method, split, input, index, string(o, "text", at), rm, kl));
         }
         return out;

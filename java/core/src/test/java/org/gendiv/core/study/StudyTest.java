@@ -130,6 +130,7 @@ class StudyTest {
             {good.replace("instructions", "poetry"), ":2: task: unknown task 'poetry'"},
             {"not json", ":2: not JSON"},
             {good, "input 1 has no samples"},
+            {good.replace("}", ", \"sample_index\": 0}"), ":2: sample 0 of input id-0 (method m) repeats"},
         };
         for (String[] k : cases) {
             Path f = dir.resolve("bad.jsonl");
