@@ -276,14 +276,14 @@ public final class Study {
     }
 
     /** The reward model's held-out pairs, with what the annotator knew (for the instrument checks), in its stage directory. */
-    static Path heldOutPairs(Path rmModelDir) {
-        return rmModelDir.getParent().resolve("heldout-pairs.jsonl");
+    static Path heldOutPairs(Path rmStageDir) {
+        return rmStageDir.resolve("heldout-pairs.jsonl");
     }
 
     Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
         return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
             RmData data = rmData(w, seed, sft);
-            Preferences.write(td.resolve("rm").resolve("heldout-pairs.jsonl"), data.eval());
+            Preferences.write(heldOutPairs(td.resolve("rm")), data.eval());
             log("seed " + seed + ", " + w.name() + ": reward model on " + data.train().size() + " untied preference pairs ("
                     + c.world().rmSamples() + (c.world().rmCandidates().equals("policy") ? " SFT samples" : " demonstrations")
                     + " per prompt, all pairs), " + data.eval().size() + " held out");
@@ -419,15 +419,18 @@ public final class Study {
     static Evaluation.Outputs firstOfGroups(String[][] pool, float[][] scores, int n) {
         String[][] texts = new String[pool.length][];
         float[][] rm = new float[pool.length][];
+        double[][] kl = new double[pool.length][];
         for (int i = 0; i < pool.length; i++) {
-            texts[i] = new String[pool[i].length / n];
-            rm[i] = new float[texts[i].length];
-            for (int j = 0; j < texts[i].length; j++) {
+            int k = pool[i].length / n;
+            texts[i] = new String[k];
+            rm[i] = new float[k];
+            kl[i] = new double[k];
+            for (int j = 0; j < k; j++) {
                 texts[i][j] = pool[i][j * n];
                 rm[i][j] = scores[i][j * n];
             }
         }
-        return new Evaluation.Outputs(texts, rm, new double[pool.length][texts.length == 0 ? 0 : texts[0].length]);
+        return new Evaluation.Outputs(texts, rm, kl);
     }
 
     /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
@@ -496,7 +499,7 @@ public final class Study {
 
     /** The reward model's instrument check: its held-out pairs (written when it was trained) scored by it, and SFT's ID samples. */
     JsonObject rewardModelCheck(RewardModel rm, Tokenizer tok, Path rmDir, List<Evaluation.Judged> sftOnId) throws IOException {
-        List<Preferences.Labelled> held = Preferences.read(heldOutPairs(rmDir));
+        List<Preferences.Labelled> held = Preferences.read(heldOutPairs(rmDir.getParent()));  // rmDir is the stage's model/
         List<String> prompts = new ArrayList<>(), chosen = new ArrayList<>(), rejected = new ArrayList<>();
         for (var p : held) {
             prompts.add(p.pair().prompt());

@@ -40,9 +40,7 @@ public final class BestOfN {
         var bar = new Progress("bon", repeated.size());
         var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens,
                 done -> bar.update(done, 0, "samples"));
-        List<int[]> seqs = new ArrayList<>(rollouts.size());
-        for (Rollouts.Rollout r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
-        float[] scores = Scoring.scores(rm, seqs, tok.padId(), batchSize);
+        float[] scores = Scoring.rolloutScores(rm, tok, rollouts, batchSize);
         String[] texts = Rollouts.texts(tok, rollouts);
         List<Pick> out = new ArrayList<>(prompts.size());
         for (int q = 0; q < prompts.size(); q++) {

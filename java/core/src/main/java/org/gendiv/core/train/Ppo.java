@@ -327,10 +327,7 @@ public final class Ppo implements Stage {
      * for each cut one.
      */
     private float[] rewardScores(List<Rollouts.Rollout> rollouts) {
-        List<int[]> seqs = new ArrayList<>();
-        for (var r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
-        Batches.Padded p = Batches.rightPad(seqs, tok.padId());
-        float[] s = floats(rm.scores(p.tensor(), p.lengths()));
+        float[] s = Scoring.rolloutScores(rm, tok, rollouts, rollouts.size());
         for (int i = 0; i < s.length; i++) if (!rollouts.get(i).ended(tok.eosId())) s[i] -= c.missingEosPenalty();
         return s;
     }

@@ -262,9 +262,7 @@ public final class RewardTraining implements Stage {
         Params.Sampling sampling = Params.Sampling.of(1.0f, c.schedule().seed() + 7919);
         var rollouts = Rollouts.generate(sftPolicy, Kernels.cpu(), tok, prompts, sampling, c.batchSize());
         rm.eval();
-        List<int[]> seqs = new ArrayList<>();
-        for (var r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
-        float[] scores = Scoring.scores(rm, seqs, tok.padId(), c.batchSize());
+        float[] scores = Scoring.rolloutScores(rm, tok, rollouts, c.batchSize());
         double mean = 0, ss = 0;
         for (float v : scores) mean += v / (double) scores.length;
         for (float v : scores) ss += (v - mean) * (v - mean);

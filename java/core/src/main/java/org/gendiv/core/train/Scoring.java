@@ -29,6 +29,17 @@ public final class Scoring {
         return scores(rm, seqs, tok.padId(), batch);
     }
 
+    /**
+     * The reward model's score of each rollout as training lays a pair's side out (prompt,
+     * response, EOS: a response cut at the length limit gets its EOS appended), clipped to the
+     * RM's context.
+     */
+    public static float[] rolloutScores(RewardModel rm, Tokenizer tok, List<Rollouts.Rollout> rollouts, int batch) {
+        List<int[]> seqs = new java.util.ArrayList<>(rollouts.size());
+        for (var r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
+        return scores(rm, seqs, tok.padId(), batch);
+    }
+
     public static float[] scores(RewardModel rm, List<int[]> seqs, int padId, int batch) {
         float[] out = new float[seqs.size()];
         boolean was = rm.is_training();
