@@ -71,7 +71,7 @@ public class PpoStepBench {
         for (int i = 0; i < 256; i++) prompts.add(w.example("id", rng).prompt());
         Gpt policy = new Gpt(c), reference = new Gpt(c);
         var ppoConfig = StudyConfig.defaults().ppo();
-        return new Ppo(ppoConfig, policy, reference, new RewardModel(new Gpt(c)), tok, null, prompts, Kernels.cpu())
+        return new Ppo(ppoConfig, policy, reference, new RewardModel(new Gpt(c), RewardModel.Pooling.MEAN), tok, null, prompts, Kernels.cpu())
                 .useCompositeLoss(composite);
     }
 

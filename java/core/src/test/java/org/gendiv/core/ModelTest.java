@@ -25,6 +25,7 @@ import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.model.GptConfig;
 import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.Params;
@@ -295,6 +296,26 @@ class ModelTest {
         for (int r = 0; r < prompts.length; r++) assertArrayEquals(s2.tokens()[r], s1.tokens()[r], "sampled row " + r);
     }
 
+    /**
+     * Rows that share a prompt (K samples of one input) read it once with the cache: the tokens
+     * drawn are those of the uncached path, which reads every row on its own.
+     */
+    @Test
+    void sharedPromptsAreReadOnce() {
+        Gpt m = model(10);
+        var gen = new Generator(m, Kernels.cpu());
+        int[][] prompts = {{1, 2, 3}, {1, 2, 3}, {4}, {1, 2, 3}, {4}, {5, 6, 7, 8, 9}};
+        for (var p : List.of(Params.Sampling.of(0.0f, 1), Params.Sampling.of(1.0f, 5))) {
+            var with = gen.generate(prompts, 6, p, -1, 0, true);
+            var without = gen.generate(prompts, 6, p, -1, 0, false);
+            for (int r = 0; r < prompts.length; r++) {
+                assertArrayEquals(without.tokens()[r], with.tokens()[r], "row " + r);
+                for (int j = 0; j < with.logprobs()[r].length; j++)
+                    assertEquals(without.logprobs()[r][j], with.logprobs()[r][j], 1e-4, "row " + r + " token " + j);
+            }
+        }
+    }
+
     /** Left padding does not change a prompt's next-token distribution. */
     @Test
     void leftPaddingChangesNothing() {
@@ -318,24 +339,59 @@ class ModelTest {
         assertThrows(IllegalArgumentException.class, () -> gen.generate(new int[][] {{1}}, 20, Params.Sampling.of(0f, 1), -1, 0, true));
     }
 
-    /** The reward is the head at each row's last real token; right padding after it changes nothing. */
+    /** LAST: the reward is the head at each row's last real token; right padding after it changes nothing. */
     @Test
     void rewardAtTheLastRealToken() {
         torch.manual_seed(21);
-        var rm = new org.gendiv.core.model.RewardModel(new Gpt(TINY));
+        var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.LAST);
         rm.eval();
         try (var g = new NoGradGuard()) {
-            float[] batch = values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5}));
-            float[] alone = values(rm.scores(Tensor.create(new long[] {1, 2, 3}, 1, 3), new int[] {3}));
+            float[] batch = values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5},
+                    new int[] {1, 2}));
+            float[] alone = values(rm.scores(Tensor.create(new long[] {1, 2, 3}, 1, 3), new int[] {3}, new int[] {1}));
             assertEquals(alone[0], batch[0], 1e-5);
-            float[] hidden = values(rm.trunk.hidden(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5),
-                    Tensor.create(new long[] {0, 1, 2, 3, 4}, 1, 5), null, null));
-            float[] w = values(rm.head.weight());
-            double want = values(rm.head.bias())[0];
-            for (int j = 0; j < TINY.width(); j++) want += w[j] * hidden[4 * TINY.width() + j];
-            assertEquals(want, batch[1], 1e-5);
+            double[] head = headAt(rm, new long[] {4, 5, 6, 7, 8});
+            assertEquals(head[4], batch[1], 1e-5);
         }
-        assertThrows(IllegalArgumentException.class, () -> rm.scores(Tensor.create(new long[] {1, 2}, 1, 2), new int[] {3}));
+        assertThrows(IllegalArgumentException.class,
+                () -> rm.scores(Tensor.create(new long[] {1, 2}, 1, 2), new int[] {3}, new int[] {1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> rm.scores(Tensor.create(new long[] {1, 2}, 1, 2), new int[] {2}, new int[] {-1}));
+    }
+
+    /**
+     * MEAN: the reward is the head's mean over the response's positions [start, length), in
+     * float64 from the trunk's hidden states; padding changes nothing, and a start past the end
+     * pools the last token alone.
+     */
+    @Test
+    void rewardMeanOverTheResponse() {
+        torch.manual_seed(22);
+        var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN);
+        rm.eval();
+        try (var g = new NoGradGuard()) {
+            float[] batch = values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5},
+                    new int[] {1, 7}));
+            double[] first = headAt(rm, new long[] {1, 2, 3}), second = headAt(rm, new long[] {4, 5, 6, 7, 8});
+            assertEquals((first[1] + first[2]) / 2, batch[0], 1e-5);
+            assertEquals(second[4], batch[1], 1e-5);
+            float[] alone = values(rm.scores(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5), new int[] {5}, new int[] {2}));
+            assertEquals((second[2] + second[3] + second[4]) / 3, alone[0], 1e-5);
+        }
+    }
+
+    /** The reward head at each position of one unpadded row, in float64: bias + weight . hidden. */
+    private static double[] headAt(RewardModel rm, long[] row) {
+        long[] pos = new long[row.length];
+        for (int i = 0; i < row.length; i++) pos[i] = i;
+        float[] hidden = values(rm.trunk.hidden(Tensor.create(row, 1, row.length), Tensor.create(pos, 1, row.length), null, null));
+        float[] w = values(rm.head.weight());
+        double[] out = new double[row.length];
+        for (int t = 0; t < row.length; t++) {
+            out[t] = values(rm.head.bias())[0];
+            for (int j = 0; j < TINY.width(); j++) out[t] += (double) w[j] * hidden[t * TINY.width() + j];
+        }
+        return out;
     }
 
     /** The loss falls when overfitting one tiny batch. */

@@ -17,7 +17,9 @@ import org.gendiv.kernels.Params;
  * prompt's first real token; padding is masked out of attention), decoding is KV-cached, and
  * every token is drawn by gendiv's sampling kernel (row id = the prompt's index in the batch,
  * step = the decoding step, so a prompt's samples do not depend on the batch). A row stops at
- * EOS; all stop at maxNewTokens.
+ * EOS; all stop at maxNewTokens. With the cache, a prompt that several rows share (K samples of
+ * one input) is read once: the first pass runs over the distinct prompts, and its keys, values
+ * and logits are copied to every row that shares them.
  */
 public final class Generator {
     private final Gpt model;
@@ -57,13 +59,26 @@ public final class Generator {
                 KvCache cache = useCache ? new KvCache(model.config.layers()) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
             for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, r);
+            Distinct distinct = useCache ? Distinct.of(prompts) : null;
             for (int step = 0; step < maxNewTokens; step++) {
                 int end = longest + step;                       // tokens [0, end) are known
                 int start = useCache && step > 0 ? end - 1 : 0;  // what this forward pass feeds
                 try (PointerScope scope = new PointerScope()) {  // frees the step's temporaries now, not at GC
-                    Tensor logits = model.forward(slice(tokens, b, total, start, end),
-                            slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
-                    Tensor last = Devices.cpu(logits.select(1, end - start - 1)).contiguous();  // the sampling kernel reads host memory
+                    Tensor last;
+                    if (step == 0 && distinct != null && distinct.shared()) {
+                        Layout u = leftPad(distinct.prompts(), longest, total, padId);
+                        int n = distinct.prompts().length;
+                        Tensor logits = model.forward(slice(u.tokens, n, total, 0, end), slice(u.position, n, total, 0, end),
+                                mask(u.valid, n, total, 0, end), cache);
+                        Tensor rows = Devices.to(Tensor.create(distinct.source(), b));
+                        cache.selectRows(rows);
+                        last = logits.select(1, end - 1).index_select(0, rows);
+                    } else {
+                        Tensor logits = model.forward(slice(tokens, b, total, start, end),
+                                slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
+                        last = logits.select(1, end - start - 1);
+                    }
+                    last = Devices.cpu(last).contiguous();  // the sampling kernel reads host memory
                     kernels.sampling().sample(Tensors.segment(last), Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
                             sampling.withStep(step), tok, lp, null);
                 }
@@ -101,6 +116,27 @@ public final class Generator {
         try (var noGrad = new NoGradGuard()) {
             return model.forward(slice(lay.tokens, b, longest, 0, longest), slice(lay.position, b, longest, 0, longest),
                     mask(lay.valid, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
+        }
+    }
+
+    /** The distinct prompts of a batch, in first-seen order, and for each row the index of its prompt among them. */
+    private record Distinct(int[][] prompts, long[] source) {
+        static Distinct of(int[][] rows) {
+            java.util.Map<java.nio.IntBuffer, Integer> index = new java.util.HashMap<>();  // IntBuffer: equality by content
+            java.util.List<int[]> prompts = new java.util.ArrayList<>();
+            long[] source = new long[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                int[] p = rows[r];
+                source[r] = index.computeIfAbsent(java.nio.IntBuffer.wrap(p), k -> {
+                    prompts.add(p);
+                    return prompts.size() - 1;
+                });
+            }
+            return new Distinct(prompts.toArray(int[][]::new), source);
+        }
+
+        boolean shared() {
+            return prompts.length < source.length;
         }
     }
 

@@ -26,6 +26,17 @@ public final class KvCache implements AutoCloseable {
         return layers[0].kv[0] == null ? 0 : layers[0].kv[0].size(2);
     }
 
+    /** Keeps, for row r of the batch, the cached row rows[r] (int64 [B']): one prompt's cache copied to each row that shares it. */
+    void selectRows(Tensor rows) {
+        for (Layer l : layers)
+            for (int i = 0; i < 2; i++) {
+                Tensor picked = l.kv[i].index_select(0, rows);
+                picked.retainReference();
+                l.kv[i].releaseReference();
+                l.kv[i] = picked;
+            }
+    }
+
     static final class Layer {
         final Tensor[] kv = new Tensor[2];
 

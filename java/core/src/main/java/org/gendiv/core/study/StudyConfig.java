@@ -47,7 +47,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     0.6,      // candidate_error: a demonstrator candidate's error rate (rm_candidates "demonstrator")
                     0.03,     // annotator_tau: P(a over b) = sigmoid((gold(a) - gold(b)) / tau)
                     0.05,     // label_noise: fraction of labels flipped
-                    0.005);   // tie_threshold: |gold(a) - gold(b)| below it is a tie, dropped
+                    0.02);    // tie_threshold: |gold(a) - gold(b)| below it is a tie, dropped
         }
 
         public WorldData {
@@ -117,6 +117,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 16,          // batch_size: prompts per step, each with all its pairs (InstructGPT)
                 256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
                 true,        // keep_best: export the evaluation with the best held-out accuracy
+                "mean",      // pooling: the head's mean over the response (a wrong fact is credited where it stands)
                 new Trainer.Schedule(10, 50, 50, 1));
         var ppo = new Ppo.Config(null, null, null, false,
                 OptimConfig.of(1e-4).withWarmup(0),  // the actor's AdamW

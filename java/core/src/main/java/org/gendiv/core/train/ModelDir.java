@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
@@ -15,7 +16,9 @@ import org.gendiv.core.tokenizer.Tokenizer;
 /**
  * A model directory as every stage reads and writes it: config.json and model.safetensors (GPT-2
  * names) and the tokenizer.json it was trained with; a reward model adds its head ("score.weight",
- * "score.bias") beside the trunk's tensors, as GPT2ForSequenceClassification does.
+ * "score.bias") beside the trunk's tensors, as GPT2ForSequenceClassification does, and
+ * reward.json saying how the head's per-position scores are pooled ({"pooling": "mean"}; without
+ * the file, "last", as a sequence-classification checkpoint reads them).
  */
 public final class ModelDir {
     private ModelDir() {}
@@ -36,7 +39,7 @@ public final class ModelDir {
     }
 
     public static RewardModel rewardModel(Path dir) throws IOException {
-        RewardModel rm = new RewardModel(policy(dir));
+        RewardModel rm = new RewardModel(policy(dir), pooling(dir));
         GptCheckpoint.loadExtra(dir, head(rm));
         return rm;
     }
@@ -48,7 +51,22 @@ public final class ModelDir {
 
     public static void saveRewardModel(RewardModel rm, Path tokenizerFile, Path dir) throws IOException {
         GptCheckpoint.save(rm.trunk, head(rm), dir);
+        AtomicFiles.writeString(dir.resolve(REWARD_JSON), "{\"pooling\": \"" + rm.pooling.key() + "\"}\n");
         copyTokenizer(tokenizerFile, dir);
+    }
+
+    private static final String REWARD_JSON = "reward.json";
+
+    private static RewardModel.Pooling pooling(Path dir) throws IOException {
+        Path f = dir.resolve(REWARD_JSON);
+        if (!Files.exists(f)) return RewardModel.Pooling.LAST;
+        try {
+            var o = com.google.gson.JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+            if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"last\" | \"mean\"}");
+            return RewardModel.Pooling.of(o.get("pooling").getAsString());
+        } catch (RuntimeException e) {  // malformed JSON, a wrong type or value
+            throw new Configs.BadConfig(f + ": " + e.getMessage());
+        }
     }
 
     private static Map<String, Tensor> head(RewardModel rm) {

@@ -20,7 +20,8 @@ import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.Params;
 
 /**
- * The reward model: initialised from the SFT policy, a scalar head read at the last token, trained
+ * The reward model: initialised from the SFT policy, a scalar head pooled over the response
+ * (pooling "mean", the default) or read at the last token ("last"; {@link RewardModel}), trained
  * with the Bradley-Terry loss -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL:
  * "prompt", "chosen", "rejected"). As in InstructGPT, a prompt's pairs train together: a batch is
  * batch_size groups (a group: consecutive lines with the same prompt), each distinct response is
@@ -32,13 +33,14 @@ import org.gendiv.kernels.Params;
  */
 public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
-            int normalizeSamples, boolean keepBest, Trainer.Schedule schedule) {
+            int normalizeSamples, boolean keepBest, String pooling, Trainer.Schedule schedule) {
         public static Config defaults() {
-            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256, true,
+            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256, true, "mean",
                     new Trainer.Schedule(10, 50, 50, 1));
         }
 
         public Config {
+            RewardModel.Pooling.of(pooling);
             Stages.atLeast(steps, 1, "steps");
             Stages.atLeast(batchSize, 1, "batch_size");
             if (normalizeSamples < 0)
@@ -104,7 +106,7 @@ public final class RewardTraining implements Stage {
         this.evalPairs = eval.size();
         Stages.checkBatch(c.batchSize(), this.train.size(), "the preference data's prompts");
         this.c = c;
-        this.rm = new RewardModel(init);
+        this.rm = new RewardModel(init, RewardModel.Pooling.of(c.pooling()));
         this.sftPolicy = sftPolicy;
         this.tok = tok;
         this.tokFile = tokFile;
@@ -176,30 +178,31 @@ public final class RewardTraining implements Stage {
     /** Mean Bradley-Terry loss over every pair of the groups, and the fraction of pairs ranked right. */
     private Tensor[] lossAndAccuracy(List<Group> batch) {
         List<int[]> seqs = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
         int pairs = 0;
         for (Group g : batch) pairs += g.pairs();
         long[] chosen = new long[pairs], rejected = new long[pairs];
         int at = 0;
         for (Group g : batch) {
             int base = seqs.size();
-            for (String r : g.responses()) seqs.add(sequence(g.prompt(), r));
+            int start = Batches.prompt(tok, g.prompt()).length;
+            for (String r : g.responses()) {
+                seqs.add(sequence(g.prompt(), r));
+                starts.add(start);
+            }
             for (int i = 0; i < g.pairs(); i++, at++) {
                 chosen[at] = base + g.chosen()[i];
                 rejected[at] = base + g.rejected()[i];
             }
         }
-        Tensor r = score(seqs);
+        Batches.Padded padded = Batches.rightPad(seqs, tok.padId());
+        Tensor r = rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
         Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, pairs))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, pairs))));
         return new Tensor[] {torch.softplus(margin.neg()).mean(), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).mean()};
     }
 
     private int[] sequence(String prompt, String response) {
         return Batches.clip(Batches.sequence(tok, prompt, response), rm.trunk.config.context());
-    }
-
-    private Tensor score(List<int[]> seqs) {
-        Batches.Padded p = Batches.rightPad(seqs, tok.padId());
-        return rm.scores(p.tensor(), p.lengths());
     }
 
     @Override

@@ -24,9 +24,12 @@ public final class Scoring {
     /** The score of each response text after its prompt (prompts.get(i), texts.get(i)), as the trainer lays them out, clipped to the RM's context. */
     public static float[] scores(RewardModel rm, Tokenizer tok, List<String> prompts, List<String> texts, int batch) {
         List<int[]> seqs = new java.util.ArrayList<>(texts.size());
-        for (int i = 0; i < texts.size(); i++)
+        int[] starts = new int[texts.size()];
+        for (int i = 0; i < texts.size(); i++) {
             seqs.add(Batches.clip(Batches.sequence(tok, prompts.get(i), texts.get(i)), rm.trunk.config.context()));
-        return scores(rm, seqs, tok.padId(), batch);
+            starts[i] = Batches.prompt(tok, prompts.get(i)).length;
+        }
+        return scores(rm, seqs, starts, tok.padId(), batch);
     }
 
     /**
@@ -36,11 +39,16 @@ public final class Scoring {
      */
     public static float[] rolloutScores(RewardModel rm, Tokenizer tok, List<Rollouts.Rollout> rollouts, int batch) {
         List<int[]> seqs = new java.util.ArrayList<>(rollouts.size());
-        for (var r : rollouts) seqs.add(Batches.clip(r.withEos(tok.eosId()), rm.trunk.config.context()));
-        return scores(rm, seqs, tok.padId(), batch);
+        int[] starts = new int[rollouts.size()];
+        for (int i = 0; i < rollouts.size(); i++) {
+            seqs.add(Batches.clip(rollouts.get(i).withEos(tok.eosId()), rm.trunk.config.context()));
+            starts[i] = rollouts.get(i).prompt().length;
+        }
+        return scores(rm, seqs, starts, tok.padId(), batch);
     }
 
-    public static float[] scores(RewardModel rm, List<int[]> seqs, int padId, int batch) {
+    /** The score of each token sequence whose response starts at token starts[i]. */
+    public static float[] scores(RewardModel rm, List<int[]> seqs, int[] starts, int padId, int batch) {
         float[] out = new float[seqs.size()];
         boolean was = rm.is_training();
         rm.eval();
@@ -48,7 +56,8 @@ public final class Scoring {
             for (int i = 0; i < seqs.size(); i += batch)
                 try (PointerScope scope = new PointerScope()) {
                     Batches.Padded p = Batches.rightPad(seqs.subList(i, Math.min(seqs.size(), i + batch)), padId);
-                    float[] s = Tensors.floats(rm.scores(p.tensor(), p.lengths()));
+                    int to = Math.min(seqs.size(), i + batch);
+                    float[] s = Tensors.floats(rm.scores(p.tensor(), p.lengths(), java.util.Arrays.copyOfRange(starts, i, to)));
                     System.arraycopy(s, 0, out, i, s.length);
                 }
         } finally {

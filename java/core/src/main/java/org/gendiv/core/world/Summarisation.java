@@ -224,9 +224,15 @@ public final class Summarisation implements World {
     public String document(SplittableRandom rng) {
         String[] splits = {"id", "id", "ood1", "ood2", "ood3"};
         Example e = example(splits[rng.nextInt(splits.length)], rng);
-        if (rng.nextInt(3) > 0) return e.prompt().substring("summarize : ".length());
-        // Sentences in the summaries' style, about random facts: fluency, not the task.
-        return summary(((Facts) example(splits[rng.nextInt(splits.length)], rng).truth()).slots(), rng) + " .";
+        String post = e.prompt().substring("summarize : ".length());
+        return switch (rng.nextInt(3)) {
+            case 0 -> post;
+            // A post and then its facts as a bare list (a reader's notes): copying every kind of fact
+            // out of a text, in every register and for every entity, without the summaries' phrasing.
+            case 1 -> post + " notes : " + String.join(" , ", ((Facts) e.truth()).slots().values()) + " .";
+            // Sentences in the summaries' style, about random facts: fluency, not the task.
+            default -> summary(((Facts) example(splits[rng.nextInt(splits.length)], rng).truth()).slots(), rng) + " .";
+        };
     }
 
     /**

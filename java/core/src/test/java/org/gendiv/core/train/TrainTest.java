@@ -48,7 +48,7 @@ class TrainTest {
         sftDir = sftRun.model();
 
         var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64, true,
-                TinyTask.schedule(0));
+                "mean", TinyTask.schedule(0));
         RunDir rmRun = new RunDir(dir.resolve("rm"));
         rmRun.begin(Configs.toJson(rmConfig), false);
         var rm = new RewardTraining(rmConfig, ModelDir.policy(sftDir), ModelDir.policy(sftDir), task.tok, task.tokFile,
@@ -74,9 +74,7 @@ class TrainTest {
         RewardModel rm = ModelDir.rewardModel(rmDir);
         Gpt sft = ModelDir.policy(sftDir);
         var rollouts = Rollouts.generate(sft, Kernels.cpu(), task.tok, TinyTask.prompts(256, 9), Params.Sampling.of(1f, 3), 32);
-        List<int[]> seqs = new ArrayList<>();
-        for (var r : rollouts) seqs.add(r.withEos(task.tok.eosId()));
-        float[] s = Scoring.scores(rm, seqs, task.tok.padId(), 64);
+        float[] s = Scoring.rolloutScores(rm, task.tok, rollouts, 64);
         double mean = 0, ss = 0;
         for (float v : s) mean += v / s.length;
         for (float v : s) ss += (v - mean) * (v - mean) / (s.length - 1);
@@ -88,7 +86,7 @@ class TrainTest {
     @Test
     void rewardModelKeepsItsBestEvaluation() throws IOException {
         var c = new RewardTraining.Config(null, null, null, OptimConfig.of(3e-2).withWarmup(0), 40, 16, 0, true,
-                new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
+                "last", new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
         RunDir run = new RunDir(dir.resolve("rm-best"));
         run.begin(Configs.toJson(c), false);
         List<RewardTraining.Pair> eval = TinyTask.pairs(100, 5);
@@ -331,7 +329,7 @@ class TrainTest {
 
         Gpt other = new Gpt(new GptConfig(task.config.vocab() + 1, 16, 1, 2, 32, 0));
         e = assertThrows(Configs.BadConfig.class, () -> new Ppo(ppoConfig(1, 0.05f, 0), ModelDir.policy(sftDir),
-                ModelDir.policy(sftDir), new RewardModel(other), task.tok, task.tokFile, TinyTask.prompts(64, 1), Kernels.cpu()));
+                ModelDir.policy(sftDir), new RewardModel(other, RewardModel.Pooling.MEAN), task.tok, task.tokFile, TinyTask.prompts(64, 1), Kernels.cpu()));
         assertTrue(e.getMessage().contains("vocabulary"), e.getMessage());
     }
 
