@@ -32,7 +32,7 @@ class PipelineCommandTest {
     @Test
     void worldTrainGenerateBonDiversity() throws IOException {
         Path sizes = write("sizes.json", """
-                {"world": {"corpus_docs": 200, "sft_examples": 40, "sft_eval": 8, "rm_prompts": 10, "rm_eval_prompts": 2, "ppo_prompts": 16}}""");
+                {"world": {"corpus_docs": 200, "sft_examples": 40, "sft_eval": 8, "rm_prompts": 10, "rm_eval_prompts": 2, "ppo_prompts": 16, "tie_threshold": 0.005}}""");
         CliRun r = run("world", "--out", p("data"), "--task", "summarisation", "--config", sizes.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"corpus.jsonl", "tokenizer.json", "summarisation/sft.jsonl", "summarisation/prefs.jsonl",

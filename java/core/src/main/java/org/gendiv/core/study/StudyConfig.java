@@ -37,8 +37,8 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     8000,     // corpus_docs: pretraining documents, both worlds together
                     4000,     // sft_examples: demonstrations SFT trains on
                     200,      // sft_eval: held-out demonstrations (SFT's eval loss)
-                    2000,     // rm_prompts: prompts whose SFT samples are compared for the reward model
-                    150,      // rm_eval_prompts: held-out prompts (their pairs: the RM's held-out accuracy)
+                    4000,     // rm_prompts: prompts whose SFT samples are compared for the reward model
+                    300,      // rm_eval_prompts: held-out prompts (their pairs: the RM's held-out accuracy)
                     4,        // rm_samples: samples per prompt, all pairs compared (InstructGPT's K)
                     1000,     // ppo_prompts: PPO's training prompts
                     0.1,      // demo_error: how often a demonstrator errs
@@ -113,7 +113,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 OptimConfig.of(2e-3).withWarmup(30), 800, 32, schedule);
         var sft = new Sft.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20), 600, 32, schedule);
         var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(5e-4).withWarmup(20),
-                500,         // steps
+                800,         // steps
                 16,          // batch_size: prompts per step, each with all its pairs (InstructGPT)
                 256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
                 true,        // keep_best: export the evaluation with the best held-out accuracy
@@ -131,7 +131,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 0.05f, Params.KlEstimator.K2,  // beta, estimator (the study's fixed beta and k2)
                 0f, 10000,   // target_kl (0 = fixed beta), kl_horizon
                 0f, 0f,      // score_clip (off), entropy_coef
-                new Ppo.Critic(1e-3, 5, "reward_model"),  // critic lr, value-only warm-up steps, head from the RM
+                new Ppo.Critic(1e-3, 5, "zero"),  // critic lr, value-only warm-up steps, head zero (a mean-pooled RM head scores tokens, not returns)
                 1.0f,        // missing_eos_penalty: subtracted from a cut response's score (RM units: SFT std)
                 new Trainer.Schedule(1, 0, 10, 1));
         return new StudyConfig("both", 1, 1, WorldData.defaults(), pretrain, sft, rm, ppo, Eval.defaults());

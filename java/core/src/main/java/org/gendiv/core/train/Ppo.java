@@ -92,13 +92,14 @@ public final class Ppo implements Stage {
     /**
      * The critic (value function): its learning rate (a separate trunk has its own AdamW; a shared
      * one uses the actor's), the steps at the start that train it alone while the policy stays
-     * put, and where its value head starts: "reward_model" (the reward model's head, as TRL and
-     * OpenRLHF start the critic; with a separate trunk, which is the reward model's, values start
-     * as the reward model's score of each prefix), "zero" (AlpacaFarm) or "random".
+     * put, and where its value head starts: "zero" (AlpacaFarm; the default), "reward_model" (the
+     * reward model's head, as TRL and OpenRLHF start the critic: with a separate trunk and an RM
+     * pooling "last", values start as the RM's score of each prefix; a "mean" RM's head scores
+     * single tokens, not returns) or "random".
      */
     public record Critic(double lr, int warmupSteps, String headInit) {
         public static Critic defaults() {
-            return new Critic(1e-4, 0, "reward_model");
+            return new Critic(1e-4, 0, "zero");
         }
 
         public Critic {
