@@ -346,8 +346,7 @@ class ModelTest {
         var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.LAST);
         rm.eval();
         try (var g = new NoGradGuard()) {
-            float[] batch = values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5},
-                    new int[] {1, 2}));
+            float[] batch = twoRows(rm, new int[] {1, 2});
             float[] alone = values(rm.scores(Tensor.create(new long[] {1, 2, 3}, 1, 3), new int[] {3}, new int[] {1}));
             assertEquals(alone[0], batch[0], 1e-5);
             double[] head = headAt(rm, new long[] {4, 5, 6, 7, 8});
@@ -370,14 +369,18 @@ class ModelTest {
         var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN);
         rm.eval();
         try (var g = new NoGradGuard()) {
-            float[] batch = values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5},
-                    new int[] {1, 7}));
+            float[] batch = twoRows(rm, new int[] {1, 7});
             double[] first = headAt(rm, new long[] {1, 2, 3}), second = headAt(rm, new long[] {4, 5, 6, 7, 8});
             assertEquals((first[1] + first[2]) / 2, batch[0], 1e-5);
             assertEquals(second[4], batch[1], 1e-5);
             float[] alone = values(rm.scores(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5), new int[] {5}, new int[] {2}));
             assertEquals((second[2] + second[3] + second[4]) / 3, alone[0], 1e-5);
         }
+    }
+
+    /** Scores of the rows {1, 2, 3} (right-padded to 5) and {4, 5, 6, 7, 8}, their responses starting at starts. */
+    private static float[] twoRows(RewardModel rm, int[] starts) {
+        return values(rm.scores(Tensor.create(new long[] {1, 2, 3, 0, 0, 4, 5, 6, 7, 8}, 2, 5), new int[] {3, 5}, starts));
     }
 
     /** The reward head at each position of one unpadded row, in float64: bias + weight . hidden. */
