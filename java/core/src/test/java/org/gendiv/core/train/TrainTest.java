@@ -110,6 +110,25 @@ class TrainTest {
         assertEquals(best, acc, 1e-6, "the exported model's held-out accuracy (last evaluation " + last + ")");
     }
 
+    /** The RM directory's reward.json says how it pools; a bad one is a one-line error naming the file. */
+    @Test
+    void rewardJsonRecordsThePooling() throws IOException {
+        assertEquals(RewardModel.Pooling.MEAN, ModelDir.rewardModel(rmDir).pooling);
+        Path copy = dir.resolve("rm-copy");
+        Files.createDirectories(copy);
+        try (var files = Files.list(rmDir)) {
+            for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        for (String bad : List.of("{\"pooling\": \"max\"}", "{\"pooling\": 1, \"x\": 2}", "not json")) {
+            Files.writeString(copy.resolve("reward.json"), bad);
+            var e = assertThrows(Configs.BadConfig.class, () -> ModelDir.rewardModel(copy));
+            assertTrue(e.getMessage().startsWith(copy.resolve("reward.json").toString()) && !e.getMessage().contains("\n"),
+                    e.getMessage());
+        }
+        Files.delete(copy.resolve("reward.json"));  // a directory without one (an older RM, an HF checkpoint): the last token
+        assertEquals(RewardModel.Pooling.LAST, ModelDir.rewardModel(copy).pooling);
+    }
+
     Ppo ppo(Ppo.Config c) throws IOException {
         return new Ppo(c, ModelDir.policy(sftDir), ModelDir.policy(sftDir), ModelDir.rewardModel(rmDir), task.tok,
                 task.tokFile, TinyTask.prompts(64, 11), Kernels.cpu());
