@@ -20,7 +20,12 @@ public final class Batches {
     }
 
     public static int[] sequence(Tokenizer tok, String prompt, String response) {
-        return concat(prompt(tok, prompt), tok.encode(response), new int[] {tok.eosId()});
+        return sequence(tok, prompt(tok, prompt), response);
+    }
+
+    /** The same after an already encoded prompt (its length is where the response starts). */
+    public static int[] sequence(Tokenizer tok, int[] prompt, String response) {
+        return concat(prompt, tok.encode(response), new int[] {tok.eosId()});
     }
 
     public static int[] text(Tokenizer tok, String text) {

@@ -40,7 +40,7 @@ public final class Configs {
         } catch (NoSuchFileException e) {
             throw new BadConfig(file + ": no such config file");
         } catch (com.google.gson.JsonParseException e) {
-            throw new BadConfig(file + ": not valid JSON (" + e.getMessage() + ")");
+            throw new BadConfig(file + ": not valid JSON (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
         }
         return merge(defaults, o, file.toString(), "");
     }
@@ -164,7 +164,7 @@ public final class Configs {
         try {
             stored = JsonParser.parseString(java.nio.file.Files.readString(file));
         } catch (com.google.gson.JsonParseException e) {
-            throw new BadConfig(file + ": not valid JSON, so the run cannot be resumed (" + e.getMessage() + ")");
+            throw new BadConfig(file + ": not valid JSON, so the run cannot be resumed (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
         }
         String diff = firstDifference(stored, now, "");
         if (diff != null)

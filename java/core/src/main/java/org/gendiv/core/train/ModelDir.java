@@ -64,8 +64,8 @@ public final class ModelDir {
             var o = com.google.gson.JsonParser.parseString(Files.readString(f)).getAsJsonObject();
             if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"last\" | \"mean\"}");
             return RewardModel.Pooling.of(o.get("pooling").getAsString());
-        } catch (com.google.gson.JsonParseException e) {  // Gson's own message runs over lines
-            throw new Configs.BadConfig(f + ": not valid JSON (expected {\"pooling\": \"last\" | \"mean\"})");
+        } catch (com.google.gson.JsonParseException e) {
+            throw new Configs.BadConfig(f + ": not valid JSON (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
         } catch (RuntimeException e) {  // a wrong type or value
             throw new Configs.BadConfig(f + ": " + e.getMessage());
         }

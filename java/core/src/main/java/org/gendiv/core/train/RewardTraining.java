@@ -185,10 +185,10 @@ public final class RewardTraining implements Stage {
         int at = 0;
         for (Group g : batch) {
             int base = seqs.size();
-            int start = Batches.prompt(tok, g.prompt()).length;
+            int[] prompt = Batches.prompt(tok, g.prompt());
             for (String r : g.responses()) {
-                seqs.add(sequence(g.prompt(), r));
-                starts.add(start);
+                seqs.add(Batches.clip(Batches.sequence(tok, prompt, r), rm.trunk.config.context()));
+                starts.add(prompt.length);
             }
             for (int i = 0; i < g.pairs(); i++, at++) {
                 chosen[at] = base + g.chosen()[i];
@@ -199,10 +199,6 @@ public final class RewardTraining implements Stage {
         Tensor r = rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
         Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, pairs))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, pairs))));
         return new Tensor[] {torch.softplus(margin.neg()).mean(), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).mean()};
-    }
-
-    private int[] sequence(String prompt, String response) {
-        return Batches.clip(Batches.sequence(tok, prompt, response), rm.trunk.config.context());
     }
 
     @Override

@@ -26,8 +26,9 @@ public final class Scoring {
         List<int[]> seqs = new java.util.ArrayList<>(texts.size());
         int[] starts = new int[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
-            seqs.add(Batches.clip(Batches.sequence(tok, prompts.get(i), texts.get(i)), rm.trunk.config.context()));
-            starts[i] = Batches.prompt(tok, prompts.get(i)).length;
+            int[] prompt = Batches.prompt(tok, prompts.get(i));
+            seqs.add(Batches.clip(Batches.sequence(tok, prompt, texts.get(i)), rm.trunk.config.context()));
+            starts[i] = prompt.length;
         }
         return scores(rm, seqs, starts, tok.padId(), batch);
     }
