@@ -414,9 +414,9 @@ public class FamiliesTest {
         var e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(dir.resolve("bert")));
         assertTrue(e.getMessage().contains("model_type bert is not supported") && e.getMessage().contains("gpt2, llama, mistral, opt, qwen2"),
                 e.getMessage());
-        Files.writeString(dir.resolve("bert/config.json"), LLAMA.json().replace("\"rope_scaling\": null", "\"rope_scaling\": {\"type\": \"yarn\"}"));
+        Files.writeString(dir.resolve("bert/config.json"), LLAMA.json().replace("\"rope_scaling\": null", "\"rope_scaling\": {\"type\": \"longrope\"}"));
         e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(dir.resolve("bert")));
-        assertTrue(e.getMessage().contains("config.json: rope_scaling"), e.getMessage());
+        assertTrue(e.getMessage().contains("config.json: rope_scaling.type = longrope"), e.getMessage());
         Files.writeString(dir.resolve("bert/config.json"), LLAMA.json().replace("\"hidden_size\": 16", "\"hidden_size\": \"big\""));
         e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(dir.resolve("bert")));
         assertTrue(e.getMessage().contains("key hidden_size must be an integer"), e.getMessage());

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.DropoutImpl;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.LinearOptions;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -245,13 +246,22 @@ abstract class Block extends org.bytedeco.pytorch.Module {
             return x.mul(rope[0]).add(rotated.mul(rope[1]));
         }
 
-        /** cos and sin [B, 1, T, head_dim] for position ids [B, T]: angle_i = pos / theta^(2i / head_dim), both halves alike. */
-        static Tensor[] rope(Tensor positions, int headDim, double theta) {
-            float[] invFreq = new float[headDim / 2];
-            for (int i = 0; i < invFreq.length; i++) invFreq[i] = (float) (1.0 / Math.pow(theta, 2.0 * i / headDim));
+        /**
+         * cos and sin [B, 1, T, head_dim] for position ids [B, T]: angle_i = pos * inverse frequency i
+         * ({@link Rope}), both halves alike, each scaled by the rope's attention factor.
+         */
+        static Tensor[] rope(Tensor positions, int headDim, Rope rope) {
+            long maxPosition = rope.type() == Rope.Type.DYNAMIC ? positions.max().item_long() : 0;
+            float[] invFreq = rope.inverseFrequencies(headDim, maxPosition);
             Tensor angles = positions.to(torch.ScalarType.Float).unsqueeze(-1).mul(Devices.to(Tensor.create(invFreq)));
             Tensor both = torch.cat(new TensorVector(angles, angles), -1).unsqueeze(1);
-            return new Tensor[] {both.cos(), both.sin()};
+            Tensor cos = both.cos(), sin = both.sin();
+            if (rope.attentionFactor() != 1) {
+                Scalar f = new Scalar(rope.attentionFactor());
+                cos = cos.mul(f);
+                sin = sin.mul(f);
+            }
+            return new Tensor[] {cos, sin};
         }
 
         @Override

@@ -12,6 +12,8 @@ import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A decoder-only transformer in plain Java modules (the presets cannot run Java modules inside
@@ -115,14 +117,49 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         if (wpe != null)
             x = x.add(wpe.forward(config.family() == Arch.Family.OPT ? positions.add(new Scalar(OPT_POSITION_OFFSET)) : positions));
         x = drop.forward(x);
-        Tensor[] rope = config.family() == Arch.Family.LLAMA
-                ? Block.Llama.rope(positions, config.headDim(), config.arch().ropeTheta()) : null;
-        for (int i = 0; i < blocks.size(); i++) x = blocks.get(i).forward(x, attnMask, rope, cache == null ? null : cache.layer(i));
+        Arch a = config.arch();
+        Tensor[] rope = a.rope() == null ? null : Block.Llama.rope(positions, config.headDim(), a.rope());
+        long past = cache == null ? 0 : cache.length(), t = tokens.size(1);
+        // scaled_dot_product_attention's causal flag aligns top-left: with cached keys, spell it out
+        Tensor mask = attnMask != null || past == 0 ? attnMask : causal(t, past);
+        Map<Integer, Tensor> windowed = new java.util.HashMap<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            int w = a.window(i);
+            Tensor layerMask = w == 0 || past + t <= w ? mask
+                    : windowed.computeIfAbsent(w, k -> (mask == null ? causal(t, past) : mask).logical_and(window(t, past, k)));
+            x = blocks.get(i).forward(x, layerMask, rope, cache == null ? null : cache.layer(i));
+        }
         if (finalNorm != null) x = finalNorm.forward(x);
         return projectOut == null ? x : projectOut.forward(x);
     }
 
-    /** Logits [B, T, vocab]. attnMask: null = causal, else a bool [B, 1, T, T_keys]. */
+    /**
+     * The t new queries at cache indices past .. past + t - 1 see every key up to their own
+     * index: bool [1, 1, t, past + t].
+     */
+    private static Tensor causal(long t, long past) {
+        return keyIndex(t, past).le(queryIndex(t, past));
+    }
+
+    /** The keys within a sliding window of w: key index j > query index i - w. */
+    private static Tensor window(long t, long past, int w) {
+        return keyIndex(t, past).gt(queryIndex(t, past).sub(new Scalar(w)));
+    }
+
+    private static Tensor keyIndex(long t, long past) {
+        return Devices.to(torch.arange(new Scalar(past + t), new TensorOptions(torch.ScalarType.Long))).view(1, 1, 1, past + t);
+    }
+
+    private static Tensor queryIndex(long t, long past) {
+        return Devices.to(torch.arange(new Scalar(past), new Scalar(past + t), new TensorOptions(torch.ScalarType.Long)))
+                .view(1, 1, t, 1);
+    }
+
+    /**
+     * Logits [B, T, vocab]. attnMask: null = causal (over the cached keys too), else a bool
+     * [B, 1, T, T_keys] (true = attend) indexed by cache position. A layer with a sliding window
+     * further limits what each query sees, in cache positions, as transformers does.
+     */
     public Tensor forward(Tensor tokens, Tensor positions, Tensor attnMask, KvCache cache) {
         return lmHead(hidden(tokens, positions, attnMask, cache));
     }

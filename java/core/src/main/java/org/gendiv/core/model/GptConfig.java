@@ -25,7 +25,7 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
             throw new IllegalArgumentException("width must be a positive multiple of heads (" + heads + "), got " + width);
         if (!(dropout >= 0 && dropout < 1)) throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         if (arch == null) throw new IllegalArgumentException("arch must be given");
-        arch.check(heads, width);
+        arch.check(heads, width, layers);
         return this;
     }
 
