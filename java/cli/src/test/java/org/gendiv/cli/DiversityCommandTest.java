@@ -24,6 +24,36 @@ class DiversityCommandTest {
         return CliRun.of(args);
     }
 
+    /** A file without embeddings: --metrics embedding embeds the texts with the built-in all-MiniLM-L6-v2. */
+    @Test
+    void embeddingMetricWithoutEmbeddingsUsesMiniLm() throws IOException {
+        String[][] sets = {
+            {"A man is playing a guitar.", "Someone plays the guitar.", "A man plays an acoustic guitar."},
+            {"A man is playing a guitar.", "The stock market fell sharply today.", "Rain is expected in Paris tomorrow."}};
+        StringBuilder b = new StringBuilder();
+        for (int m = 0; m < 2; m++)
+            for (int q = 0; q < 2; q++)
+                for (int k = 0; k < 3; k++)
+                    b.append(String.format("{\"input_id\": \"q%d\", \"method\": \"%s\", \"text\": \"%s\"}%n", q,
+                            m == 0 ? "paraphrases" : "unrelated", sets[m][(k + q) % 3]));
+        Path in = dir.resolve("gens.jsonl"), out = dir.resolve("metrics.json");
+        Files.writeString(in, b);
+        CliRun r = run("diversity", "--input", in.toString(), "--metrics", "embedding", "--output", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("embedded 12 texts with all-MiniLM-L6-v2"), r.err());
+        JsonObject report = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
+        double same = report.getAsJsonObject("paraphrases").getAsJsonObject("per_input").getAsJsonObject("embedding").get("mean").getAsDouble();
+        double apart = report.getAsJsonObject("unrelated").getAsJsonObject("per_input").getAsJsonObject("embedding").get("mean").getAsDouble();
+        assertTrue(same < 0.5 * apart, same + " vs " + apart);
+        assertEquals("all-MiniLM-L6-v2", report.getAsJsonObject("unrelated").get("embedding_model").getAsString());
+
+        // embeddings on some lines only: refused, naming the file
+        Files.writeString(in, b + "{\"input_id\": \"q9\", \"text\": \"x\", \"method\": \"unrelated\", \"embedding\": [1, 2]}\n");
+        r = run("diversity", "--input", in.toString(), "--metrics", "embedding");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(in + ": 1 of 13 lines have an \"embedding\""), r.err());
+    }
+
     @Test
     void reportPerMethodWithEveryField() throws IOException {
         Path in = dir.resolve("gens.jsonl");
@@ -84,9 +114,10 @@ class DiversityCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
         Files.writeString(dir.resolve("ok.jsonl"), "{\"input_id\": \"q\", \"text\": \"a\"}\n{\"input_id\": \"q\", \"text\": \"b\"}\n");
-        r = run("diversity", "--input", dir.resolve("ok.jsonl").toString(), "--metrics", "ead,embedding");
+        r = run("diversity", "--input", dir.resolve("ok.jsonl").toString(), "--metrics", "ead,embedding", "--embedding-model",
+                dir.resolve("no-model").toString());
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("needs an \"embedding\""), r.err());
+        assertTrue(r.err().contains("gendiv diversity: --embedding-model: " + dir.resolve("no-model")), r.err());
         r = run("diversity", "--input", dir.resolve("ok.jsonl").toString(), "--metrics", "ead,bleu");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown metric 'bleu'"), r.err());

@@ -44,6 +44,10 @@ public final class EncoderCheckpoint {
                     + String.join(", ", SUPPORTED) + ")");
         String act = c.has("hidden_act") ? c.get("hidden_act").getAsString() : "gelu";
         if (!act.equals("gelu")) throw new Safetensors.BadCheckpoint(file + ": hidden_act " + act + " is not supported (gelu)");
+        if (c.has("position_embedding_type") && !c.get("position_embedding_type").isJsonNull()
+                && !c.get("position_embedding_type").getAsString().equals("absolute"))
+            throw new Safetensors.BadCheckpoint(file + ": position_embedding_type " + c.get("position_embedding_type").getAsString()
+                    + " is not supported (absolute)");
         try {
             boolean roberta = !type.equals("bert");
             int pad = c.has("pad_token_id") && !c.get("pad_token_id").isJsonNull() ? c.get("pad_token_id").getAsInt() : roberta ? 1 : 0;

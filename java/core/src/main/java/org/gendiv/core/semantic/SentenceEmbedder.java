@@ -11,7 +11,6 @@ import org.gendiv.core.checkpoint.EncoderCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
 import org.gendiv.core.model.Encoder;
 import org.gendiv.core.model.Tensors;
-import org.gendiv.diversity.EmbeddingDiversity;
 
 import com.google.gson.JsonParser;
 
@@ -20,10 +19,11 @@ import com.google.gson.JsonParser;
  * mean pooling, as the study's), feeding the diversity engine's embedding diversity. A
  * 1_Pooling/config.json that asks for another pooling is refused by name.
  */
-public final class SentenceEmbedder implements AutoCloseable {
+public final class SentenceEmbedder implements Embedder {
     private final Encoder encoder;
     private final EncoderInputs inputs;
     private final int batch;
+    private final Path dir;
 
     public SentenceEmbedder(Path dir, int batch) throws IOException {
         Path pooling = dir.resolve("1_Pooling/config.json");
@@ -35,9 +35,15 @@ public final class SentenceEmbedder implements AutoCloseable {
         this.encoder = EncoderCheckpoint.load(dir, false);
         this.inputs = EncoderInputs.of(dir, encoder.config);
         this.batch = batch;
+        this.dir = dir;
     }
 
-    /** One embedding per text. */
+    @Override
+    public String name() {
+        return dir.toString();
+    }
+
+    @Override
     public float[][] embed(List<String> texts) {
         float[][] out = new float[texts.size()][];
         int w = encoder.config.width();
@@ -51,11 +57,6 @@ public final class SentenceEmbedder implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /** 1 - mean pairwise cosine similarity of the texts' embeddings. */
-    public double diversity(List<String> texts) {
-        return EmbeddingDiversity.of(embed(texts));
     }
 
     @Override

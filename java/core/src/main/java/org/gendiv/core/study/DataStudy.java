@@ -18,6 +18,8 @@ import org.gendiv.core.judge.RewardModelJudge;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.semantic.NliModel;
+import org.gendiv.core.semantic.Embedder;
+import org.gendiv.core.semantic.MiniLm;
 import org.gendiv.core.semantic.SentenceEmbedder;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.Configs;
@@ -322,6 +324,8 @@ public final class DataStudy {
         }
         JsonObject block = new JsonObject();
         block.addProperty("judge", judge.describe());
+        if (spec.embeddingModel() != null || c.eval().embedding())
+            block.addProperty("embedding_model", spec.embeddingModel() != null ? spec.embeddingModel().toString() : MiniLm.NAME);
         block.add("splits", splits);
         block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
         block.add("effects", Effects.of(methods, e.bootstrap(), seed));
@@ -331,14 +335,19 @@ public final class DataStudy {
     }
 
     /**
-     * Model-backed semantic diversity, for the scorers the config names: embedding diversity from a
-     * sentence-transformers model (per input and across inputs), NLI diversity from an MNLI
-     * classifier (per input).
+     * Model-backed semantic diversity: embedding diversity (per input and across inputs) from the
+     * sentence-transformers model the config names, else from the built-in all-MiniLM-L6-v2
+     * (unless eval.embedding is false); NLI diversity from the MNLI classifier it names (per input).
      */
+    private Embedder embedder(int batch) throws IOException {
+        if (spec.embeddingModel() != null) return new SentenceEmbedder(spec.embeddingModel(), batch);
+        return c.eval().embedding() ? MiniLm.shared() : null;
+    }
+
     private Evaluation.Semantics semantics(int batch) throws IOException {
-        if (spec.embeddingModel() == null && spec.nliModel() == null) return Evaluation.Semantics.NONE;
-        SentenceEmbedder embedder = spec.embeddingModel() == null ? null : new SentenceEmbedder(spec.embeddingModel(), batch);
+        Embedder embedder = embedder(batch);
         NliModel nli = spec.nliModel() == null ? null : new NliModel(spec.nliModel());
+        if (embedder == null && nli == null) return Evaluation.Semantics.NONE;
         return new Evaluation.Semantics() {
             public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
                 Map<String, Double> m = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.gendiv.core.judge.Judge;
+import org.gendiv.core.semantic.Embedder;
 import org.gendiv.core.world.World;
 import org.gendiv.diversity.DiversityReport;
 import org.gendiv.diversity.NliDiversity;
@@ -65,17 +66,26 @@ public final class Evaluation {
 
     /** The world's exact semantics: distinct meanings per set and the exact NLI analogue. */
     public static Semantics of(World w, List<World.Example> inputs) {
+        return of(w, inputs, null);
+    }
+
+    /** The world's exact semantics, and the embedder's embedding diversity beside them when one is given. */
+    public static Semantics of(World w, List<World.Example> inputs, Embedder embedder) {
         return new Semantics() {
             public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
                 World.Example e = inputs.get(input);
                 Map<String, Double> m = new LinkedHashMap<>();
                 m.put("semantic", distinct(meanings));
                 m.put("nli", NliDiversity.of(set, (p, h) -> w.nli(e, p, h)));
+                if (embedder != null) m.put("embedding", embedder.diversity(set));
                 return m;
             }
 
             public Map<String, Double> across(List<String> firsts, String[] meanings) {
-                return Map.of("semantic", distinct(meanings));
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put("semantic", distinct(meanings));
+                if (embedder != null) m.put("embedding", embedder.diversity(firsts));
+                return m;
             }
         };
     }

@@ -62,7 +62,7 @@ public final class SampleEvaluation {
     }
 
     private static JsonObject task(Study study, StudyConfig c, Path file, long seed, String task,
-            Map<String, Map<String, Map<Integer, List<Sample>>>> methods) {
+            Map<String, Map<String, Map<Integer, List<Sample>>>> methods) throws IOException {
         World w = World.of(task);
         JsonObject splits = new JsonObject();
         Map<String, Evaluation.MethodResults> results = new LinkedHashMap<>();
@@ -75,7 +75,7 @@ public final class SampleEvaluation {
                 splits.addProperty(split, w.describe(split));
                 Evaluation.Outputs o = outputs(file, seed, task, m.getKey(), split, bySplit, s.inputs().size());
                 results.computeIfAbsent(m.getKey(), x -> new Evaluation.MethodResults()).add(split, o,
-                        Evaluation.judge(w, s.inputs(), o, s.referenceGold()), Evaluation.of(w, s.inputs()), w.splits().indexOf(split),
+                        Evaluation.judge(w, s.inputs(), o, s.referenceGold()), study.semantics(w, s.inputs()), w.splits().indexOf(split),
                         c.eval().bootstrap(), seed);
             }
         }

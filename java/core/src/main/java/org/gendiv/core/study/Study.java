@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.semantic.MiniLm;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.tokenizer.WordTokenizer;
 import org.gendiv.core.train.BestOfN;
@@ -433,6 +434,14 @@ public final class Study {
         return new Evaluation.Outputs(texts, rm, kl);
     }
 
+    /**
+     * The diversity semantics of an evaluation: the world's exact ones, and all-MiniLM-L6-v2's
+     * embedding diversity when the config asks for it.
+     */
+    Evaluation.Semantics semantics(World w, List<World.Example> inputs) throws IOException {
+        return Evaluation.of(w, inputs, c.eval().embedding() ? MiniLm.shared() : null);
+    }
+
     /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
     JsonObject evaluate(World w, long seed, Path sftDir, Path rmDir, Path ppoDir, String task, List<String> samples)
             throws IOException {
@@ -454,7 +463,7 @@ public final class Study {
             Map<String, Evaluation.Outputs> outputs = outputs(sft, ppo, rm, tok, prompts, seed, task, split);
             for (var o : outputs.entrySet()) {
                 var judged = Evaluation.judge(w, s.inputs(), o.getValue(), s.referenceGold());
-                methods.get(o.getKey()).add(split, o.getValue(), judged, Evaluation.of(w, s.inputs()), w.splits().indexOf(split),
+                methods.get(o.getKey()).add(split, o.getValue(), judged, semantics(w, s.inputs()), w.splits().indexOf(split),
                         e.bootstrap(), seed);
                 for (var j : judged) samples.add(sampleLine(seed, task, o.getKey(), split, j).toString());
                 if (split.equals("id")) onId.put(o.getKey(), judged);
@@ -467,6 +476,7 @@ public final class Study {
                         new Evaluation.Judged(i, 0, s.references()[i], s.referenceGold()[i], 0.5, Float.NaN, Double.NaN, "")).toString());
         }
         JsonObject block = new JsonObject();
+        if (c.eval().embedding()) block.addProperty("embedding_model", MiniLm.NAME);
         block.add("instruments", Instruments.of(rewardModelCheck(rm, tok, rmDir, onId.get("sft")),
                 Instruments.ppo(onId.get("sft"), onId.get("ppo")), splitChecks));
         block.add("splits", splits);

@@ -66,8 +66,11 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
     /**
      * Evaluation: inputs per split, K samples per input at temperature; each of Best-of-N's K
      * outputs is the reward model's best of its own N fresh SFT samples (K disjoint groups).
+     * {@code embedding}: also report sentence-embedding diversity by all-MiniLM-L6-v2 (beside
+     * the world's exact semantic diversity), as the study reported it.
      */
-    public record Eval(int inputs, int samples, float temperature, int bonN, int maxNewTokens, int bootstrap, int batch) {
+    public record Eval(int inputs, int samples, float temperature, int bonN, int maxNewTokens, int bootstrap, int batch,
+            boolean embedding) {
         public static Eval defaults() {
             return new Eval(
                     64,     // inputs per split
@@ -76,7 +79,8 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     16,     // bon_n: Best-of-N's N
                     24,     // max_new_tokens per output
                     1000,   // bootstrap draws for the CIs over inputs
-                    128);   // batch: rows per sampling / scoring batch
+                    128,    // batch: rows per sampling / scoring batch
+                    true);  // embedding: all-MiniLM-L6-v2 embedding diversity
         }
 
         public Eval {

@@ -107,7 +107,7 @@ public final class Sweeps {
      * policy's KL to it per response). bonN = 0 samples the policy directly.
      */
     private static JsonObject point(Study study, StudyConfig c, World w, long seed, Gpt policy, Gpt sft, RewardModel rm,
-            Tokenizer tok, float temperature, int bonN, double value) {
+            Tokenizer tok, float temperature, int bonN, double value) throws IOException {
         JsonObject p = new JsonObject();
         p.addProperty("value", value);
         double oodSum = 0;
@@ -125,7 +125,7 @@ public final class Sweeps {
                 o = new Evaluation.Outputs(drawn.texts(), study.score(rm, tok, prompts, drawn.texts()),
                         sft == null ? null : study.klToSft(sft, drawn, temperature));
             }
-            JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), Evaluation.of(w, s.inputs()),
+            JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), study.semantics(w, s.inputs()),
                     w.splits().indexOf(split), c.eval().bootstrap(), seed);
             double win = m.getAsJsonObject("win_rate").get("mean").getAsDouble();
             p.addProperty(split + "_win_rate", win);
