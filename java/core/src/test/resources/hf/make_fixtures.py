@@ -89,6 +89,9 @@ def models():
                                                      num_attention_heads=4, max_position_embeddings=32,
                                                      word_embed_proj_dim=8, do_layer_norm_before=False,
                                                      pad_token_id=1, bos_token_id=2, eos_token_id=2), 4)
+    save("opt-untied", OPTForCausalLM, OPTConfig(vocab_size=VOCAB, hidden_size=16, num_hidden_layers=2, ffn_dim=24,
+                                                 num_attention_heads=4, max_position_embeddings=32, word_embed_proj_dim=16,
+                                                 tie_word_embeddings=False, pad_token_id=1, bos_token_id=2, eos_token_id=2), 15)
     save("llama-gqa", LlamaForCausalLM, LlamaConfig(**llama_like()), 5)
     save("llama-tied", LlamaForCausalLM, LlamaConfig(**llama_like(tie_word_embeddings=True, num_key_value_heads=2)), 6)
     save("qwen2", Qwen2ForCausalLM, Qwen2Config(**llama_like(rope_parameters={"rope_type": "default", "rope_theta": 1e6},
