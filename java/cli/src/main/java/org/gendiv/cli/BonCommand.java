@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.model.Generator;
 import org.gendiv.core.train.BestOfN;
 import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.train.ModelDir;
@@ -45,10 +46,20 @@ final class BonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
+        if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
+        sampling.check();
+        SamplingOptions.requireDistinct(out, prompts, "--out", "--prompts");
         List<String> ps = Ppo.prompts(prompts);
         var model = ModelDir.policy(policy);
-        var bon = new BestOfN(model, ModelDir.rewardModel(reward), ModelDir.tokenizer(policy), Kernels.cpu());
-        var picks = bon.run(ps, n, sampling.params(), sampling.maxNewTokens(model), sampling.batch);
+        var tok = ModelDir.tokenizer(policy);
+        sampling.requireFit(prompts, ps, tok, model);
+        var bon = new BestOfN(model, ModelDir.rewardModel(reward), tok, Kernels.cpu());
+        List<BestOfN.Pick> picks;
+        try {
+            picks = bon.run(ps, n, sampling.params(), sampling.maxNewTokens(model), sampling.batch);
+        } catch (Generator.NoFiniteLogit e) {
+            throw new IllegalArgumentException(policy + ": " + e.getMessage());
+        }
         List<JsonObject> rows = new ArrayList<>();
         for (int i = 0; i < picks.size(); i++) {
             var p = picks.get(i);

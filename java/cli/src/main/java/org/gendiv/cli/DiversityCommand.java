@@ -1,6 +1,7 @@
 package org.gendiv.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -54,9 +55,11 @@ final class DiversityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!(vocab >= 1)) return fail("--vocab-size must be >= 1, got " + vocab);
+        if (!(vocab >= 1) || Double.isInfinite(vocab)) return fail("--vocab-size must be a finite number >= 1, got " + vocab);
         if (bootstrap < 0) return fail("--bootstrap must be >= 0, got " + bootstrap);
         if (acrossDraws < 0) return fail("--across-draws must be >= 0, got " + acrossDraws);
+        if (output != null && Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input))
+            return fail("--output " + output + " is the --input file; writing it would destroy the input");
         EnumSet<Metric> chosen = EnumSet.noneOf(Metric.class);
         try {
             if (metrics != null) for (String m : metrics) chosen.add(Metric.parse(m));
@@ -113,7 +116,7 @@ final class DiversityCommand implements Callable<Integer> {
         }
         System.out.print(DiversityReport.table(report));
         if (output != null) {
-            AtomicFiles.writeString(output, new GsonBuilder().setPrettyPrinting().create().toJson(report) + "\n");
+            AtomicFiles.writeString(output, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(report) + "\n");
             System.err.println("gendiv diversity: wrote " + output);
         }
         System.err.printf(Locale.ROOT, "gendiv diversity: done in %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.Jsonl;
@@ -44,14 +45,22 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
+        sampling.check();
+        SamplingOptions.requireDistinct(out, prompts, "--out", "--prompts");
         List<String> ps = Ppo.prompts(prompts);
         Gpt policy = ModelDir.policy(model);
         Tokenizer tok = ModelDir.tokenizer(model);
+        sampling.requireFit(prompts, ps, tok, policy);
         List<String> repeated = new ArrayList<>();
         for (String p : ps) for (int i = 0; i < samples; i++) repeated.add(p);
         var bar = new org.gendiv.core.train.Progress("generate", repeated.size());
-        var rollouts = Rollouts.generate(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,
-                sampling.maxNewTokens(policy), done -> bar.update(done, 0, "samples"));
+        List<Rollouts.Rollout> rollouts;
+        try {
+            rollouts = Rollouts.generate(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,
+                    sampling.maxNewTokens(policy), done -> bar.update(done, 0, "samples"));
+        } catch (Generator.NoFiniteLogit e) {
+            throw new IllegalArgumentException(model + ": " + e.getMessage());
+        }
         String[] texts = Rollouts.texts(tok, rollouts);
         List<JsonObject> rows = new ArrayList<>();
         for (int i = 0; i < texts.length; i++) {

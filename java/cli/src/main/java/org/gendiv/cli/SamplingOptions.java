@@ -1,6 +1,13 @@
 package org.gendiv.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 import org.gendiv.core.model.Gpt;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.core.train.Batches;
 import org.gendiv.kernels.Params;
 
 import picocli.CommandLine.Option;
@@ -27,6 +34,34 @@ final class SamplingOptions {
 
     @Option(names = "--batch", defaultValue = "64", description = "sequences per forward pass (default ${DEFAULT-VALUE})")
     int batch;
+
+    /** Every option in its range, before anything is loaded or written. */
+    void check() {
+        if (maxNewTokens < 0) throw new IllegalArgumentException("--max-new-tokens must be >= 0 (0 = a quarter of the context), got " + maxNewTokens);
+        if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        if (!(temperature >= 0) || Float.isInfinite(temperature)) throw new IllegalArgumentException("--temperature must be >= 0, got " + temperature);
+        if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 0, got " + topK);
+        if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("--top-p must be in (0, 1], got " + topP);
+        if (!(minP >= 0 && minP < 1)) throw new IllegalArgumentException("--min-p must be in [0, 1), got " + minP);
+    }
+
+    /** Every prompt fits the model's context with room for the response: none is cut short without a word. */
+    void requireFit(Path file, List<String> prompts, Tokenizer tok, Gpt model) {
+        int room = model.config.context() - maxNewTokens(model);
+        for (int i = 0; i < prompts.size(); i++) {
+            int n = Batches.prompt(tok, prompts.get(i)).length;
+            if (n > room)
+                throw new IllegalArgumentException(file + ": prompt " + (i + 1) + " is " + n + " tokens; the model's context ("
+                        + model.config.context() + ") with " + maxNewTokens(model) + " new tokens leaves room for " + room
+                        + " (shorten it or lower --max-new-tokens)");
+        }
+    }
+
+    /** An output file that is also an input would destroy the input: refused. */
+    static void requireDistinct(Path out, Path in, String outOption, String inOption) throws IOException {
+        if (Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in))
+            throw new IllegalArgumentException(outOption + " " + out + " is the " + inOption + " file; writing it would destroy the input");
+    }
 
     Params.Sampling params() {
         return new Params.Sampling(temperature, topK, topP, minP, seed, 0);

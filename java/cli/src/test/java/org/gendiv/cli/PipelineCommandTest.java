@@ -1,6 +1,7 @@
 package org.gendiv.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -84,6 +85,49 @@ class PipelineCommandTest {
         assertTrue(Files.readString(dir.resolve("bon.jsonl")).contains("candidate_scores"));
         r = run("diversity", "--input", p("gens.jsonl"), "--bootstrap", "10");
         assertEquals(0, r.code(), r.err());
+        hostileInputsLeaveEarlierOutputsAlone(samples, sizes, prompts);
+    }
+
+    /** What a hostile user tries next: each is one line, exit 2, and nothing written before is touched. */
+    void hostileInputsLeaveEarlierOutputsAlone(Path samples, Path sizes, Path prompts) throws IOException {
+        String results = Files.readString(dir.resolve("echo/results.json")), promptText = Files.readString(prompts);
+        CliRun r = run("evaluate", "--samples", samples.toString(), "--config", sizes.toString(), "--out", p("echo"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds an earlier evaluation"), r.err());
+        assertEquals(results, Files.readString(dir.resolve("echo/results.json")));
+
+        r = run("generate", "--model", p("runs/ppo/model"), "--prompts", prompts.toString(), "--out", prompts.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is the --prompts file"), r.err());
+        assertEquals(promptText, Files.readString(prompts));
+        r = run("generate", "--model", p("runs/ppo/model"), "--prompts", prompts.toString(), "--max-new-tokens", "-1",
+                "--out", p("g2.jsonl"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--max-new-tokens must be >= 0"), r.err());
+        Path long_ = write("long.jsonl", "{\"prompt\": \"a\"}\n{\"prompt\": \"" + "my friend tom ".repeat(60) + "\"}\n");
+        r = run("generate", "--model", p("runs/ppo/model"), "--prompts", long_.toString(), "--out", p("g2.jsonl"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(long_ + ": prompt 2 is ") && r.err().contains("leaves room for"), r.err());
+        assertFalse(Files.exists(dir.resolve("g2.jsonl")));
+
+        String gens = Files.readString(dir.resolve("gens.jsonl"));
+        r = run("diversity", "--input", p("gens.jsonl"), "--output", p("gens.jsonl"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is the --input file"), r.err());
+        assertEquals(gens, Files.readString(dir.resolve("gens.jsonl")));
+        r = run("diversity", "--input", p("gens.jsonl"), "--vocab-size", "Infinity");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--vocab-size must be a finite number"), r.err());
+        r = run("diversity", "--input", p("gens.jsonl"), "--bootstrap", "0", "--output", p("nob.json"));
+        assertEquals(0, r.code(), r.err());
+        var ead = com.google.gson.JsonParser.parseString(Files.readString(dir.resolve("nob.json"))).getAsJsonObject()
+                .getAsJsonObject("all").getAsJsonObject("per_input").getAsJsonObject("ead");
+        assertTrue(ead.get("mean").isJsonPrimitive() && ead.getAsJsonArray("ci95").get(0).isJsonNull(), ead.toString());
+
+        r = run("sweep", "kl", "--values", "0.1", "--out", p("data"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not empty and holds no study"), r.err());
+        assertFalse(Files.exists(dir.resolve("data/config.json")));
     }
 
     @Test

@@ -78,6 +78,16 @@ class HfConfigTest {
     }
 
     @Test
+    void numbersMustBeJsonNumbers() {
+        var e = assertThrows(Safetensors.BadCheckpoint.class, () -> HfConfig.parse(JsonParser.parseString(
+                String.format(LLAMA, "llama", "").replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": \"2\"")).getAsJsonObject(),
+                "config.json"));
+        assertEquals("config.json: key num_hidden_layers must be an integer, got \"2\"", e.getMessage());
+        assertTrue(refusal("llama", ", \"rms_norm_eps\": \"1e-5\"").contains("key rms_norm_eps must be a number"));
+        assertTrue(refusal("llama", ", \"intermediate_size\": 1e12").contains("key intermediate_size must be an integer"));
+    }
+
+    @Test
     void gpt2KeysThatChangeTheMath() {
         String base = "{\"model_type\": \"gpt2\", \"vocab_size\": 48, \"n_positions\": 32, \"n_embd\": 16, \"n_layer\": 2, \"n_head\": 4%s}";
         JsonObject untied = JsonParser.parseString(String.format(base, ", \"tie_word_embeddings\": false")).getAsJsonObject();

@@ -266,6 +266,13 @@ class ModelTest {
         Files.write(st, buf.array());
         e = assertThrows(Safetensors.BadCheckpoint.class, () -> GptCheckpoint.load(ckpt));
         assertTrue(e.getMessage().contains("offsets span"), e.getMessage());
+        // two tensors over the same bytes (one would load the other's values)
+        Path overlap = dir.resolve("overlap.safetensors");
+        byte[] h2 = ("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(overlap, ByteBuffer.allocate(8 + h2.length + 12).order(ByteOrder.LITTLE_ENDIAN).putLong(h2.length).put(h2).array());
+        e = assertThrows(Safetensors.BadCheckpoint.class, () -> Safetensors.open(overlap).close());
+        assertTrue(e.getMessage().contains("tensors a [0, 8) and b [4, 12) overlap"), e.getMessage());
     }
 
     /** Changing a later token never changes earlier logits. */

@@ -147,6 +147,13 @@ public final class Generations {
 
         private void add(String method, String inputId, byte[] text, Integer sampleIndex, float[] embedding, int no) {
             if (embedding != null) {
+                double norm = 0;
+                for (int i = 0; i < embedding.length; i++) {
+                    if (!Float.isFinite(embedding[i]))
+                        throw new BadInput(name + ":" + no + ": \"embedding\"[" + i + "] is " + embedding[i] + " (out of float range)");
+                    norm += (double) embedding[i] * embedding[i];
+                }
+                if (norm == 0) throw new BadInput(name + ":" + no + ": \"embedding\" is the zero vector (it has no direction to compare)");
                 Integer d = dims.putIfAbsent(method, embedding.length);
                 if (d != null && d != embedding.length)
                     throw new BadInput(name + ":" + no + ": \"embedding\" has " + embedding.length

@@ -3,7 +3,10 @@ package org.gendiv.diversity;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Mean, sample standard deviation and a percentile-bootstrap 95% CI of per-input values. */
+/**
+ * Mean, sample standard deviation and a percentile-bootstrap 95% CI of per-input values; without
+ * resamples, or with one value, there is no CI (NaN bounds, null in JSON).
+ */
 public record Summary(double mean, double std, double ciLow, double ciHigh, int n) {
     public static Summary of(double[] values, int resamples, long seed) {
         int n = values.length;
@@ -14,7 +17,7 @@ public record Summary(double mean, double std, double ciLow, double ciHigh, int 
         double ss = 0;
         for (double v : values) ss += (v - mean) * (v - mean);
         double std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-        if (resamples <= 0 || n == 1) return new Summary(mean, std, mean, mean, n);
+        if (resamples <= 0 || n == 1) return new Summary(mean, std, Double.NaN, Double.NaN, n);
         var rng = new SplittableRandom(seed);
         double[] means = new double[resamples];
         for (int b = 0; b < resamples; b++) {

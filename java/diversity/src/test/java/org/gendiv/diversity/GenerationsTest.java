@@ -73,6 +73,8 @@ class GenerationsTest {
         bad("{\"input_id\": \"q\", \"text\": \"a\", \"sample_index\": 1.5}\n", "\"sample_index\" must be an integer");
         bad("{\"input_id\": \"q\", \"text\": \"a\", \"sample_index\": -1}\n", "\"sample_index\"");
         bad("{\"input_id\": \"q\", \"text\": \"a\", \"embedding\": [1, \"x\"]}\n", "\"embedding\"[1] is not a number");
+        bad("{\"input_id\": \"q\", \"text\": \"a\", \"embedding\": [1, 1e400]}\n", "\"embedding\"[1] is Infinity");
+        bad("{\"input_id\": \"q\", \"text\": \"a\", \"embedding\": [0, -0.0]}\n", "\"embedding\" is the zero vector");
         bad("{\"input_id\": \"q\", \"text\": \"a\", \"method\": 3}\n", "\"method\" must be a string");
     }
 
@@ -109,8 +111,8 @@ class GenerationsTest {
         String method = rng.nextBoolean() ? "m" + rng.nextInt(2) : null;
         if (method != null) members.add("\"method\": \"" + method + "\"");
         if (rng.nextInt(3) == 0) {  // the same size within a method
-            StringBuilder e = new StringBuilder("[");
-            for (int i = 0, d = method == null ? 2 : 3; i < d; i++) e.append(i > 0 ? "," + ws : "").append(numbers[rng.nextInt(numbers.length)]);
+            StringBuilder e = new StringBuilder("[1");  // never the zero vector, which is refused
+            for (int i = 1, d = method == null ? 2 : 3; i < d; i++) e.append("," + ws).append(numbers[rng.nextInt(numbers.length)]);
             members.add("\"embedding\": " + e + "]");
         }
         if (rng.nextBoolean()) members.add("\"meta\": {\"k\": [1, true, null, {\"z\": " + str.get() + "}], \"e\": {}, \"a\": []}");

@@ -210,14 +210,20 @@ public final class HfConfig {
 
         int integer(String key, Integer fallback) {
             return read(key, fallback, "an integer", e -> {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new IllegalArgumentException();
                 double d = e.getAsDouble();
-                if (d != Math.rint(d)) throw new NumberFormatException();
+                if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) throw new NumberFormatException();
                 return (int) d;
             });
         }
 
         double number(String key, Double fallback) {
-            return read(key, fallback, "a number", JsonElement::getAsDouble);
+            return read(key, fallback, "a number", e -> {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new IllegalArgumentException();
+                double d = e.getAsDouble();
+                if (!Double.isFinite(d)) throw new IllegalArgumentException();
+                return d;
+            });
         }
 
         boolean bool(String key, Boolean fallback) {

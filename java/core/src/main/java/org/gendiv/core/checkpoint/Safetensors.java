@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.gendiv.diversity.JsonErrors;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -72,7 +74,8 @@ public final class Safetensors implements AutoCloseable {
             try {
                 header = JsonParser.parseString(json).getAsJsonObject();
             } catch (RuntimeException e) {
-                throw new BadCheckpoint(path + ": the header is not a JSON object (" + e.getMessage() + ")");
+                String why = JsonErrors.reason(e);
+                throw new BadCheckpoint(path + ": the header is not a JSON object (" + (why.length() > 200 ? why.substring(0, 200) + "..." : why) + ")");
             }
             MemorySegment data = file.asSlice(8 + headerLen);
             Map<String, Entry> entries = new LinkedHashMap<>();
@@ -80,11 +83,23 @@ public final class Safetensors implements AutoCloseable {
                 if (e.getKey().equals("__metadata__")) continue;
                 entries.put(e.getKey(), entry(path, e.getKey(), e.getValue(), data.byteSize()));
             }
+            requireDisjoint(path, entries.values());
             return new Safetensors(path, arena, data, entries);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** No two tensors share bytes: overlapping offsets would load one tensor's values into another. */
+    private static void requireDisjoint(Path path, java.util.Collection<Entry> entries) {
+        Entry[] byStart = entries.stream().filter(e -> e.end() > e.begin())
+                .sorted(java.util.Comparator.comparingLong(Entry::begin)).toArray(Entry[]::new);
+        for (int i = 1; i < byStart.length; i++)
+            if (byStart[i].begin() < byStart[i - 1].end())
+                throw new BadCheckpoint(path + ": tensors " + byStart[i - 1].name() + " [" + byStart[i - 1].begin() + ", "
+                        + byStart[i - 1].end() + ") and " + byStart[i].name() + " [" + byStart[i].begin() + ", " + byStart[i].end()
+                        + ") overlap in the data");
     }
 
     private static int bytesOf(Path path, String name, String dtype) {

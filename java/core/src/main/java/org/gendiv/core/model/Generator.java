@@ -30,6 +30,13 @@ public final class Generator {
         this.kernels = kernels;
     }
 
+    /** The sampler found no finite logit in a row: the model's output is not a distribution. */
+    public static final class NoFiniteLogit extends IllegalArgumentException {
+        NoFiniteLogit(String message) {
+            super(message);
+        }
+    }
+
     /** Per prompt: the generated tokens (EOS included when drawn), their log-probs, and the mask (all ones). */
     public record Result(int[][] tokens, float[][] logprobs) {}
 
@@ -87,6 +94,9 @@ public final class Generator {
                     int i = r * total + end;
                     if (done[r]) continue;
                     int t = tok.getAtIndex(ValueLayout.JAVA_INT, r);
+                    if (t < 0)
+                        throw new NoFiniteLogit("the model's next-token logits for prompt " + r + " have no finite value at step "
+                                + step + " (NaN or infinite weights: a diverged model?)");
                     out[r][length[r]] = t;
                     lps[r][length[r]] = lp.getAtIndex(ValueLayout.JAVA_FLOAT, r);
                     length[r]++;

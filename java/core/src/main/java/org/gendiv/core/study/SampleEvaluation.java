@@ -35,6 +35,9 @@ public final class SampleEvaluation {
     public static JsonObject run(StudyConfig c, Path samples, Path out) throws IOException {
         if (Files.exists(out.resolve("config.json")))
             throw new Configs.BadConfig(out + ": holds a study (config.json); write the evaluation elsewhere with --out");
+        if (Files.exists(out.resolve("results.json")))
+            throw new Configs.BadConfig(out + ": holds an earlier evaluation (results.json); write this one elsewhere with --out,"
+                    + " or delete that directory first");
         long t0 = System.nanoTime();
         // seed -> task -> method -> split -> input -> samples, in the orders first seen
         Map<Long, Map<String, Map<String, Map<String, Map<Integer, List<Sample>>>>>> tree = new TreeMap<>();
@@ -178,6 +181,11 @@ public final class SampleEvaluation {
     private static Number number(JsonObject o, String key, String at) {
         JsonElement e = o.get(key);
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new Configs.BadConfig(at + ": " + key + " must be a number");
+        double d = e.getAsDouble();
+        if (!Double.isFinite(d) || (key.equals("rm_score") && Float.isInfinite((float) d)))
+            throw new Configs.BadConfig(at + ": " + key + " " + e + " is out of range");
+        if (!key.equals("rm_score") && !key.equals("kl_to_sft") && d != Math.rint(d))
+            throw new Configs.BadConfig(at + ": " + key + " must be an integer, got " + e);
         return e.getAsNumber();
     }
 }

@@ -91,7 +91,14 @@ public final class Study {
 
     /** For sweeps: uses the directory as it is, writing config.json only when the study is new. */
     void join() throws IOException {
-        if (!Files.exists(out.resolve("config.json"))) begin(false);
+        if (Files.exists(out.resolve("config.json"))) return;
+        if (Files.isDirectory(out))
+            try (var entries = Files.list(out)) {
+                if (entries.findAny().isPresent())
+                    throw new Configs.BadConfig(out + ": not empty and holds no study (config.json); give a study's directory"
+                            + " or a new one");
+            }
+        begin(false);
     }
 
     private static void log(String msg) {

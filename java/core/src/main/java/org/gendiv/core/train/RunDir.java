@@ -2,6 +2,8 @@ package org.gendiv.core.train;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,11 +49,45 @@ public final class RunDir {
      * config.json must equal this one (a changed setting is a new run). Writes config.json.
      */
     public void begin(JsonObject config, boolean resume) throws IOException {
+        lock();
         if (!resume && (Files.exists(checkpoint()) || Files.exists(model())))
             throw new Configs.BadConfig(root + ": already holds a run; pass --resume to continue it, or choose another output directory");
         if (resume) Configs.requireSame(root.resolve("config.json"), config);
         Files.createDirectories(root);
         AtomicFiles.writeString(root.resolve("config.json"), Configs.pretty(config) + "\n");
+    }
+
+    /** The runs this process holds, by directory: a second process is refused, this one may begin again. */
+    private static final Map<Path, FileLock> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Takes the directory's lock (the file .lock in it) for this process until {@link #release}
+     * or exit; another process that holds it makes this an error, so two runs never write one
+     * directory at once.
+     */
+    void lock() throws IOException {
+        Path key = root.toAbsolutePath().normalize();
+        release();
+        Files.createDirectories(root);
+        FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new Configs.BadConfig(root + ": another gendiv run is using this directory (it holds " + root.resolve(".lock")
+                    + "); wait for it to finish, or choose another output directory");
+        }
+        LOCKS.put(key, lock);
+    }
+
+    /** Lets go of the directory's lock, if this process holds it. */
+    public void release() throws IOException {
+        FileLock lock = LOCKS.remove(root.toAbsolutePath().normalize());
+        if (lock != null) lock.channel().close();
     }
 
     /** The step the checkpoint reached, or 0 when there is none. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 import com.google.gson.JsonObject;
@@ -50,11 +51,32 @@ public final class Trainer {
         return this;
     }
 
-    /** Runs the stage to its last step; returns the final held-out metrics. */
+    /**
+     * A loss that is no longer finite: training stopped without saving, so the last checkpoint on
+     * disk (if any) is the last good state.
+     */
+    public static final class Diverged extends IllegalArgumentException {
+        Diverged(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs the stage to its last step; returns the final held-out metrics. Releases the run directory's lock. */
     public Map<String, Double> run(Stage stage, boolean resume) throws IOException {
+        try {
+            return steps(stage, resume);
+        } finally {
+            run.release();
+        }
+    }
+
+    private Map<String, Double> steps(Stage stage, boolean resume) throws IOException {
         int start = 0;
         if (resume) {
             start = run.checkpointStep();
+            if (start > stage.steps())
+                throw new Configs.BadConfig(run.root.resolve("checkpoint/state.json") + ": step " + start + " is past the run's "
+                        + stage.steps() + " steps");
             if (start > 0) run.loadCheckpoint(stage.state());
             run.truncateMetrics(start);
             if (!quiet) System.err.println(stage.name() + ": resuming at step " + start + " of " + stage.steps());
@@ -69,6 +91,7 @@ public final class Trainer {
                 torch.manual_seed(schedule.seed() * 1_000_003L + step);
                 m = stage.step(step);
             }
+            requireFiniteLoss(stage, step, m);
             int done = step + 1;
             boolean last = done == stage.steps();
             boolean evaluated = schedule.evalEvery() > 0 && done % schedule.evalEvery() == 0 || last;
@@ -79,13 +102,41 @@ public final class Trainer {
             if (done % schedule.logEvery() == 0 || evaluated) run.appendMetrics(line(step, m));
             if (m.containsKey(stage.keyMetric()))
                 shown = String.format(Locale.ROOT, "%s %.4g", stage.keyMetric(), m.get(stage.keyMetric()));
-            if (schedule.checkpointEvery() > 0 && done % schedule.checkpointEvery() == 0 || last)
-                run.saveCheckpoint(done, stage.state());
+            if (schedule.checkpointEvery() > 0 && done % schedule.checkpointEvery() == 0 || last) {
+                Map<String, Tensor> state = stage.state();
+                requireFiniteState(stage, done, state);
+                run.saveCheckpoint(done, state);
+            }
             bar.update(done, start, shown);
             afterStep.accept(done);
         }
         stage.export(run.model());
         return finalEval != null ? finalEval : evaluate(stage);
+    }
+
+    private void requireFiniteLoss(Stage stage, int step, Map<String, Double> m) throws IOException {
+        for (var e : m.entrySet())
+            if (e.getKey().endsWith("loss") && !Double.isFinite(e.getValue())) {
+                int kept = run.checkpointStep();
+                throw new Diverged(stage.name() + ": " + e.getKey() + " is " + e.getValue() + " at step " + (step + 1) + " of "
+                        + stage.steps() + ": training diverged (a lower learning rate?); stopped without saving; "
+                        + (kept > 0 ? "the checkpoint of step " + kept + " in " + run.root + " is kept as it was"
+                                : "no checkpoint had been written"));
+            }
+    }
+
+    /** Weights or optimizer moments that are NaN or infinite are never saved over the last good checkpoint. */
+    private void requireFiniteState(Stage stage, int done, Map<String, Tensor> state) throws IOException {
+        try (PointerScope scope = new PointerScope()) {
+            for (var e : state.entrySet())
+                if (!e.getValue().isfinite().all().item_bool()) {
+                    int kept = run.checkpointStep();
+                    throw new Diverged(stage.name() + ": " + e.getKey() + " holds NaN or infinite values after step " + done + " of "
+                            + stage.steps() + ": training diverged (a lower learning rate?); stopped without saving; "
+                            + (kept > 0 ? "the checkpoint of step " + kept + " in " + run.root + " is kept as it was"
+                                    : "no checkpoint had been written"));
+                }
+        }
     }
 
     private static Map<String, Double> evaluate(Stage stage) {
