@@ -53,6 +53,7 @@ final class BonCommand implements Callable<Integer> {
         var model = ModelDir.policy(policy);
         var tok = ModelDir.tokenizer(policy);
         sampling.requireFit(prompts, ps, tok, model);
+        Sizes.require(Sizes.times(Sizes.times(ps.size(), n), 64L + 12L * model.config.context()), "--n " + n + " for " + ps.size() + " prompts");
         var bon = new BestOfN(model, ModelDir.rewardModel(reward), tok, Kernels.cpu());
         List<BestOfN.Pick> picks;
         try {

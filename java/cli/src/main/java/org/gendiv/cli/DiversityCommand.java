@@ -66,6 +66,10 @@ final class DiversityCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return fail("--metrics: " + e.getMessage());
         }
+        if (Files.isDirectory(input)) return fail(input + ": is a directory, not a JSONL file");
+        String tooBig = Sizes.tooBig((long) bootstrap * Double.BYTES, "--bootstrap " + bootstrap + " (its resampled means)");
+        if (tooBig == null) tooBig = Sizes.tooBig((long) acrossDraws * Double.BYTES * 16, "--across-draws " + acrossDraws + " (its draws' metrics)");
+        if (tooBig != null) return fail(tooBig);
         long t0 = System.nanoTime();
         Generations g;
         try {

@@ -51,6 +51,9 @@ final class GenerateCommand implements Callable<Integer> {
         Gpt policy = ModelDir.policy(model);
         Tokenizer tok = ModelDir.tokenizer(model);
         sampling.requireFit(prompts, ps, tok, policy);
+        // each sample keeps its prompt and response tokens (ints) and log-probs (floats), and its text
+        Sizes.require(Sizes.times(Sizes.times(ps.size(), samples), 64L + 12L * policy.config.context()),
+                "--samples " + samples + " for " + ps.size() + " prompts");
         List<String> repeated = new ArrayList<>();
         for (String p : ps) for (int i = 0; i < samples; i++) repeated.add(p);
         var bar = new org.gendiv.core.train.Progress("generate", repeated.size());

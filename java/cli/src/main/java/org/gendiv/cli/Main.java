@@ -36,6 +36,17 @@ public final class Main implements Runnable {
 
     private static String message(Exception e) {
         if (e instanceof java.nio.file.NoSuchFileException n) return n.getFile() + ": no such file";
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String why = f.getReason() != null ? f.getReason() : switch (f) {
+                case java.nio.file.NotDirectoryException x -> "not a directory";
+                case java.nio.file.FileAlreadyExistsException x -> "already exists (and is not a directory)";
+                case java.nio.file.AccessDeniedException x -> "permission denied";
+                case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+                default -> f.getClass().getSimpleName();
+            };
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + why;
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) return "a file is not valid UTF-8 (" + e + ")";
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 

@@ -1,7 +1,6 @@
 package org.gendiv.diversity;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -64,7 +63,11 @@ public final class EmbeddingDiversity {
         }
         for (; i + step <= a.length; i += step)
             acc0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // lanes summed in index order: reduceLanes(ADD) on floats has no fixed order (the interpreter and
+        // the JIT's intrinsic differ in the last bits), and the same embeddings must give the same number
+        float[] lanes = acc0.add(acc1).toArray();
+        double s = 0;
+        for (float lane : lanes) s += lane;
         for (; i < a.length; i++) s += a[i] * b[i];
         return s;
     }

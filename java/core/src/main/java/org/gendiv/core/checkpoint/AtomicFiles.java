@@ -17,6 +17,10 @@ public final class AtomicFiles {
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e;
+        } catch (IOException e) {  // disk full and the like: say which file could not be written
+            throw new IOException(file + ": cannot write (" + e.getMessage() + "); the previous content is unchanged", e);
         } finally {
             Files.deleteIfExists(tmp);
         }

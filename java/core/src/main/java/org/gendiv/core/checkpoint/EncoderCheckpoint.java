@@ -26,9 +26,11 @@ public final class EncoderCheckpoint {
 
     static JsonObject json(Path file) throws IOException {
         try {
-            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new Safetensors.BadCheckpoint(file + ": missing");
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + e.getMessage() + ")");
         }

@@ -38,9 +38,11 @@ public final class GptCheckpoint {
         Path file = dir.resolve("config.json");
         JsonObject c;
         try {
-            c = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            c = JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new Safetensors.BadCheckpoint(file + ": missing (a checkpoint directory needs config.json)");
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + e.getMessage() + ")");
         }
@@ -94,10 +96,18 @@ public final class GptCheckpoint {
             List<String> prefixes) throws IOException {
         Map<String, String> shardOf = new java.util.HashMap<>();
         try {
-            var map = JsonParser.parseString(Files.readString(index)).getAsJsonObject().getAsJsonObject("weight_map");
+            var root = JsonParser.parseString(TextFiles.read(index));
+            if (!root.isJsonObject() || !root.getAsJsonObject().has("weight_map") || !root.getAsJsonObject().get("weight_map").isJsonObject())
+                throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object");
+            var map = root.getAsJsonObject().getAsJsonObject("weight_map");
             for (var e : map.entrySet()) shardOf.put(e.getKey(), e.getValue().getAsString());
+        } catch (Safetensors.BadCheckpoint e) {
+            throw e;
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
-            throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object (" + e.getMessage() + ")");
+            throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object ("
+                    + org.gendiv.diversity.JsonErrors.reason(e) + ")");
         }
         Map<String, Map<String, Tensor>> byShard = new java.util.TreeMap<>();
         for (var p : params.entrySet()) {

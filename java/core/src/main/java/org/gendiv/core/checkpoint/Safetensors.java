@@ -198,7 +198,7 @@ public final class Safetensors implements AutoCloseable {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
-            metadata.forEach(meta::addProperty);
+            new TreeMap<>(metadata).forEach(meta::addProperty);  // sorted: the same model gives the same bytes
             header.add("__metadata__", meta);
         }
         long offset = 0;

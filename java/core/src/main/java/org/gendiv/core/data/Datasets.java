@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.RewardTraining;
 
@@ -165,7 +166,7 @@ public final class Datasets {
     static List<Row> rows(Path file) throws IOException {
         String text;
         try {
-            text = Files.readString(file);
+            text = TextFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new Configs.BadConfig(file + ": no such file");
         }
@@ -175,7 +176,7 @@ public final class Datasets {
             try {
                 a = JsonParser.parseString(text).getAsJsonArray();
             } catch (RuntimeException e) {
-                throw new Configs.BadConfig(file + ": not a JSON array (" + e.getMessage() + ")");
+                throw new Configs.BadConfig(file + ": not a JSON array (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
             }
             for (int i = 0; i < a.size(); i++) {
                 if (!a.get(i).isJsonObject()) throw new Configs.BadConfig(file + ": record " + (i + 1) + " is not an object");

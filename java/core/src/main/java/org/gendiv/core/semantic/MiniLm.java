@@ -22,7 +22,8 @@ import ai.onnxruntime.OrtSession;
  * and ONNX Runtime (a dependency of that jar) runs it. As sentence-transformers computes it: the
  * tokenizer's [CLS] ... [SEP], at most {@link #MAX_TOKENS} tokens, the last hidden states averaged
  * over the real tokens, then scaled to unit length. Texts are embedded in batches padded to the
- * longest; an empty text is [CLS] [SEP], as the tokenizer gives it.
+ * longest; an empty text is [CLS] [SEP], as the tokenizer gives it. ONNX Runtime runs on one thread,
+ * so the same texts give the same bits every time.
  */
 public final class MiniLm implements Embedder {
     public static final String NAME = "all-MiniLM-L6-v2";
@@ -77,7 +78,11 @@ public final class MiniLm implements Embedder {
                     .optAddSpecialTokens(true).optPadding(false).optTruncation(true).optMaxLength(MAX_TOKENS).build();
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+                // one thread: ONNX Runtime's multi-threaded kernels differ in the last bits from run to run,
+                // and a study's results must be the same numbers every time
+                options.setIntraOpNumThreads(1);
+                options.setInterOpNumThreads(1);
+                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
                 return new MiniLm(env, env.createSession(model, options), tokenizer, batch);
             } catch (OrtException e) {
                 tokenizer.close();

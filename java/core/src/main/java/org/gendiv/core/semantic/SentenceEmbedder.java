@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.EncoderCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
 import org.gendiv.core.model.Encoder;
@@ -28,7 +29,7 @@ public final class SentenceEmbedder implements Embedder {
     public SentenceEmbedder(Path dir, int batch) throws IOException {
         Path pooling = dir.resolve("1_Pooling/config.json");
         if (Files.exists(pooling)) {
-            var o = JsonParser.parseString(Files.readString(pooling)).getAsJsonObject();
+            var o = JsonParser.parseString(TextFiles.read(pooling)).getAsJsonObject();
             if (!o.has("pooling_mode_mean_tokens") || !o.get("pooling_mode_mean_tokens").getAsBoolean())
                 throw new Safetensors.BadCheckpoint(pooling + ": only mean pooling (pooling_mode_mean_tokens) is supported");
         }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.data.Datasets;
 import org.gendiv.core.judge.CommandJudge;
@@ -66,9 +67,11 @@ public final class DataStudy {
 
     private static JsonObject object(Path file) throws IOException {
         try {
-            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (java.nio.file.NoSuchFileException e) {
             throw new Configs.BadConfig(file + ": no such file");
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new Configs.BadConfig(file + ": not a JSON object (" + e.getMessage() + ")");
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.world.World;
@@ -88,7 +89,7 @@ final class Preferences {
 
     static List<Labelled> read(Path file) throws IOException {
         List<Labelled> out = new ArrayList<>();
-        for (Jsonl.Line l : Jsonl.objects(file, java.nio.file.Files.readString(file))) out.add(Labelled.of(l.json()));
+        for (Jsonl.Line l : Jsonl.objects(file, TextFiles.read(file))) out.add(Labelled.of(l.json()));
         return out;
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.train.Configs;
 
@@ -110,7 +111,7 @@ public final class Results {
     }
 
     public static JsonObject read(Path file) throws IOException {
-        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
     }
 
     /** The mean of each key over the last ten metric lines that have it. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.world.World;
@@ -127,7 +128,7 @@ public final class SampleEvaluation {
         List<Sample> out = new ArrayList<>();
         int inputs = c.eval().inputs();
         java.util.Map<String, String> seen = new java.util.HashMap<>();  // (seed, task, method, split, input, sample) -> its line
-        for (Jsonl.Line line : Jsonl.objects(file, Files.readString(file))) {
+        for (Jsonl.Line line : Jsonl.objects(file, TextFiles.read(file))) {
             JsonObject o = line.json();
             String at = line.where();
             String method = string(o, "method", at);

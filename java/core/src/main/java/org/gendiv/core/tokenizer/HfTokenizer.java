@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import org.gendiv.core.checkpoint.TextFiles;
+
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
 import com.google.gson.JsonObject;
@@ -34,9 +36,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     public static HfTokenizer load(Path file) throws IOException {
         JsonObject root;
         try {
-            root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            root = JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": missing");
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a tokenizer.json (" + e.getMessage() + ")");
         }
@@ -52,7 +56,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         int eosId = first(ids, special, "eos_token", WordTokenizer.EOS, "</s>", "<|endoftext|>");
         if (eosId < 0) throw new IllegalArgumentException(file + ": no end-of-sequence token (eos_token in tokenizer_config.json, <eos>, </s> or <|endoftext|>)");
         int bos = first(ids, special, "bos_token", WordTokenizer.BOS, "<s>"), pad = first(ids, special, "pad_token", WordTokenizer.PAD);
-        HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).build();
+        HuggingFaceTokenizer t;
+        try {
+            t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).build();
+        } catch (RuntimeException e) {  // the Rust library's own parse error, e.g. an unknown model type
+            throw new IllegalArgumentException(file + ": the tokenizers library cannot load it (" + e.getMessage() + ")");
+        }
         return new HfTokenizer(t, size, pad < 0 ? eosId : pad, bos < 0 ? eosId : bos, eosId, ids.getOrDefault(WordTokenizer.SEP, -1));
     }
 
@@ -60,7 +69,9 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     private static JsonObject specialTokens(Path file) throws IOException {
         if (!Files.exists(file)) return new JsonObject();
         try {
-            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a JSON object (" + e.getMessage() + ")");
         }

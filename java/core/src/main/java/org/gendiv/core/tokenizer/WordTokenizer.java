@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 
 import com.google.gson.GsonBuilder;
@@ -154,7 +155,9 @@ public final class WordTokenizer implements Tokenizer {
     public static WordTokenizer load(Path file) throws IOException {
         JsonObject model;
         try {
-            model = JsonParser.parseString(Files.readString(file)).getAsJsonObject().getAsJsonObject("model");
+            model = JsonParser.parseString(TextFiles.read(file)).getAsJsonObject().getAsJsonObject("model");
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a tokenizer.json (" + e.getMessage() + ")");
         }

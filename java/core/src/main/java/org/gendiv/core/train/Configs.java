@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.gendiv.core.checkpoint.TextFiles;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -34,7 +36,7 @@ public final class Configs {
     public static <R extends Record> R read(Path file, R defaults) throws IOException {
         JsonObject o;
         try {
-            JsonElement e = JsonParser.parseString(java.nio.file.Files.readString(file));
+            JsonElement e = JsonParser.parseString(TextFiles.read(file));
             if (!e.isJsonObject()) throw new BadConfig(file + ": the config must be a JSON object");
             o = e.getAsJsonObject();
         } catch (NoSuchFileException e) {
@@ -162,7 +164,7 @@ public final class Configs {
         if (!java.nio.file.Files.exists(file)) return;
         JsonElement stored;
         try {
-            stored = JsonParser.parseString(java.nio.file.Files.readString(file));
+            stored = JsonParser.parseString(TextFiles.read(file));
         } catch (com.google.gson.JsonParseException e) {
             throw new BadConfig(file + ": not valid JSON, so the run cannot be resumed (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 
 import com.google.gson.JsonElement;
@@ -47,7 +48,7 @@ public final class Jsonl {
     public static List<String[]> read(Path file, String... fields) throws IOException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = TextFiles.read(file);
         } catch (NoSuchFileException e) {
             throw new Configs.BadConfig(file + ": no such data file");
         }

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.model.Gpt;
@@ -30,7 +31,14 @@ public final class ModelDir {
     public static Tokenizer tokenizer(Path dir) throws IOException {
         Path f = tokenizerFile(dir);
         if (!Files.exists(f)) throw new Configs.BadConfig(f + ": missing (a model directory needs its tokenizer.json)");
-        return Tokenizer.load(f);
+        Tokenizer tok = Tokenizer.load(f);
+        if (Files.exists(dir.resolve("config.json"))) {
+            int vocab = GptCheckpoint.readConfig(dir).vocab();
+            if (tok.vocabSize() > vocab)
+                throw new Configs.BadConfig(f + ": " + tok.vocabSize() + " tokens, but the model's vocab_size is " + vocab
+                        + " (ids from " + vocab + " up would index past its embeddings)");
+        }
+        return tok;
     }
 
     public static Gpt policy(Path dir) throws IOException {
@@ -61,11 +69,13 @@ public final class ModelDir {
         Path f = dir.resolve(REWARD_JSON);
         if (!Files.exists(f)) return RewardModel.Pooling.LAST;
         try {
-            var o = com.google.gson.JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+            var o = com.google.gson.JsonParser.parseString(TextFiles.read(f)).getAsJsonObject();
             if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"last\" | \"mean\"}");
             return RewardModel.Pooling.of(o.get("pooling").getAsString());
         } catch (com.google.gson.JsonParseException e) {
             throw new Configs.BadConfig(f + ": not valid JSON (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
+        } catch (TextFiles.NotUtf8 e) {
+            throw e;
         } catch (RuntimeException e) {  // a wrong type or value
             throw new Configs.BadConfig(f + ": " + e.getMessage());
         }

@@ -30,6 +30,8 @@ public final class Pretrain {
             Stages.atLeast(steps, 1, "steps");
             Stages.atLeast(batchSize, 1, "batch_size");
             if (vocabSize < 8) throw new IllegalArgumentException("vocab_size must be >= 8, got " + vocabSize);
+            // the model's shape (heads dividing the width, ...) before any data is made or written
+            new GptConfig(vocabSize, context, layers, heads, width, dropout).check();
         }
 
         GptConfig model(int vocab) {

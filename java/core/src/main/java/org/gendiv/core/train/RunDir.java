@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.checkpoint.TensorFiles;
 
@@ -95,7 +96,7 @@ public final class RunDir {
         recoverSwap();
         Path meta = checkpoint().resolve("state.json");
         if (!Files.exists(meta)) return 0;
-        return JsonParser.parseString(Files.readString(meta)).getAsJsonObject().get("step").getAsInt();
+        return JsonParser.parseString(TextFiles.read(meta)).getAsJsonObject().get("step").getAsInt();
     }
 
     public void saveCheckpoint(int step, Map<String, Tensor> state) throws IOException {
