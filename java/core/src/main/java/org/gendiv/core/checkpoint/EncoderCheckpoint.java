@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.gendiv.core.model.Encoder;
+import org.gendiv.diversity.JsonErrors;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -32,7 +33,7 @@ public final class EncoderCheckpoint {
         } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + e.getMessage() + ")");
+            throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }
     }
 

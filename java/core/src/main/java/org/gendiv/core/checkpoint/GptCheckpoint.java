@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.gendiv.core.model.Arch;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
+import org.gendiv.diversity.JsonErrors;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -44,7 +45,7 @@ public final class GptCheckpoint {
         } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + e.getMessage() + ")");
+            throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }
         return HfConfig.parse(c, file.toString());
     }
@@ -107,7 +108,7 @@ public final class GptCheckpoint {
             throw e;
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object ("
-                    + org.gendiv.diversity.JsonErrors.reason(e) + ")");
+                    + JsonErrors.reason(e) + ")");
         }
         Map<String, Map<String, Tensor>> byShard = new java.util.TreeMap<>();
         for (var p : params.entrySet()) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.gendiv.core.model.Arch;
+import org.gendiv.diversity.JsonErrors;
 import org.gendiv.core.model.GptConfig;
 
 import com.google.gson.JsonArray;
@@ -31,7 +32,7 @@ public final class HfConfig {
         String type = r.string("model_type", "gpt2");
         Arch.Family family = SUPPORTED.get(type);
         if (family == null)
-            throw new Safetensors.BadCheckpoint(file + ": model_type " + type + " is not supported (supported: "
+            throw new Safetensors.BadCheckpoint(file + ": model_type " + JsonErrors.printable(type) + " is not supported (supported: "
                     + String.join(", ", SUPPORTED.keySet()) + ")");
         GptConfig config = switch (family) {
             case GPT2 -> gpt2(r, type);
@@ -198,13 +199,14 @@ public final class HfConfig {
 
         private <T> T read(String key, T fallback, String kind, Function<JsonElement, T> get) {
             if (!has(key)) {
-                if (fallback == null) throw new Safetensors.BadCheckpoint(file + ": key " + prefix + key + " is missing");
+                if (fallback == null) throw new Safetensors.BadCheckpoint(file + ": key " + JsonErrors.printable(prefix + key) + " is missing");
                 return fallback;
             }
             try {
                 return get.apply(c.get(key));
             } catch (RuntimeException e) {
-                throw new Safetensors.BadCheckpoint(file + ": key " + prefix + key + " must be " + kind + ", got " + c.get(key));
+                throw new Safetensors.BadCheckpoint(file + ": key " + JsonErrors.printable(prefix + key) + " must be " + kind + ", got "
+                        + JsonErrors.printable(String.valueOf(c.get(key))));
             }
         }
 
@@ -263,7 +265,8 @@ public final class HfConfig {
         }
 
         Safetensors.BadCheckpoint unsupported(String key, String value) {
-            return new Safetensors.BadCheckpoint(file + ": " + prefix + key + " = " + value + " is not supported by gendiv");
+            return new Safetensors.BadCheckpoint(file + ": " + JsonErrors.printable(prefix + key) + " = " + JsonErrors.printable(value)
+                    + " is not supported by gendiv");
         }
     }
 }

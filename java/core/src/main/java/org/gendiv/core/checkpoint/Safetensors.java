@@ -136,7 +136,7 @@ public final class Safetensors implements AutoCloseable {
         } catch (BadCheckpoint b) {
             throw b;
         } catch (RuntimeException ex) {
-            throw new BadCheckpoint(path + ": tensor " + name + " has a malformed header entry (" + ex.getMessage() + ")");
+            throw new BadCheckpoint(path + ": tensor " + name + " has a malformed header entry (" + JsonErrors.reason(ex) + ")");
         }
     }
 

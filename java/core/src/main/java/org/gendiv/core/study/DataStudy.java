@@ -29,6 +29,7 @@ import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
 import org.gendiv.kernels.Kernels;
+import org.gendiv.diversity.JsonErrors;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -73,7 +74,7 @@ public final class DataStudy {
         } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new Configs.BadConfig(file + ": not a JSON object (" + e.getMessage() + ")");
+            throw new Configs.BadConfig(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import org.gendiv.core.checkpoint.TextFiles;
+import org.gendiv.diversity.JsonErrors;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 
@@ -42,7 +43,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a tokenizer.json (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(file + ": not a tokenizer.json (" + JsonErrors.reason(e) + ")");
         }
         JsonObject vocabJson = root.has("model") ? root.getAsJsonObject("model").getAsJsonObject("vocab") : null;
         if (vocabJson == null) throw new IllegalArgumentException(file + ": model.vocab is missing");
@@ -60,7 +61,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         try {
             t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false).build();
         } catch (RuntimeException e) {  // the Rust library's own parse error, e.g. an unknown model type
-            throw new IllegalArgumentException(file + ": the tokenizers library cannot load it (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(file + ": the tokenizers library cannot load it (" + JsonErrors.reason(e) + ")");
         }
         return new HfTokenizer(t, size, pad < 0 ? eosId : pad, bos < 0 ? eosId : bos, eosId, ids.getOrDefault(WordTokenizer.SEP, -1));
     }
@@ -73,7 +74,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a JSON object (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.diversity.JsonErrors;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -159,7 +160,7 @@ public final class WordTokenizer implements Tokenizer {
         } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a tokenizer.json (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(file + ": not a tokenizer.json (" + JsonErrors.reason(e) + ")");
         }
         if (model == null || !"WordLevel".equals(model.get("type").getAsString()))
             throw new IllegalArgumentException(file + ": model.type must be WordLevel");

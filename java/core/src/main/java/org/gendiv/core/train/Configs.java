@@ -56,7 +56,8 @@ public final class Configs {
         for (RecordComponent c : comps) known.add(snake(c.getName()));
         for (String key : o.keySet())
             if (!known.contains(key))
-                throw new BadConfig(source + ": unknown key '" + path + key + "' (known: " + String.join(", ", known) + ")");
+                throw new BadConfig(source + ": unknown key '" + org.gendiv.diversity.JsonErrors.printable(path + key) + "' (known: "
+                        + String.join(", ", known) + ")");
         Object[] values = new Object[comps.length];
         Class<?>[] types = new Class<?>[comps.length];
         for (int i = 0; i < comps.length; i++) {
