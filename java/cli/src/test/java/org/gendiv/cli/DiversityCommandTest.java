@@ -121,6 +121,17 @@ class DiversityCommandTest {
         r = run("diversity", "--input", dir.resolve("ok.jsonl").toString(), "--metrics", "ead,bleu");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown metric 'bleu'"), r.err());
+        // sizes beyond the heap, a directory, a file where a directory must be: one line each
+        r = run("diversity", "--input", dir.resolve("ok.jsonl").toString(), "--bootstrap", "2000000000");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--bootstrap 2000000000 (its resampled means) needs about 14.9 GiB of memory"), r.err());
+        r = run("diversity", "--input", dir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(dir + ": is a directory, not a JSONL file"), r.err());
+        r = run("diversity", "--input", dir.resolve("ok.jsonl").toString(), "--output", dir.resolve("ok.jsonl/out.json").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(dir.resolve("ok.jsonl") + ": "), r.err());
+        assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("gendiv diversity: " + dir)).count(), r.err());
     }
 
     /** A failed run leaves an existing report untouched. */
