@@ -1,6 +1,7 @@
 package org.gendiv.core.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +123,7 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         long past = cache == null ? 0 : cache.length(), t = tokens.size(1);
         // scaled_dot_product_attention's causal flag aligns top-left: with cached keys, spell it out
         Tensor mask = attnMask != null || past == 0 ? attnMask : causal(t, past);
-        Map<Integer, Tensor> windowed = new java.util.HashMap<>();
+        Map<Integer, Tensor> windowed = new HashMap<>();
         for (int i = 0; i < blocks.size(); i++) {
             int w = a.window(i);
             Tensor layerMask = w == 0 || past + t <= w ? mask
