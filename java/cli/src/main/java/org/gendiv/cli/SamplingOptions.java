@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.train.Batches;
+import org.gendiv.core.train.Rollouts;
 import org.gendiv.kernels.Params;
 
 import picocli.CommandLine.Option;
@@ -47,14 +47,7 @@ final class SamplingOptions {
 
     /** Every prompt fits the model's context with room for the response: none is cut short without a word. */
     void requireFit(Path file, List<String> prompts, Tokenizer tok, Gpt model) {
-        int room = model.config.context() - maxNewTokens(model);
-        for (int i = 0; i < prompts.size(); i++) {
-            int n = Batches.prompt(tok, prompts.get(i)).length;
-            if (n > room)
-                throw new IllegalArgumentException(file + ": prompt " + (i + 1) + " is " + n + " tokens; the model's context ("
-                        + model.config.context() + ") with " + maxNewTokens(model) + " new tokens leaves room for " + room
-                        + " (shorten it or lower --max-new-tokens)");
-        }
+        Rollouts.requireFit(file, prompts, tok, model.config.context(), maxNewTokens(model), "--max-new-tokens");
     }
 
     /** An output file that is also an input would destroy the input: refused. */

@@ -109,6 +109,13 @@ class PipelineCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains(long_ + ": prompt 2 is ") && r.err().contains("leaves room for"), r.err());
         assertFalse(Files.exists(dir.resolve("g2.jsonl")));
+        Path ppoLong = write("ppo-long.json", "{\"prompts\": \"" + long_ + "\", \"init\": \"" + p("runs/sft/model")
+                + "\", \"reward\": \"" + p("runs/rm/model") + "\", \"steps\": 1, \"rollout_batch\": 2, \"minibatch\": 2, \"epochs\": 1,"
+                + " \"max_new_tokens\": 8}");
+        r = run("train", "ppo", "--config", ppoLong.toString(), "--out", p("runs/ppo-long"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(long_ + ": prompt 2 is ") && r.err().contains("lower max_new_tokens"), r.err());
+        assertFalse(Files.exists(dir.resolve("runs/ppo-long/config.json")));
 
         String gens = Files.readString(dir.resolve("gens.jsonl"));
         r = run("diversity", "--input", p("gens.jsonl"), "--output", p("gens.jsonl"));

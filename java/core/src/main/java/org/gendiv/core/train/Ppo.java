@@ -182,8 +182,11 @@ public final class Ppo implements Stage {
         Path reward = Stages.required(c.reward(), "reward", "the reward model directory");
         List<String> prompts = prompts(Stages.required(c.prompts(), "prompts", "a JSONL file of {\"prompt\"}"));
         Stages.checkBatch(c.rolloutBatch(), prompts.size(), c.prompts());
-        var stage = new Ppo(c, ModelDir.policy(init), ModelDir.policy(init), ModelDir.rewardModel(reward),
-                ModelDir.tokenizer(init), ModelDir.tokenizerFile(init), prompts, Kernels.cpu());
+        Gpt policy = ModelDir.policy(init);
+        Tokenizer tok = ModelDir.tokenizer(init);
+        Rollouts.requireFit(Path.of(c.prompts()), prompts, tok, policy.config.context(), c.maxNewTokens(), "max_new_tokens");
+        var stage = new Ppo(c, policy, ModelDir.policy(init), ModelDir.rewardModel(reward),
+                tok, ModelDir.tokenizerFile(init), prompts, Kernels.cpu());
         run.begin(Configs.toJson(c), resume);
         return new Trainer(run, c.schedule()).quiet(quiet).run(stage, resume);
     }

@@ -1,5 +1,6 @@
 package org.gendiv.core.train;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -66,6 +67,21 @@ public final class Rollouts {
             if (progress != null) progress.accept(out.size());
         }
         return out;
+    }
+
+    /**
+     * Every prompt fits the context with room for maxNewTokens, so none is cut to its tail (as
+     * {@link #generate} does) without a word; the error names the file, the prompt and the knob to turn.
+     */
+    public static void requireFit(Path file, List<String> prompts, Tokenizer tok, int context, int maxNewTokens,
+            String knob) {
+        int room = context - maxNewTokens;
+        for (int i = 0; i < prompts.size(); i++) {
+            int n = Batches.prompt(tok, prompts.get(i)).length;
+            if (n > room)
+                throw new Configs.BadConfig(file + ": prompt " + (i + 1) + " is " + n + " tokens; the model's context (" + context
+                        + ") with " + maxNewTokens + " new tokens leaves room for " + room + " (shorten it or lower " + knob + ")");
+        }
     }
 
     /** A prompt longer than max keeps its first token (BOS) and its last max - 1 tokens. */
