@@ -131,6 +131,9 @@ class StudyTest {
             {"not json", ":2: not JSON"},
             {good, "input 1 has no samples"},
             {good.replace("}", ", \"sample_index\": 0}"), ":2: sample 0 of input id-0 (method m) repeats"},
+            {good.replace("}", ", \"rm_score\": 1e400}"), ":2: rm_score 1e400 is out of range"},
+            {good.replace("}", ", \"rm_score\": 1e39}"), ":2: rm_score 1e39 is out of range"},
+            {good.replace("}", ", \"sample_index\": 1.5}"), ":2: sample_index must be an integer, got 1.5"},
         };
         for (String[] k : cases) {
             Path f = dir.resolve("bad.jsonl");
