@@ -97,8 +97,8 @@ public final class Safetensors implements AutoCloseable {
                 .sorted(java.util.Comparator.comparingLong(Entry::begin)).toArray(Entry[]::new);
         for (int i = 1; i < byStart.length; i++)
             if (byStart[i].begin() < byStart[i - 1].end())
-                throw new BadCheckpoint(path + ": tensors " + byStart[i - 1].name() + " [" + byStart[i - 1].begin() + ", "
-                        + byStart[i - 1].end() + ") and " + byStart[i].name() + " [" + byStart[i].begin() + ", " + byStart[i].end()
+                throw new BadCheckpoint(path + ": tensors " + JsonErrors.printable(byStart[i - 1].name()) + " [" + byStart[i - 1].begin() + ", "
+                        + byStart[i - 1].end() + ") and " + JsonErrors.printable(byStart[i].name()) + " [" + byStart[i].begin() + ", " + byStart[i].end()
                         + ") overlap in the data");
     }
 
@@ -107,7 +107,7 @@ public final class Safetensors implements AutoCloseable {
             case "F32", "I32" -> 4;
             case "F16", "BF16" -> 2;
             case "F64", "I64" -> 8;
-            default -> throw new BadCheckpoint(path + ": tensor " + name + " has unknown dtype " + dtype
+            default -> throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has unknown dtype " + JsonErrors.printable(dtype)
                     + " (supported: F32, F16, BF16)");
         };
     }
@@ -121,22 +121,22 @@ public final class Safetensors implements AutoCloseable {
             long[] shape = new long[shapeJson.size()];
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = shapeJson.get(i).getAsLong();
-                if (shape[i] < 0) throw new BadCheckpoint(path + ": tensor " + name + " has a negative dimension");
+                if (shape[i] < 0) throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has a negative dimension");
             }
             var off = o.getAsJsonArray("data_offsets");
             long begin = off.get(0).getAsLong(), end = off.get(1).getAsLong();
             Entry e = new Entry(name, dtype, shape, begin, end);
             if (begin < 0 || end < begin || end > dataSize)
-                throw new BadCheckpoint(path + ": tensor " + name + " has data_offsets [" + begin + ", " + end
+                throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has data_offsets [" + begin + ", " + end
                         + "] outside the data (" + dataSize + " bytes; truncated file?)");
             if (end - begin != e.numel() * bytes)
-                throw new BadCheckpoint(path + ": tensor " + name + " has shape " + java.util.Arrays.toString(shape) + " of "
+                throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has shape " + java.util.Arrays.toString(shape) + " of "
                         + dtype + " (" + e.numel() * bytes + " bytes) but its offsets span " + (end - begin) + " bytes");
             return e;
         } catch (BadCheckpoint b) {
             throw b;
         } catch (RuntimeException ex) {
-            throw new BadCheckpoint(path + ": tensor " + name + " has a malformed header entry (" + JsonErrors.reason(ex) + ")");
+            throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has a malformed header entry (" + JsonErrors.reason(ex) + ")");
         }
     }
 
@@ -146,14 +146,14 @@ public final class Safetensors implements AutoCloseable {
 
     public Entry entry(String name) {
         Entry e = entries.get(name);
-        if (e == null) throw new BadCheckpoint(path + ": missing tensor " + name);
+        if (e == null) throw new BadCheckpoint(path + ": missing tensor " + JsonErrors.printable(name));
         return e;
     }
 
     /** The tensor's values as float32 (upcast from F16/BF16). */
     public float[] floats(String name) {
         Entry e = entry(name);
-        if (e.numel() > Integer.MAX_VALUE) throw new BadCheckpoint(path + ": tensor " + name + " is too large for one array");
+        if (e.numel() > Integer.MAX_VALUE) throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " is too large for one array");
         float[] out = new float[(int) e.numel()];
         copyFloats(name, MemorySegment.ofArray(out));
         return out;
@@ -169,7 +169,7 @@ public final class Safetensors implements AutoCloseable {
         Entry e = entry(name);
         long n = e.numel();
         if (dst.byteSize() != 4 * n)
-            throw new IllegalArgumentException(path + ": tensor " + name + " has " + n + " values, the destination " + dst.byteSize() / 4);
+            throw new IllegalArgumentException(path + ": tensor " + JsonErrors.printable(name) + " has " + n + " values, the destination " + dst.byteSize() / 4);
         MemorySegment s = data.asSlice(e.begin(), e.end() - e.begin());
         switch (e.dtype()) {
             case "F32" -> MemorySegment.copy(s, F32, 0, dst, NATIVE_F32, 0, n);
@@ -179,7 +179,7 @@ public final class Safetensors implements AutoCloseable {
             case "F16" -> {
                 for (long i = 0; i < n; i++) dst.setAtIndex(NATIVE_F32, i, Float.float16ToFloat(s.getAtIndex(U16, i)));
             }
-            default -> throw new BadCheckpoint(path + ": tensor " + name + " has dtype " + e.dtype() + ", not a float type");
+            default -> throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has dtype " + e.dtype() + ", not a float type");
         }
     }
 
