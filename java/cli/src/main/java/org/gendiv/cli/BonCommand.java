@@ -48,7 +48,7 @@ final class BonCommand implements Callable<Integer> {
         org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
         sampling.check();
-        SamplingOptions.requireDistinct(out, prompts, "--out", "--prompts");
+        Outputs.requireDistinct(out, prompts, "--out", "--prompts");
         List<String> ps = Ppo.prompts(prompts);
         var model = ModelDir.policy(policy);
         var tok = ModelDir.tokenizer(policy);

@@ -58,8 +58,7 @@ final class DiversityCommand implements Callable<Integer> {
         if (!(vocab >= 1) || Double.isInfinite(vocab)) return fail("--vocab-size must be a finite number >= 1, got " + vocab);
         if (bootstrap < 0) return fail("--bootstrap must be >= 0, got " + bootstrap);
         if (acrossDraws < 0) return fail("--across-draws must be >= 0, got " + acrossDraws);
-        if (output != null && Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input))
-            return fail("--output " + output + " is the --input file; writing it would destroy the input");
+        Outputs.requireDistinct(output, input, "--output", "--input");
         EnumSet<Metric> chosen = EnumSet.noneOf(Metric.class);
         try {
             if (metrics != null) for (String m : metrics) chosen.add(Metric.parse(m));

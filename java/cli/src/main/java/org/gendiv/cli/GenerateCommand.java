@@ -46,7 +46,7 @@ final class GenerateCommand implements Callable<Integer> {
         org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
         if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         sampling.check();
-        SamplingOptions.requireDistinct(out, prompts, "--out", "--prompts");
+        Outputs.requireDistinct(out, prompts, "--out", "--prompts");
         List<String> ps = Ppo.prompts(prompts);
         Gpt policy = ModelDir.policy(model);
         Tokenizer tok = ModelDir.tokenizer(model);

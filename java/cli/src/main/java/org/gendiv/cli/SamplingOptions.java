@@ -1,7 +1,5 @@
 package org.gendiv.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -48,12 +46,6 @@ final class SamplingOptions {
     /** Every prompt fits the model's context with room for the response: none is cut short without a word. */
     void requireFit(Path file, List<String> prompts, Tokenizer tok, Gpt model) {
         Rollouts.requireFit(file, prompts, tok, model.config.context(), maxNewTokens(model), "--max-new-tokens");
-    }
-
-    /** An output file that is also an input would destroy the input: refused. */
-    static void requireDistinct(Path out, Path in, String outOption, String inOption) throws IOException {
-        if (Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in))
-            throw new IllegalArgumentException(outOption + " " + out + " is the " + inOption + " file; writing it would destroy the input");
     }
 
     Params.Sampling params() {

@@ -30,8 +30,6 @@ public final class EncoderCheckpoint {
             return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new Safetensors.BadCheckpoint(file + ": missing");
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }

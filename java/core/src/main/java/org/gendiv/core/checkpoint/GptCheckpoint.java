@@ -42,8 +42,6 @@ public final class GptCheckpoint {
             c = JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new Safetensors.BadCheckpoint(file + ": missing (a checkpoint directory needs config.json)");
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }
@@ -103,8 +101,6 @@ public final class GptCheckpoint {
             var map = root.getAsJsonObject().getAsJsonObject("weight_map");
             for (var e : map.entrySet()) shardOf.put(e.getKey(), e.getValue().getAsString());
         } catch (Safetensors.BadCheckpoint e) {
-            throw e;
-        } catch (TextFiles.NotUtf8 e) {
             throw e;
         } catch (RuntimeException e) {
             throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object ("

@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Text files read as strict UTF-8: a malformed byte is an error naming the file, line and column, not "Input length = 1". */
+/**
+ * Text files read as strict UTF-8: a malformed byte is an error naming the file, line and column,
+ * not "Input length = 1". It is an IOException, as the read's other failures are, so the parse
+ * errors that callers catch around their reads never swallow it.
+ */
 public final class TextFiles {
     private TextFiles() {}
 
     /** Not valid UTF-8, where. */
-    public static final class NotUtf8 extends IllegalArgumentException {
+    public static final class NotUtf8 extends IOException {
         NotUtf8(String message) {
             super(message);
         }

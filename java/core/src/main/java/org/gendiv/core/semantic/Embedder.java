@@ -27,8 +27,8 @@ public interface Embedder extends AutoCloseable {
     @Override
     void close();
 
-    /** The model in dir, or all-MiniLM-L6-v2 when dir is null. */
+    /** The model in dir, or the process's shared all-MiniLM-L6-v2 ({@link MiniLm#shared}) when dir is null. */
     static Embedder open(Path dir, int batch) throws IOException {
-        return dir == null ? MiniLm.load(batch) : new SentenceEmbedder(dir, batch);
+        return dir == null ? MiniLm.shared() : new SentenceEmbedder(dir, batch);
     }
 }

@@ -21,7 +21,6 @@ import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.semantic.NliModel;
 import org.gendiv.core.semantic.Embedder;
 import org.gendiv.core.semantic.MiniLm;
-import org.gendiv.core.semantic.SentenceEmbedder;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.ModelDir;
@@ -71,8 +70,6 @@ public final class DataStudy {
             return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (java.nio.file.NoSuchFileException e) {
             throw new Configs.BadConfig(file + ": no such file");
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new Configs.BadConfig(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }
@@ -344,8 +341,7 @@ public final class DataStudy {
      * (unless eval.embedding is false); NLI diversity from the MNLI classifier it names (per input).
      */
     private Embedder embedder(int batch) throws IOException {
-        if (spec.embeddingModel() != null) return new SentenceEmbedder(spec.embeddingModel(), batch);
-        return c.eval().embedding() ? MiniLm.shared() : null;
+        return spec.embeddingModel() != null || c.eval().embedding() ? Embedder.open(spec.embeddingModel(), batch) : null;
     }
 
     private Evaluation.Semantics semantics(int batch) throws IOException {

@@ -40,8 +40,6 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
             root = JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": missing");
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a tokenizer.json (" + JsonErrors.reason(e) + ")");
         }
@@ -71,8 +69,6 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         if (!Files.exists(file)) return new JsonObject();
         try {
             return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
         }

@@ -157,8 +157,6 @@ public final class WordTokenizer implements Tokenizer {
         JsonObject model;
         try {
             model = JsonParser.parseString(TextFiles.read(file)).getAsJsonObject().getAsJsonObject("model");
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": not a tokenizer.json (" + JsonErrors.reason(e) + ")");
         }

@@ -74,8 +74,6 @@ public final class ModelDir {
             return RewardModel.Pooling.of(o.get("pooling").getAsString());
         } catch (com.google.gson.JsonParseException e) {
             throw new Configs.BadConfig(f + ": not valid JSON (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
-        } catch (TextFiles.NotUtf8 e) {
-            throw e;
         } catch (RuntimeException e) {  // a wrong type or value
             throw new Configs.BadConfig(f + ": " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.study.StudyConfig;
 import org.gendiv.core.tokenizer.HfTokenizer;
 import org.gendiv.core.tokenizer.WordTokenizer;
@@ -18,7 +19,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * The parsers a hostile file reaches, under Jazzer: any bytes give a result or a one-line
- * IllegalArgumentException (gendiv's BadCheckpoint, BadConfig, NotUtf8) or Generations.BadInput,
+ * IllegalArgumentException (gendiv's BadCheckpoint, BadConfig), TextFiles.NotUtf8 or Generations.BadInput,
  * never another exception, a hang or a crash. A plain JUnit run replays the corpus in
  * ParsersFuzzTestInputs/ beside this class; JAZZER_FUZZ=1 fuzzes one target (bench/fuzz/run.sh).
  */
@@ -42,7 +43,7 @@ class ParsersFuzzTest {
     static void expectOneLine(Path f, IoBody body) throws IOException {
         try {
             body.run(f);
-        } catch (IllegalArgumentException | Generations.BadInput e) {
+        } catch (IllegalArgumentException | Generations.BadInput | TextFiles.NotUtf8 e) {
             String m = e.getMessage();
             if (m == null || m.contains("\n") || m.length() > 2000) throw new AssertionError("not a one-line error: " + m, e);
         } finally {
