@@ -17,8 +17,8 @@ import org.gendiv.diversity.NliDiversity;
  * they felt (some posts also who was there, or why), among filler; a good summary states those
  * facts, and only those, concisely. People and places are two made-up syllables each ("kai miu",
  * see {@link Entities}), hundreds of them, so a summariser must copy them. OOD splits, by growing
- * shift: (1) people and places SFT never saw, made of syllables it wrote; (2) people and places
- * with a syllable SFT never wrote (seen in pretraining only); (3) a news register (other
+ * shift: (1) people and places SFT never saw, made of syllables it wrote; (2) as (1), and the
+ * person's name has a syllable SFT never wrote (seen in pretraining only); (3) a news register (other
  * templates, other fact order), a third of it with unseen events, days and feelings too. Every
  * fact a reference states is demonstrated somewhere in the SFT data.
  */
@@ -68,7 +68,7 @@ public final class Summarisation implements World {
         return switch (split) {
             case "id" -> "Reddit-style posts, people and places from SFT's data";
             case "ood1" -> "people and places SFT never saw, made of syllables it wrote";
-            case "ood2" -> "people and places with a syllable SFT never wrote (pretraining only)";
+            case "ood2" -> "as ood1, and the person's name has a syllable SFT never wrote (pretraining only)";
             case "ood3" -> "news register: other templates and fact order, a third with unseen events, days and feelings";
             default -> split;
         };
@@ -87,7 +87,7 @@ public final class Summarisation implements World {
             default -> NAMES;
         }, places = switch (split) {
             case "ood1" -> PLACE.newCombinations();
-            case "ood2" -> PLACE.rareUnit();
+            case "ood2" -> PLACE.newCombinations();  // the person alone carries the unit SFT never wrote
             default -> PLACES;
         };
         Map<String, String> f = new LinkedHashMap<>();
@@ -101,7 +101,8 @@ public final class Summarisation implements World {
         boolean with = !news && extra < COMPANION_RATE, reason = !news && extra >= 1 - REASON_RATE;
         if (with) {
             String companion;
-            do companion = World.pick(people, rng); while (companion.equals(f.get("who")));
+            List<String> companions = split.equals("ood2") ? PEOPLE.newCombinations() : people;
+            do companion = World.pick(companions, rng); while (companion.equals(f.get("who")));
             f.put("with", companion);
         }
         if (reason) f.put("reason", World.pick(REASONS, rng));

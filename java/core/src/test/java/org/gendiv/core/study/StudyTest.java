@@ -24,7 +24,8 @@ class StudyTest {
     static StudyConfig tiny(Path dir) throws IOException {
         Path f = dir.resolve("tiny.json");
         Files.writeString(f, """
-                {"world": {"corpus_docs": 300, "sft_examples": 100, "sft_eval": 20, "rm_prompts": 25, "rm_eval_prompts": 5, "ppo_prompts": 40, "tie_threshold": 0.005},
+                {"seed": 1,
+                 "world": {"corpus_docs": 300, "sft_examples": 100, "sft_eval": 20, "rm_prompts": 25, "rm_eval_prompts": 5, "ppo_prompts": 40, "tie_threshold": 0.005},
                  "pretrain": {"steps": 12, "layers": 1, "width": 32, "heads": 2, "batch_size": 8},
                  "sft": {"steps": 6, "batch_size": 8}, "rm": {"steps": 6, "batch_size": 8, "normalize_samples": 8},
                  "ppo": {"steps": 2, "rollout_batch": 8, "minibatch": 4, "epochs": 1, "max_new_tokens": 8, "critic": {"warmup_steps": 1}},
@@ -149,7 +150,7 @@ class StudyTest {
         Path out = dir.resolve("seeds");
         JsonObject r = new Study(tiny(dir).withTask("instructions").withSeeds(2), out).run(false);
         assertEquals(2, r.getAsJsonArray("per_seed").size());
-        assertTrue(Files.exists(out.resolve("seed-2/instructions/ppo/model/model.safetensors")));
+        assertTrue(Files.exists(out.resolve("seed-1/instructions/ppo/model/model.safetensors")));
         double[] wins = new double[2];
         for (int s = 0; s < 2; s++)
             wins[s] = r.getAsJsonArray("per_seed").get(s).getAsJsonObject().getAsJsonObject("tasks").getAsJsonObject("instructions")

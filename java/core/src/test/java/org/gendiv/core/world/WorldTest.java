@@ -200,4 +200,17 @@ class WorldTest {
         String garbled = right.replace(who, who.split(" ")[0]);
         assertTrue(w.judge(e, garbled).quality() < w.judge(e, right).quality() - 0.1, garbled);
     }
+
+    /** ood2 shifts one fact past ood1: the person's name has a syllable SFT never wrote; place and companion are new combinations. */
+    @org.junit.jupiter.api.Test
+    void summarisationOod2ShiftsThePersonOnly() {
+        World w = World.of("summarisation");
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int i = 0; i < 500; i++) {
+            var f = ((Summarisation.Facts) w.example("ood2", rng).truth()).slots();
+            assertTrue(Summarisation.PEOPLE.rareUnit().contains(f.get("who")), f.toString());
+            assertTrue(Summarisation.PLACE.newCombinations().contains(f.get("where")), f.toString());
+            if (f.containsKey("with")) assertTrue(Summarisation.PEOPLE.newCombinations().contains(f.get("with")), f.toString());
+        }
+    }
 }
