@@ -129,6 +129,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
                 true,        // keep_best: export the evaluation with the best held-out accuracy
                 "mean",      // pooling: the head's mean over the response (a wrong fact is credited where it stands)
+                0,           // probe_steps: head-only steps on the frozen trunk first (LP-FT; 0 = off)
                 new Trainer.Schedule(10, 50, 50, 1));
         var ppo = new Ppo.Config(null, null, null, false,
                 OptimConfig.of(1e-4).withWarmup(0),  // the actor's AdamW

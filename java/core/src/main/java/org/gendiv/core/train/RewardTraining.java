@@ -30,12 +30,15 @@ import org.gendiv.kernels.Params;
  * the exported model is the evaluation's best (by held-out accuracy, the earliest of equals).
  * Optionally the head is rescaled at the end so the SFT policy's own samples score mean 0 and
  * standard deviation 1 (pairwise accuracy is unchanged; PPO's rewards then come in SFT units).
+ * With probe_steps > 0 the first steps train the head alone on the frozen trunk, with an
+ * optimizer of its own, before everything trains (LP-FT: Kumar et al. 2022, "Fine-tuning can
+ * distort pretrained features"; a random head's gradients otherwise reshape the trunk first).
  */
 public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
-            int normalizeSamples, boolean keepBest, String pooling, Trainer.Schedule schedule) {
+            int normalizeSamples, boolean keepBest, String pooling, int probeSteps, Trainer.Schedule schedule) {
         public static Config defaults() {
-            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256, true, "mean",
+            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256, true, "mean", 0,
                     new Trainer.Schedule(10, 50, 50, 1));
         }
 
@@ -45,6 +48,8 @@ public final class RewardTraining implements Stage {
             Stages.atLeast(batchSize, 1, "batch_size");
             if (normalizeSamples < 0)
                 throw new IllegalArgumentException("normalize_samples must be >= 0 (0 = off), got " + normalizeSamples);
+            if (probeSteps < 0 || probeSteps >= steps)
+                throw new IllegalArgumentException("probe_steps must be in [0, steps) (0 = off), got " + probeSteps);
         }
     }
 
@@ -93,6 +98,8 @@ public final class RewardTraining implements Stage {
     private final List<Group> train, eval;
     private final int evalPairs;
     private final AdamW adam;
+    /** The head's own optimizer for the first probe_steps steps (null without a probe). */
+    private final AdamW probeAdam;
     /** The best evaluation's parameters and held-out accuracy (-1 before any), kept in the checkpoint for resume. */
     private final Map<String, Tensor> best = new LinkedHashMap<>();
     private final Tensor bestAccuracy = torch.full(new long[] {1}, new Scalar(-1.0));
@@ -112,6 +119,7 @@ public final class RewardTraining implements Stage {
         this.tokFile = tokFile;
         rm.trunk.freezeBottom(c.optim().freezeFraction());
         this.adam = new AdamW(namedParameters(), c.optim());
+        this.probeAdam = c.probeSteps() > 0 ? new AdamW(headParameters(), c.optim()) : null;
         if (c.keepBest() && !eval.isEmpty())
             try (var g = new NoGradGuard()) {
                 namedParameters().forEach((k, v) -> best.put(k, v.detach().clone()));
@@ -136,6 +144,12 @@ public final class RewardTraining implements Stage {
 
     private Map<String, Tensor> namedParameters() {
         Map<String, Tensor> p = new LinkedHashMap<>(rm.trunk.namedParameters());
+        p.putAll(headParameters());
+        return p;
+    }
+
+    private Map<String, Tensor> headParameters() {
+        Map<String, Tensor> p = new LinkedHashMap<>();
         p.put("score.weight", rm.head.weight());
         p.put("score.bias", rm.head.bias());
         return p;
@@ -162,11 +176,12 @@ public final class RewardTraining implements Stage {
         List<Group> batch = new ArrayList<>();
         for (int i : Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed())) batch.add(train.get(i));
         double lr = c.optim().lrAt(step, c.steps());
+        AdamW optimizer = step < c.probeSteps() ? probeAdam : adam;  // probing: the head alone moves
         adam.zeroGrad();
         Tensor[] lossAcc = lossAndAccuracy(batch);
         lossAcc[0].backward();
-        double norm = adam.clipGradNorm(c.optim().gradClip());
-        adam.step(lr);
+        double norm = optimizer.clipGradNorm(c.optim().gradClip());
+        optimizer.step(lr);
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", lossAcc[0].item_double());
         m.put("accuracy", lossAcc[1].item_double());
@@ -235,6 +250,7 @@ public final class RewardTraining implements Stage {
     public Map<String, Tensor> state() {
         Map<String, Tensor> s = new LinkedHashMap<>(namedParameters());
         s.putAll(adam.state());
+        if (probeAdam != null) probeAdam.state().forEach((k, v) -> s.put("probe." + k, v));
         best.forEach((k, v) -> s.put("best." + k, v));
         if (!best.isEmpty()) s.put("best.accuracy", bestAccuracy);
         return s;

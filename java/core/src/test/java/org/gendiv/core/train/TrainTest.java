@@ -48,7 +48,7 @@ class TrainTest {
         sftDir = sftRun.model();
 
         var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64, true,
-                "mean", TinyTask.schedule(0));
+                "mean", 0, TinyTask.schedule(0));
         RunDir rmRun = new RunDir(dir.resolve("rm"));
         rmRun.begin(Configs.toJson(rmConfig), false);
         var rm = new RewardTraining(rmConfig, ModelDir.policy(sftDir), ModelDir.policy(sftDir), task.tok, task.tokFile,
@@ -85,8 +85,10 @@ class TrainTest {
     /** keep_best exports the evaluation with the best held-out accuracy, not the last step's weights. */
     @Test
     void rewardModelKeepsItsBestEvaluation() throws IOException {
+        long seed = 4;  // a head whose best evaluation has a near-tie pair (the tolerance below)
+        org.bytedeco.pytorch.global.torch.manual_seed(seed);
         var c = new RewardTraining.Config(null, null, null, OptimConfig.of(3e-2).withWarmup(0), 40, 16, 0, true,
-                "last", new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
+                "last", 0, new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
         RunDir run = new RunDir(dir.resolve("rm-best"));
         run.begin(Configs.toJson(c), false);
         List<RewardTraining.Pair> eval = TinyTask.pairs(100, 5);
@@ -105,9 +107,40 @@ class TrainTest {
             rejected.add(p.rejected());
         }
         float[] a = Scoring.scores(rm, task.tok, prompts, chosen, 50), b = Scoring.scores(rm, task.tok, prompts, rejected, 50);
-        double acc = 0;
-        for (int i = 0; i < a.length; i++) acc += a[i] > b[i] ? 1.0 / a.length : 0;
-        assertEquals(best, acc, 1e-6, "the exported model's held-out accuracy (last evaluation " + last + ")");
+        // Scored here in other batches than in training, a pair whose margin is within float noise
+        // may fall either way: the exported model must agree with its best evaluation up to those.
+        double acc = 0, nearTies = 0;
+        for (int i = 0; i < a.length; i++) {
+            acc += a[i] > b[i] ? 1.0 / a.length : 0;
+            nearTies += Math.abs(a[i] - b[i]) <= 1e-5f * Math.max(1f, Math.abs(a[i])) ? 1.0 / a.length : 0;
+        }
+        assertEquals(best, acc, nearTies + 1e-6, "the exported model's held-out accuracy (last evaluation " + last + ")");
+    }
+
+    /** probe_steps: the first steps move the head alone (the trunk stays bit for bit), then every parameter trains. */
+    @Test
+    void rewardModelProbeTrainsTheHeadAloneFirst() throws IOException {
+        var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 6, 8, 0, false, "mean", 3,
+                TinyTask.schedule(0));
+        var stage = new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile, TinyTask.pairs(64, 4), List.of());
+        var rm = stage.model();
+        java.util.function.Supplier<java.util.Map<String, org.bytedeco.pytorch.Tensor>> trunk = () -> {
+            java.util.Map<String, org.bytedeco.pytorch.Tensor> copy = new java.util.LinkedHashMap<>();
+            rm.trunk.namedParameters().forEach((k, v) -> copy.put(k, v.detach().clone()));
+            return copy;
+        };
+        var before = trunk.get();
+        var head = rm.head.weight().detach().clone();
+        for (int step = 0; step < 3; step++) stage.step(step);
+        rm.trunk.namedParameters().forEach((k, v) -> assertTrue(org.bytedeco.pytorch.global.torch.equal(v, before.get(k)), k + " moved while probing"));
+        assertTrue(!org.bytedeco.pytorch.global.torch.equal(rm.head.weight(), head), "the head did not move while probing");
+        stage.step(3);
+        long moved = rm.trunk.namedParameters().entrySet().stream()
+                .filter(e -> !org.bytedeco.pytorch.global.torch.equal(e.getValue(), before.get(e.getKey()))).count();
+        assertTrue(moved > 0, "no trunk parameter moved after the probe");
+        assertTrue(stage.state().containsKey("probe.adamw.steps"), "the probe's optimizer is checkpointed");
+        assertThrows(IllegalArgumentException.class, () -> new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2), 6, 8, 0,
+                false, "mean", 6, TinyTask.schedule(0)));
     }
 
     /** The RM directory's reward.json says how it pools; a bad one is a one-line error naming the file. */
