@@ -6,16 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.train.BestOfN;
 import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.kernels.Kernels;
-
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +44,7 @@ final class BonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
+        Devices.current();  // a device setting that cannot be met fails before anything is written
         if (n < 1) throw new IllegalArgumentException("--n must be >= 1, got " + n);
         sampling.check();
         Outputs.requireDistinct(out, prompts, "--out", "--prompts");

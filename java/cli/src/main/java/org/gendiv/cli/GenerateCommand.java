@@ -6,17 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import com.google.gson.JsonObject;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
+import org.gendiv.core.train.Progress;
 import org.gendiv.core.train.Rollouts;
 import org.gendiv.kernels.Kernels;
-
-import com.google.gson.JsonObject;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +43,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
+        Devices.current();  // a device setting that cannot be met fails before anything is written
         if (samples < 1) throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         sampling.check();
         Outputs.requireDistinct(out, prompts, "--out", "--prompts");
@@ -56,7 +56,7 @@ final class GenerateCommand implements Callable<Integer> {
                 "--samples " + samples + " for " + ps.size() + " prompts");
         List<String> repeated = new ArrayList<>();
         for (String p : ps) for (int i = 0; i < samples; i++) repeated.add(p);
-        var bar = new org.gendiv.core.train.Progress("generate", repeated.size());
+        var bar = new Progress("generate", repeated.size());
         List<Rollouts.Rollout> rollouts;
         try {
             rollouts = Rollouts.generate(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,

@@ -1,7 +1,16 @@
 package org.gendiv.cli;
 
-import picocli.CommandLine;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+import org.gendiv.kernels.GendivException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The gendiv command line: {@code ./gendiv <command>}. */
 @Command(name = "gendiv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -25,8 +34,8 @@ public final class Main implements Runnable {
     /** The command line with gendiv's error handling: a user's mistake is one line naming what is wrong. */
     static CommandLine commandLine() {
         return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof org.gendiv.kernels.GendivException) {
+            if (e instanceof IllegalArgumentException || e instanceof IOException
+                    || e instanceof GendivException) {
                 cmd.getErr().println("gendiv " + cmd.getCommandName() + ": " + message(e));
                 return 2;
             }
@@ -35,13 +44,13 @@ public final class Main implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException n) return n.getFile() + ": no such file";
-        if (e instanceof java.nio.file.FileSystemException f) {
+        if (e instanceof NoSuchFileException n) return n.getFile() + ": no such file";
+        if (e instanceof FileSystemException f) {
             String why = f.getReason() != null ? f.getReason() : switch (f) {
-                case java.nio.file.NotDirectoryException x -> "not a directory";
-                case java.nio.file.FileAlreadyExistsException x -> "already exists (and is not a directory)";
-                case java.nio.file.AccessDeniedException x -> "permission denied";
-                case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+                case NotDirectoryException x -> "not a directory";
+                case FileAlreadyExistsException x -> "already exists (and is not a directory)";
+                case AccessDeniedException x -> "permission denied";
+                case DirectoryNotEmptyException x -> "directory not empty";
                 default -> f.getClass().getSimpleName();
             };
             return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + why;

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.gendiv.kernels.Backend;
+import org.gendiv.kernels.Device;
 import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.SelfTest;
-
 import picocli.CommandLine.Command;
 
 /** Loads libgendiv through both bindings and checks every kernel against its float64 reference. */
@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 final class SelftestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        Kernels k = Kernels.of(Backend.FFM, org.gendiv.kernels.Device.cpu());
+        Kernels k = Kernels.of(Backend.FFM, Device.cpu());
         System.out.printf("libgendiv %s, CUDA kernels %s, CUDA devices visible: %d%n%n", k.libraryVersion(),
                 k.cudaCompiled() ? "compiled" : "not compiled", k.cudaDeviceCount());
         long start = System.nanoTime();

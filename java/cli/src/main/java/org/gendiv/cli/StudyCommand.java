@@ -8,13 +8,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import com.google.gson.JsonObject;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.study.Study;
 import org.gendiv.core.study.StudyConfig;
 import org.gendiv.core.train.Configs;
-
-import com.google.gson.JsonObject;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,7 +54,7 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
+        Devices.current();  // a device setting that cannot be met fails before anything is written
         if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR (the study to continue)");
         if (config != null && DataStudy.isDataConfig(config)) return dataStudy();
         StudyConfig c = config(out, config, resume, task, seeds);

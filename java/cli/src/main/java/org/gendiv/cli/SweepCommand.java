@@ -1,13 +1,15 @@
 package org.gendiv.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.model.Devices;
+import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.study.Study;
 import org.gendiv.core.study.StudyConfig;
 import org.gendiv.core.study.Sweeps;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,10 +37,10 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
+        Devices.current();  // a device setting that cannot be met fails before anything is written
         Sweeps.Kind k = Sweeps.Kind.parse(kind);
-        java.nio.file.Path saved = out.resolve("config.json");
-        if (java.nio.file.Files.exists(saved) && org.gendiv.core.study.DataStudy.isDataConfig(saved))
+        Path saved = out.resolve("config.json");
+        if (Files.exists(saved) && DataStudy.isDataConfig(saved))
             throw new IllegalArgumentException(out + ": holds a study on real data; sweeps run on the embedded study "
                     + "(for real data, run gendiv study again with the swept setting in its config)");
         StudyConfig c = StudyCommand.config(out, config, true, task, null);

@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.RunDir;
 import org.gendiv.core.train.Sft;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        org.gendiv.core.model.Devices.current();  // a device setting that cannot be met fails before anything is written
+        Devices.current();  // a device setting that cannot be met fails before anything is written
         if (printDefaults) {
             System.out.println(Configs.pretty(Configs.toJson(stage.defaults())));
             return 0;

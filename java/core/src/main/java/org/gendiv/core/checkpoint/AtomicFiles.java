@@ -2,6 +2,7 @@ package org.gendiv.core.checkpoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +18,7 @@ public final class AtomicFiles {
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.nio.file.FileSystemException e) {
+        } catch (FileSystemException e) {
             throw e;
         } catch (IOException e) {  // disk full and the like: say which file could not be written
             throw new IOException(file + ": cannot write (" + e.getMessage() + "); the previous content is unchanged", e);

@@ -5,14 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.gendiv.core.model.Encoder;
-import org.gendiv.diversity.JsonErrors;
-
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.gendiv.core.model.Encoder;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * A BERT-family checkpoint directory (model_type bert, roberta or xlm-roberta): a
@@ -74,7 +74,7 @@ public final class EncoderCheckpoint {
         Map<Integer, String> m = new TreeMap<>();
         for (var e : c.getAsJsonObject("id2label").entrySet()) {
             try {
-                m.put(Integer.parseInt(e.getKey()), e.getValue().getAsString().toLowerCase(java.util.Locale.ROOT));
+                m.put(Integer.parseInt(e.getKey()), e.getValue().getAsString().toLowerCase(Locale.ROOT));
             } catch (RuntimeException x) {
                 throw new Safetensors.BadCheckpoint(file + ": id2label key " + e.getKey() + " is not an index");
             }

@@ -4,19 +4,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.bytedeco.pytorch.Tensor;
 import org.gendiv.core.model.Arch;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
 import org.gendiv.diversity.JsonErrors;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /**
  * A Hugging Face checkpoint directory of a decoder family gendiv runs (GPT-2, OPT, LLaMA-style;
@@ -62,7 +65,7 @@ public final class GptCheckpoint {
      * Reads the named tensors from the directory's model.safetensors or its shards; each name is
      * looked up as given, with one of the base-model prefixes before it, or with "model." removed.
      */
-    static void readWeights(Path dir, Map<String, Tensor> params, java.util.function.Predicate<String> transposed,
+    static void readWeights(Path dir, Map<String, Tensor> params, Predicate<String> transposed,
             List<String> prefixes) throws IOException {
         Path file = dir.resolve("model.safetensors"), index = dir.resolve("model.safetensors.index.json");
         if (!Files.exists(file) && Files.exists(index)) {
@@ -81,7 +84,7 @@ public final class GptCheckpoint {
 
     /** The name a tensor is stored under: as given, or with a base-model prefix added or removed. */
     static String storedName(String name, Set<String> stored, Path file, List<String> prefixes) {
-        var candidates = new java.util.LinkedHashSet<String>();
+        var candidates = new LinkedHashSet<String>();
         candidates.add(name);
         for (String p : prefixes) candidates.add(p + name);
         if (name.startsWith("model.")) candidates.add(name.substring("model.".length()));
@@ -91,9 +94,9 @@ public final class GptCheckpoint {
     }
 
     /** Hugging Face's sharded layout: the index's weight_map names the shard file of every tensor. */
-    static void loadSharded(Path index, Map<String, Tensor> params, java.util.function.Predicate<String> transposed,
+    static void loadSharded(Path index, Map<String, Tensor> params, Predicate<String> transposed,
             List<String> prefixes) throws IOException {
-        Map<String, String> shardOf = new java.util.HashMap<>();
+        Map<String, String> shardOf = new HashMap<>();
         try {
             var root = JsonParser.parseString(TextFiles.read(index));
             if (!root.isJsonObject() || !root.getAsJsonObject().has("weight_map") || !root.getAsJsonObject().get("weight_map").isJsonObject())
@@ -106,7 +109,7 @@ public final class GptCheckpoint {
             throw new Safetensors.BadCheckpoint(index + ": not an index with a \"weight_map\" object ("
                     + JsonErrors.reason(e) + ")");
         }
-        Map<String, Map<String, Tensor>> byShard = new java.util.TreeMap<>();
+        Map<String, Map<String, Tensor>> byShard = new TreeMap<>();
         for (var p : params.entrySet()) {
             String name;
             try {

@@ -1,17 +1,19 @@
 package org.gendiv.core.checkpoint;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
-
-import org.gendiv.core.model.Arch;
-import org.gendiv.diversity.JsonErrors;
-import org.gendiv.core.model.GptConfig;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import org.gendiv.core.model.Arch;
+import org.gendiv.core.model.GptConfig;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * Hugging Face's config.json for the decoder families gendiv runs, to and from {@link GptConfig}.
@@ -23,7 +25,7 @@ public final class HfConfig {
     private HfConfig() {}
 
     /** model_type -> family. */
-    public static final Map<String, Arch.Family> SUPPORTED = new java.util.TreeMap<>(Map.of(
+    public static final Map<String, Arch.Family> SUPPORTED = new TreeMap<>(Map.of(
             "gpt2", Arch.Family.GPT2, "opt", Arch.Family.OPT,
             "llama", Arch.Family.LLAMA, "mistral", Arch.Family.LLAMA, "qwen2", Arch.Family.LLAMA));
 
@@ -94,7 +96,7 @@ public final class HfConfig {
         if (qwen && !r.bool("use_sliding_window", false) || !r.has("sliding_window")) return List.of();
         int window = r.integer("sliding_window", null);
         if (window < 1) throw r.unsupported("sliding_window", window + " (must be >= 1 or null)");
-        if (!qwen) return java.util.Collections.nCopies(layers, window);
+        if (!qwen) return Collections.nCopies(layers, window);
         List<Integer> out = new ArrayList<>();
         if (r.has("layer_types")) {
             List<String> kinds = r.strings("layer_types");
@@ -260,7 +262,7 @@ public final class HfConfig {
             return new Reader(o, file, prefix + key + ".");
         }
 
-        java.util.Set<String> keys() {
+        Set<String> keys() {
             return c.keySet();
         }
 

@@ -12,16 +12,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.gendiv.diversity.JsonErrors;
-
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * The safetensors format (8-byte little-endian header length, a JSON header of
@@ -92,9 +94,9 @@ public final class Safetensors implements AutoCloseable {
     }
 
     /** No two tensors share bytes: overlapping offsets would load one tensor's values into another. */
-    private static void requireDisjoint(Path path, java.util.Collection<Entry> entries) {
+    private static void requireDisjoint(Path path, Collection<Entry> entries) {
         Entry[] byStart = entries.stream().filter(e -> e.end() > e.begin())
-                .sorted(java.util.Comparator.comparingLong(Entry::begin)).toArray(Entry[]::new);
+                .sorted(Comparator.comparingLong(Entry::begin)).toArray(Entry[]::new);
         for (int i = 1; i < byStart.length; i++)
             if (byStart[i].begin() < byStart[i - 1].end())
                 throw new BadCheckpoint(path + ": tensors " + JsonErrors.printable(byStart[i - 1].name()) + " [" + byStart[i - 1].begin() + ", "
@@ -130,7 +132,7 @@ public final class Safetensors implements AutoCloseable {
                 throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has data_offsets [" + begin + ", " + end
                         + "] outside the data (" + dataSize + " bytes; truncated file?)");
             if (end - begin != e.numel() * bytes)
-                throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has shape " + java.util.Arrays.toString(shape) + " of "
+                throw new BadCheckpoint(path + ": tensor " + JsonErrors.printable(name) + " has shape " + Arrays.toString(shape) + " of "
                         + dtype + " (" + e.numel() * bytes + " bytes) but its offsets span " + (end - begin) + " bytes");
             return e;
         } catch (BadCheckpoint b) {
@@ -218,8 +220,8 @@ public final class Safetensors implements AutoCloseable {
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         int pad = (8 - json.length % 8) % 8;  // the data starts 8-byte aligned
-        byte[] padded = java.util.Arrays.copyOf(json, json.length + pad);
-        java.util.Arrays.fill(padded, json.length, padded.length, (byte) ' ');
+        byte[] padded = Arrays.copyOf(json, json.length + pad);
+        Arrays.fill(padded, json.length, padded.length, (byte) ' ');
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");

@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.gendiv.core.checkpoint.TextFiles;
-import org.gendiv.core.train.Configs;
-import org.gendiv.core.train.RewardTraining;
-
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.gendiv.core.checkpoint.TextFiles;
+import org.gendiv.core.train.Configs;
+import org.gendiv.core.train.Jsonl;
+import org.gendiv.core.train.RewardTraining;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * Readers for the data sets people have for the study's two tasks, each file either JSONL (one
@@ -176,7 +177,7 @@ public final class Datasets {
             try {
                 a = JsonParser.parseString(text).getAsJsonArray();
             } catch (RuntimeException e) {
-                throw new Configs.BadConfig(file + ": not a JSON array (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
+                throw new Configs.BadConfig(file + ": not a JSON array (" + JsonErrors.reason(e) + ")");
             }
             for (int i = 0; i < a.size(); i++) {
                 if (!a.get(i).isJsonObject()) throw new Configs.BadConfig(file + ": record " + (i + 1) + " is not an object");
@@ -184,7 +185,7 @@ public final class Datasets {
             }
             return rows;
         }
-        for (var line : org.gendiv.core.train.Jsonl.objects(file, text)) rows.add(new Row(line.json(), line.where()));
+        for (var line : Jsonl.objects(file, text)) rows.add(new Row(line.json(), line.where()));
         return rows;
     }
 

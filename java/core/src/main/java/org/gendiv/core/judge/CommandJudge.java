@@ -2,6 +2,7 @@ package org.gendiv.core.judge;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -101,7 +102,7 @@ public final class CommandJudge implements Judge {
         return out;
     }
 
-    private static String drain(java.io.InputStream in) {
+    private static String drain(InputStream in) {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

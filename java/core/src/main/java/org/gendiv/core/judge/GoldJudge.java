@@ -1,5 +1,6 @@
 package org.gendiv.core.judge;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import org.gendiv.core.world.World;
  */
 public final class GoldJudge implements Judge {
     private final World world;
-    private final Map<String, World.Example> byPrompt = new java.util.HashMap<>();
+    private final Map<String, World.Example> byPrompt = new HashMap<>();
 
     public GoldJudge(World world, List<World.Example> inputs) {
         this.world = world;

@@ -3,7 +3,11 @@ package org.gendiv.core.model;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -132,8 +136,8 @@ public final class Generator {
     /** The distinct prompts of a batch, in first-seen order, and for each row the index of its prompt among them. */
     private record Distinct(int[][] prompts, long[] source) {
         static Distinct of(int[][] rows) {
-            java.util.Map<java.nio.IntBuffer, Integer> index = new java.util.HashMap<>();  // IntBuffer: equality by content
-            java.util.List<int[]> prompts = new java.util.ArrayList<>();
+            Map<java.nio.IntBuffer, Integer> index = new HashMap<>();  // IntBuffer: equality by content
+            List<int[]> prompts = new ArrayList<>();
             long[] source = new long[rows.length];
             for (int r = 0; r < rows.length; r++) {
                 int[] p = rows[r];

@@ -3,12 +3,13 @@ package org.gendiv.core.semantic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-
-import org.bytedeco.pytorch.Tensor;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.model.Encoder;
 
 /**
  * An encoder's tokenizer.json (through DJL), with its own special tokens added ([CLS] ... [SEP],
@@ -20,7 +21,7 @@ final class EncoderInputs implements AutoCloseable {
     private final int maxLength, padId;
 
     /** The tokenizer beside an encoder: as many tokens as its positions allow, padded with its pad token (RoBERTa's pad_token_id). */
-    static EncoderInputs of(Path dir, org.gendiv.core.model.Encoder.Config c) throws IOException {
+    static EncoderInputs of(Path dir, Encoder.Config c) throws IOException {
         return new EncoderInputs(dir, c.positions() - c.positionOffset(), c.roberta() ? c.positionOffset() - 1 : 0);
     }
 
@@ -53,7 +54,7 @@ final class EncoderInputs implements AutoCloseable {
         for (Encoding x : e) t = Math.max(t, Math.min(maxLength, x.getIds().length));
         long[] ids = new long[b * t], types = new long[b * t];
         boolean[] mask = new boolean[b * t];
-        java.util.Arrays.fill(ids, padId);
+        Arrays.fill(ids, padId);
         for (int r = 0; r < b; r++) {
             long[] id = e[r].getIds(), ty = e[r].getTypeIds();
             for (int i = 0; i < Math.min(t, id.length); i++) {

@@ -2,6 +2,8 @@ package org.gendiv.core.semantic;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +63,7 @@ public final class NliModel implements NliDiversity.Scorer, AutoCloseable {
 
     /** STUDY.md's NLI diversity of a set, with every ordered pair scored in batches rather than one by one. */
     public double diversity(List<String> set, int batch) {
-        List<String> premises = new java.util.ArrayList<>(), hypotheses = new java.util.ArrayList<>();
+        List<String> premises = new ArrayList<>(), hypotheses = new ArrayList<>();
         for (int i = 0; i < set.size(); i++)
             for (int j = 0; j < set.size(); j++)
                 if (i != j) {
@@ -69,7 +71,7 @@ public final class NliModel implements NliDiversity.Scorer, AutoCloseable {
                     hypotheses.add(set.get(j));
                 }
         NliDiversity.Probabilities[] p = scoreAll(premises, hypotheses, batch);
-        Map<String, NliDiversity.Probabilities> byPair = new java.util.HashMap<>();
+        Map<String, NliDiversity.Probabilities> byPair = new HashMap<>();
         for (int k = 0; k < p.length; k++) byPair.put(premises.get(k) + "\u0000" + hypotheses.get(k), p[k]);
         return NliDiversity.of(set, (premise, hypothesis) -> byPair.get(premise + "\u0000" + hypothesis));
     }

@@ -3,17 +3,17 @@ package org.gendiv.core.semantic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
+import com.google.gson.JsonParser;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.EncoderCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.model.Encoder;
 import org.gendiv.core.model.Tensors;
-
-import com.google.gson.JsonParser;
 
 /**
  * Sentence embeddings from a local sentence-transformers directory (a BERT-family encoder with
@@ -53,7 +53,7 @@ public final class SentenceEmbedder implements Embedder {
                 try (PointerScope scope = new PointerScope()) {
                     var b = inputs.texts(texts.subList(at, Math.min(texts.size(), at + batch)));
                     float[] flat = Tensors.floats(encoder.meanPooled(b.ids(), b.types(), b.mask()).contiguous());
-                    for (int r = 0; r < flat.length / w; r++) out[at + r] = java.util.Arrays.copyOfRange(flat, r * w, (r + 1) * w);
+                    for (int r = 0; r < flat.length / w; r++) out[at + r] = Arrays.copyOfRange(flat, r * w, (r + 1) * w);
                 }
             }
         }

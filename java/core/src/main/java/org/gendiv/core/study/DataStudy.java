@@ -2,38 +2,39 @@ package org.gendiv.core.study;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.bytedeco.pytorch.global.torch;
-import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.data.Datasets;
 import org.gendiv.core.judge.CommandJudge;
 import org.gendiv.core.judge.Judge;
 import org.gendiv.core.judge.RewardModelJudge;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
-import org.gendiv.core.semantic.NliModel;
 import org.gendiv.core.semantic.Embedder;
 import org.gendiv.core.semantic.MiniLm;
+import org.gendiv.core.semantic.NliModel;
 import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
-import org.gendiv.kernels.Kernels;
 import org.gendiv.diversity.JsonErrors;
-
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import org.gendiv.kernels.Kernels;
 
 /**
  * The study on a real base model and real data sets: `gendiv study --config real.json` with a
@@ -68,7 +69,7 @@ public final class DataStudy {
     private static JsonObject object(Path file) throws IOException {
         try {
             return JsonParser.parseString(TextFiles.read(file)).getAsJsonObject();
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new Configs.BadConfig(file + ": no such file");
         } catch (RuntimeException e) {
             throw new Configs.BadConfig(file + ": not a JSON object (" + JsonErrors.reason(e) + ")");
@@ -78,7 +79,7 @@ public final class DataStudy {
     public static Spec read(Path file) throws IOException {
         JsonObject o = object(file);
         for (String k : o.keySet())
-            if (!KEYS.contains(k)) throw new Configs.BadConfig(file + ": unknown key '" + k + "' (keys: " + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+            if (!KEYS.contains(k)) throw new Configs.BadConfig(file + ": unknown key '" + k + "' (keys: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
         Path base = file.toAbsolutePath().getParent();
         StudyConfig d = StudyConfig.defaults();
         String task = string(o, "task", file, "summarisation");

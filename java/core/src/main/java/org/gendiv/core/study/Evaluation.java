@@ -1,13 +1,18 @@
 package org.gendiv.core.study;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.gendiv.core.judge.Judge;
 import org.gendiv.core.semantic.Embedder;
 import org.gendiv.core.world.World;
@@ -15,9 +20,6 @@ import org.gendiv.diversity.DiversityReport;
 import org.gendiv.diversity.NliDiversity;
 import org.gendiv.diversity.StudyWords;
 import org.gendiv.diversity.Summary;
-
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 
 /**
  * The study's measurements of one method on one split: K outputs per input, each judged by the
@@ -173,7 +175,7 @@ public final class Evaluation {
     }
 
     /** Each input's mean of f over its outputs. */
-    static double[] perInput(List<Judged> judged, int inputs, java.util.function.ToDoubleFunction<Judged> f) {
+    static double[] perInput(List<Judged> judged, int inputs, ToDoubleFunction<Judged> f) {
         double[] sum = new double[inputs];
         int[] count = new int[inputs];
         for (Judged j : judged) {
@@ -235,7 +237,7 @@ public final class Evaluation {
             List<double[]> ood = wins.entrySet().stream().filter(e -> !e.getKey().equals("id")).map(Map.Entry::getValue).toList();
             double[] id = wins.get("id");
             if (id == null || ood.isEmpty()) return m;
-            var rng = new java.util.SplittableRandom(seed * 31 + 7);
+            var rng = new SplittableRandom(seed * 31 + 7);
             int draws = Math.max(bootstrap, 0);
             double[] oodDraws = new double[draws], gapDraws = new double[draws];
             for (int b = 0; b < draws; b++) {
@@ -251,7 +253,7 @@ public final class Evaluation {
             return m;
         }
 
-        private static double resampledMean(double[] v, java.util.SplittableRandom rng) {
+        private static double resampledMean(double[] v, SplittableRandom rng) {
             double s = 0;
             for (int i = 0; i < v.length; i++) s += v[rng.nextInt(v.length)];
             return s / v.length;
@@ -266,7 +268,7 @@ public final class Evaluation {
         /** mean with the 2.5% and 97.5% quantiles of its bootstrap draws as the CI. */
         static JsonObject interval(double mean, double[] draws) {
             double[] sorted = draws.clone();
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             JsonObject o = new JsonObject();
             o.addProperty("mean", mean);
             JsonArray ci = new JsonArray();

@@ -3,13 +3,13 @@ package org.gendiv.core.study;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
-
-import org.gendiv.core.judge.Judge;
-import org.gendiv.core.world.World;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.gendiv.core.judge.Judge;
+import org.gendiv.core.world.World;
 
 /**
  * The instrument checks of one task on one seed, run before any finding is read: does the reward
@@ -201,7 +201,7 @@ final class Instruments {
             b.append("| ").append(r[0]).append(" | ").append(r[2]).append(" | ").append(range(c0.getAsJsonArray("range"))).append(" |");
             for (JsonObject seed : seeds) {
                 JsonObject c = at(seed, r[1]).getAsJsonObject("checks").getAsJsonObject(r[2]);
-                b.append(String.format(java.util.Locale.ROOT, " %.3f %s |", c.get("value").getAsDouble(),
+                b.append(String.format(Locale.ROOT, " %.3f %s |", c.get("value").getAsDouble(),
                         c.get("pass").getAsBoolean() ? "pass" : "**FAIL**"));
             }
             b.append(' ').append(c0.get("means").getAsString()).append(" |\n");

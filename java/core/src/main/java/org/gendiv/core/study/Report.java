@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import com.google.gson.JsonObject;
+import org.gendiv.core.checkpoint.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -15,10 +18,6 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-
-import org.gendiv.core.checkpoint.AtomicFiles;
-
-import com.google.gson.JsonObject;
 
 /**
  * report.md and the PNG plots from results.json (and sweeps/*.json when sweeps were run): the
@@ -173,7 +172,7 @@ public final class Report {
     /** The metrics, of those named, that the first method's ID block reports under block (per_input or across_input). */
     static String[] present(JsonObject methods, String block, String... metrics) {
         JsonObject b = split(methods, methods.keySet().iterator().next(), "id").getAsJsonObject(block);
-        return java.util.Arrays.stream(metrics).filter(b::has).toArray(String[]::new);
+        return Arrays.stream(metrics).filter(b::has).toArray(String[]::new);
     }
 
     /** A method's block of one split. */

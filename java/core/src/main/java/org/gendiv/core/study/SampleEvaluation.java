@@ -4,18 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.world.World;
-
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 
 /**
  * {@code gendiv evaluate}: results.json and the report from generations alone, judged on the
@@ -106,7 +107,7 @@ public final class SampleEvaluation {
         for (int i = 0; i < inputs; i++) {
             List<Sample> ss = byInput.get(i);
             if (ss == null) throw new Configs.BadConfig(where + ": input " + i + " has no samples (the split has " + inputs + " inputs)");
-            ss.sort(java.util.Comparator.comparingInt(Sample::index));
+            ss.sort(Comparator.comparingInt(Sample::index));
             if (k < 0) k = ss.size();
             if (ss.size() != k)
                 throw new Configs.BadConfig(where + ": input " + i + " has " + ss.size() + " samples, input 0 has " + k + "; each input needs the same number");
@@ -127,7 +128,7 @@ public final class SampleEvaluation {
     static List<Sample> read(StudyConfig c, Path file) throws IOException {
         List<Sample> out = new ArrayList<>();
         int inputs = c.eval().inputs();
-        java.util.Map<String, String> seen = new java.util.HashMap<>();  // (seed, task, method, split, input, sample) -> its line
+        Map<String, String> seen = new HashMap<>();  // (seed, task, method, split, input, sample) -> its line
         for (Jsonl.Line line : Jsonl.objects(file, TextFiles.read(file))) {
             JsonObject o = line.json();
             String at = line.where();

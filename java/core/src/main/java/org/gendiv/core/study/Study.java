@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import com.google.gson.JsonObject;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.AtomicFiles;
@@ -20,21 +22,21 @@ import org.gendiv.core.tokenizer.Tokenizer;
 import org.gendiv.core.tokenizer.WordTokenizer;
 import org.gendiv.core.train.BestOfN;
 import org.gendiv.core.train.Configs;
+import org.gendiv.core.train.Jsonl;
 import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
+import org.gendiv.core.train.Progress;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Rollouts;
-import org.gendiv.core.train.Scoring;
 import org.gendiv.core.train.RunDir;
+import org.gendiv.core.train.Scoring;
 import org.gendiv.core.train.Sft;
 import org.gendiv.core.train.Stage;
 import org.gendiv.core.train.Trainer;
 import org.gendiv.core.world.World;
 import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.Params;
-
-import com.google.gson.JsonObject;
 
 /**
  * `gendiv study`: the whole study of STUDY.md on the embedded worlds. Per seed: one base model
@@ -166,7 +168,7 @@ public final class Study {
         List<String> corpus = corpus(seed);
         for (String t : corpus) rows.add(obj("text", t));
         trainTokenizer(seed, corpus, dir.resolve("tokenizer.json"));
-        org.gendiv.core.train.Jsonl.write(dir.resolve("corpus.jsonl"), rows);
+        Jsonl.write(dir.resolve("corpus.jsonl"), rows);
         for (String task : c.tasks()) {
             World w = World.of(task);
             Path td = dir.resolve(task);
@@ -174,15 +176,15 @@ public final class Study {
             List<JsonObject> train = new ArrayList<>(), eval = new ArrayList<>();
             for (int i = 0; i < demos.size(); i++)
                 (i < c.world().sftExamples() ? train : eval).add(obj("prompt", demos.get(i).prompt(), "response", demos.get(i).response()));
-            org.gendiv.core.train.Jsonl.write(td.resolve("sft.jsonl"), train);
-            org.gendiv.core.train.Jsonl.write(td.resolve("sft-eval.jsonl"), eval);
+            Jsonl.write(td.resolve("sft.jsonl"), train);
+            Jsonl.write(td.resolve("sft-eval.jsonl"), eval);
             RmData prefs = rmData(w, seed, null);
             Preferences.write(td.resolve("prefs.jsonl"), prefs.train());
             Preferences.write(td.resolve("prefs-eval.jsonl"), prefs.eval());
             rows = new ArrayList<>();
             for (String p : ppoPrompts(w, seed)) rows.add(obj("prompt", p));
-            org.gendiv.core.train.Jsonl.write(td.resolve("prompts.jsonl"), rows);
-            org.gendiv.core.train.Jsonl.write(td.resolve("eval.jsonl"), evalInputs(w));
+            Jsonl.write(td.resolve("prompts.jsonl"), rows);
+            Jsonl.write(td.resolve("eval.jsonl"), evalInputs(w));
         }
     }
 
@@ -278,8 +280,8 @@ public final class Study {
         var annotator = Preferences.Annotator.of(wd);
         int n = wd.rmPrompts();
         return new RmData(
-                Preferences.label(w, inputs.subList(0, n), java.util.Arrays.copyOfRange(candidates, 0, n), annotator, rng),
-                Preferences.label(w, inputs.subList(n, inputs.size()), java.util.Arrays.copyOfRange(candidates, n, inputs.size()),
+                Preferences.label(w, inputs.subList(0, n), Arrays.copyOfRange(candidates, 0, n), annotator, rng),
+                Preferences.label(w, inputs.subList(n, inputs.size()), Arrays.copyOfRange(candidates, n, inputs.size()),
                         annotator, rng));
     }
 
@@ -352,7 +354,7 @@ public final class Study {
     Samples draw(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
         List<String> prompts = new ArrayList<>();
         for (String p : inputs) for (int j = 0; j < k; j++) prompts.add(p);
-        var bar = new org.gendiv.core.train.Progress("sample", prompts.size());
+        var bar = new Progress("sample", prompts.size());
         var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), c.eval().batch(),
                 c.eval().maxNewTokens(), done -> bar.update(done, 0, k + " per input"));
         String[] flat = Rollouts.texts(tok, rollouts);
@@ -386,7 +388,7 @@ public final class Study {
     /** KL(BoN || base) of best-of-N: log N - (N - 1) / N (Stiennon et al. 2020; exact without ties), the same for every sample. */
     static double[][] bestOfNKl(int inputs, int k, int n) {
         double[][] kl = new double[inputs][k];
-        for (double[] row : kl) java.util.Arrays.fill(row, Math.log(n) - (n - 1.0) / n);
+        for (double[] row : kl) Arrays.fill(row, Math.log(n) - (n - 1.0) / n);
         return kl;
     }
 
@@ -399,7 +401,7 @@ public final class Study {
             }
         float[] flat = Scoring.scores(rm, tok, ps, ts, c.eval().batch());
         float[][] out = new float[texts.length][];
-        for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = java.util.Arrays.copyOfRange(flat, at, at + texts[i].length);
+        for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = Arrays.copyOfRange(flat, at, at + texts[i].length);
         return out;
     }
 

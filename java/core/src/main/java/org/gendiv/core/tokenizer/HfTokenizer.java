@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-
-import org.gendiv.core.checkpoint.TextFiles;
-import org.gendiv.diversity.JsonErrors;
+import java.util.HashMap;
+import java.util.Map;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.gendiv.core.checkpoint.TextFiles;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * A Hugging Face tokenizer.json (any model type: BPE, WordPiece, WordLevel, ...) through DJL's
@@ -45,7 +45,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
         }
         JsonObject vocabJson = root.has("model") ? root.getAsJsonObject("model").getAsJsonObject("vocab") : null;
         if (vocabJson == null) throw new IllegalArgumentException(file + ": model.vocab is missing");
-        java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+        Map<String, Integer> ids = new HashMap<>();
         for (var e : vocabJson.entrySet()) ids.put(e.getKey(), e.getValue().getAsInt());
         if (root.has("added_tokens"))
             for (var t : root.getAsJsonArray("added_tokens"))
@@ -75,7 +75,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     /** The id of the token tokenizer_config.json names for key (a string or {"content": ...}), else of the first usual name present; -1 if none. */
-    private static int first(java.util.Map<String, Integer> ids, JsonObject special, String key, String... usual) {
+    private static int first(Map<String, Integer> ids, JsonObject special, String key, String... usual) {
         if (special.has(key) && !special.get(key).isJsonNull()) {
             var e = special.get(key);
             String name = e.isJsonObject() ? e.getAsJsonObject().get("content").getAsString() : e.getAsString();

@@ -1,5 +1,9 @@
 package org.gendiv.core.tokenizer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** Text to token ids and back, with the special tokens the pipeline needs. */
 public interface Tokenizer {
     int[] encode(String text);
@@ -18,8 +22,8 @@ public interface Tokenizer {
     int sepId();
 
     /** A tokenizer.json: gendiv's own word-level tokenizer in pure Java, any other through DJL's Hugging Face binding. */
-    static Tokenizer load(java.nio.file.Path file) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(file)) throw new IllegalArgumentException(file + ": missing tokenizer.json");
+    static Tokenizer load(Path file) throws IOException {
+        if (!Files.exists(file)) throw new IllegalArgumentException(file + ": missing tokenizer.json");
         try {
             return WordTokenizer.load(file);
         } catch (IllegalArgumentException notOurs) {

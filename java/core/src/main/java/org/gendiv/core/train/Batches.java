@@ -1,5 +1,6 @@
 package org.gendiv.core.train;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -36,7 +37,7 @@ public final class Batches {
     public static String response(Tokenizer tok, int[] generated) {
         int n = 0;
         while (n < generated.length && generated[n] != tok.eosId()) n++;
-        return tok.decode(java.util.Arrays.copyOf(generated, n));
+        return tok.decode(Arrays.copyOf(generated, n));
     }
 
     public static int[] concat(int[]... parts) {
@@ -56,7 +57,7 @@ public final class Batches {
         if (batch > n) throw new IllegalArgumentException("batch size " + batch + " is larger than the data (" + n + " examples)");
         int perEpoch = n / batch, epoch = step / perEpoch, at = (step % perEpoch) * batch;
         int[] perm = permutation(n, new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch));
-        return java.util.Arrays.copyOfRange(perm, at, at + batch);
+        return Arrays.copyOfRange(perm, at, at + batch);
     }
 
     public static int[] permutation(int n, SplittableRandom rng) {
@@ -85,7 +86,7 @@ public final class Batches {
         int width = 0;
         for (int[] r : rows) width = Math.max(width, r.length);
         long[] t = new long[rows.size() * width];
-        java.util.Arrays.fill(t, pad);
+        Arrays.fill(t, pad);
         int[] len = new int[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             int[] r = rows.get(i);
@@ -97,6 +98,6 @@ public final class Batches {
 
     /** The first max tokens of a training sequence (a longer one is cut at the end). */
     public static int[] clip(int[] seq, int max) {
-        return seq.length <= max ? seq : java.util.Arrays.copyOf(seq, max);
+        return seq.length <= max ? seq : Arrays.copyOf(seq, max);
     }
 }

@@ -1,6 +1,7 @@
 package org.gendiv.core.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.gendiv.core.model.Gpt;
@@ -44,8 +45,8 @@ public final class BestOfN {
         String[] texts = Rollouts.texts(tok, rollouts);
         List<Pick> out = new ArrayList<>(prompts.size());
         for (int q = 0; q < prompts.size(); q++) {
-            float[] sc = java.util.Arrays.copyOfRange(scores, q * n, q * n + n);
-            out.add(new Pick(prompts.get(q), List.of(java.util.Arrays.copyOfRange(texts, q * n, q * n + n)), sc, best(sc, 0, n)));
+            float[] sc = Arrays.copyOfRange(scores, q * n, q * n + n);
+            out.add(new Pick(prompts.get(q), List.of(Arrays.copyOfRange(texts, q * n, q * n + n)), sc, best(sc, 0, n)));
         }
         return out;
     }

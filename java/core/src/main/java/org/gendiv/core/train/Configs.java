@@ -4,19 +4,23 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-
-import org.gendiv.core.checkpoint.TextFiles;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import org.gendiv.core.checkpoint.TextFiles;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * Config records to and from JSON, strictly: keys are the record's components in snake_case
@@ -42,7 +46,7 @@ public final class Configs {
         } catch (NoSuchFileException e) {
             throw new BadConfig(file + ": no such config file");
         } catch (com.google.gson.JsonParseException e) {
-            throw new BadConfig(file + ": not valid JSON (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
+            throw new BadConfig(file + ": not valid JSON (" + JsonErrors.reason(e) + ")");
         }
         return merge(defaults, o, file.toString(), "");
     }
@@ -56,7 +60,7 @@ public final class Configs {
         for (RecordComponent c : comps) known.add(snake(c.getName()));
         for (String key : o.keySet())
             if (!known.contains(key))
-                throw new BadConfig(source + ": unknown key '" + org.gendiv.diversity.JsonErrors.printable(path + key) + "' (known: "
+                throw new BadConfig(source + ": unknown key '" + JsonErrors.printable(path + key) + "' (known: "
                         + String.join(", ", known) + ")");
         Object[] values = new Object[comps.length];
         Class<?>[] types = new Class<?>[comps.length];
@@ -107,7 +111,7 @@ public final class Configs {
                 if (!p.isString()) throw new BadConfig(where + " must be a string");
                 for (Object c : t.getEnumConstants())
                     if (((Enum) c).name().equalsIgnoreCase(p.getAsString())) return c;
-                throw new BadConfig(where + " must be one of " + java.util.Arrays.toString(t.getEnumConstants())
+                throw new BadConfig(where + " must be one of " + Arrays.toString(t.getEnumConstants())
                         .toLowerCase(Locale.ROOT) + ", got '" + p.getAsString() + "'");
             }
             if (!p.isNumber()) throw new BadConfig(where + " must be a " + kind(t));
@@ -162,12 +166,12 @@ public final class Configs {
      * now, else a BadConfig names the first key that differs (what was stored, what is asked).
      */
     public static void requireSame(Path file, JsonObject now) throws IOException {
-        if (!java.nio.file.Files.exists(file)) return;
+        if (!Files.exists(file)) return;
         JsonElement stored;
         try {
             stored = JsonParser.parseString(TextFiles.read(file));
         } catch (com.google.gson.JsonParseException e) {
-            throw new BadConfig(file + ": not valid JSON, so the run cannot be resumed (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
+            throw new BadConfig(file + ": not valid JSON, so the run cannot be resumed (" + JsonErrors.reason(e) + ")");
         }
         String diff = firstDifference(stored, now, "");
         if (diff != null)
@@ -177,7 +181,7 @@ public final class Configs {
 
     private static String firstDifference(JsonElement a, JsonElement b, String path) {
         if (a.isJsonObject() && b.isJsonObject()) {
-            java.util.Set<String> keys = new java.util.TreeSet<>(a.getAsJsonObject().keySet());
+            Set<String> keys = new TreeSet<>(a.getAsJsonObject().keySet());
             keys.addAll(b.getAsJsonObject().keySet());
             for (String k : keys) {
                 // config.json leaves null settings out: a key missing is a null one

@@ -7,12 +7,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
-import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.checkpoint.GptCheckpoint;
+import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.diversity.JsonErrors;
 
 /**
  * A model directory as every stage reads and writes it: config.json and model.safetensors (GPT-2
@@ -73,7 +74,7 @@ public final class ModelDir {
             if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"last\" | \"mean\"}");
             return RewardModel.Pooling.of(o.get("pooling").getAsString());
         } catch (com.google.gson.JsonParseException e) {
-            throw new Configs.BadConfig(f + ": not valid JSON (" + org.gendiv.diversity.JsonErrors.reason(e) + ")");
+            throw new Configs.BadConfig(f + ": not valid JSON (" + JsonErrors.reason(e) + ")");
         } catch (RuntimeException e) {  // a wrong type or value
             throw new Configs.BadConfig(f + ": " + e.getMessage());
         }

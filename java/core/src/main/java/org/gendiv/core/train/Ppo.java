@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,7 +347,7 @@ public final class Ppo implements Stage {
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
             int[] order = Batches.permutation(x.rows, rng);
             for (int at = 0; at < x.rows; at += c.minibatch()) {
-                int[] rows = java.util.Arrays.copyOfRange(order, at, at + c.minibatch());
+                int[] rows = Arrays.copyOfRange(order, at, at + c.minibatch());
                 try (var scope = new org.bytedeco.javacpp.PointerScope()) {
                     double[] s = minibatchStep(x, rows, lr, step >= c.critic().warmupSteps());
                     for (int i = 0; i < s.length; i++) sums[i] += s[i];

@@ -1,6 +1,7 @@
 package org.gendiv.core.train;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class Pretrain {
         Stages.checkBatch(c.batchSize(), texts.size(), c.data());
         run.begin(Configs.toJson(c), resume);
         Path tokFile = c.tokenizer() != null ? Path.of(c.tokenizer()) : run.root.resolve("tokenizer.json");
-        if (c.tokenizer() == null && !java.nio.file.Files.exists(tokFile))
+        if (c.tokenizer() == null && !Files.exists(tokFile))
             WordTokenizer.train(texts, c.vocabSize(), 1).save(tokFile);
         Tokenizer tok = Tokenizer.load(tokFile);
         return new Trainer(run, c.schedule()).quiet(quiet).run(stage(c, tok, tokFile, texts, evalTexts), resume);

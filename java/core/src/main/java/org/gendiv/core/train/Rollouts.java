@@ -3,6 +3,7 @@ package org.gendiv.core.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
@@ -48,7 +49,7 @@ public final class Rollouts {
 
     /** As above, reporting each finished batch's count of prompts done to progress (nullable), for progress bars. */
     public static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
-            Params.Sampling sampling, int batchSize, int maxNewTokens, java.util.function.IntConsumer progress) {
+            Params.Sampling sampling, int batchSize, int maxNewTokens, IntConsumer progress) {
         Generator gen = new Generator(model, kernels);
         int room = model.config.context() - maxNewTokens;
         if (room < 2) throw new Configs.BadConfig("max_new_tokens (" + maxNewTokens + ") leaves no room for a prompt in the context ("

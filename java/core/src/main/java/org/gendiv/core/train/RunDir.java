@@ -1,24 +1,25 @@
 package org.gendiv.core.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-
-import org.bytedeco.pytorch.Tensor;
-import org.gendiv.core.checkpoint.TextFiles;
-import org.gendiv.core.checkpoint.AtomicFiles;
-import org.gendiv.core.checkpoint.TensorFiles;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.checkpoint.TensorFiles;
+import org.gendiv.core.checkpoint.TextFiles;
 
 /**
  * A stage's run directory: config.json (every resolved setting), metrics.jsonl (one line per
@@ -59,7 +60,7 @@ public final class RunDir {
     }
 
     /** The runs this process holds, by directory: a second process is refused, this one may begin again. */
-    private static final Map<Path, FileLock> LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, FileLock> LOCKS = new ConcurrentHashMap<>();
 
     /**
      * Takes the directory's lock (the file .lock in it) for this process until {@link #release}
@@ -143,7 +144,7 @@ public final class RunDir {
     static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.gendiv.core.train;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.bytedeco.javacpp.PointerScope;
@@ -23,7 +25,7 @@ public final class Scoring {
 
     /** The score of each response text after its prompt (prompts.get(i), texts.get(i)), as the trainer lays them out, clipped to the RM's context. */
     public static float[] scores(RewardModel rm, Tokenizer tok, List<String> prompts, List<String> texts, int batch) {
-        List<int[]> seqs = new java.util.ArrayList<>(texts.size());
+        List<int[]> seqs = new ArrayList<>(texts.size());
         int[] starts = new int[texts.size()];
         for (int i = 0; i < texts.size(); i++) {
             int[] prompt = Batches.prompt(tok, prompts.get(i));
@@ -39,7 +41,7 @@ public final class Scoring {
      * RM's context.
      */
     public static float[] rolloutScores(RewardModel rm, Tokenizer tok, List<Rollouts.Rollout> rollouts, int batch) {
-        List<int[]> seqs = new java.util.ArrayList<>(rollouts.size());
+        List<int[]> seqs = new ArrayList<>(rollouts.size());
         int[] starts = new int[rollouts.size()];
         for (int i = 0; i < rollouts.size(); i++) {
             seqs.add(Batches.clip(rollouts.get(i).withEos(tok.eosId()), rm.trunk.config.context()));
@@ -58,7 +60,7 @@ public final class Scoring {
                 try (PointerScope scope = new PointerScope()) {
                     Batches.Padded p = Batches.rightPad(seqs.subList(i, Math.min(seqs.size(), i + batch)), padId);
                     int to = Math.min(seqs.size(), i + batch);
-                    float[] s = Tensors.floats(rm.scores(p.tensor(), p.lengths(), java.util.Arrays.copyOfRange(starts, i, to)));
+                    float[] s = Tensors.floats(rm.scores(p.tensor(), p.lengths(), Arrays.copyOfRange(starts, i, to)));
                     System.arraycopy(s, 0, out, i, s.length);
                 }
         } finally {

@@ -1,8 +1,12 @@
 package org.gendiv.core.world;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 import org.gendiv.diversity.NliDiversity;
 
@@ -42,7 +46,7 @@ public final class Instructions implements World {
                 case SORT -> xs.stream().sorted().toList();
                 case REVERSE -> {
                     List<String> r = new ArrayList<>(xs);
-                    java.util.Collections.reverse(r);
+                    Collections.reverse(r);
                     yield r;
                 }
                 case FIRST -> List.of(xs.get(0));
@@ -127,7 +131,7 @@ public final class Instructions implements World {
         switch (kind) {
             case "list" -> {
                 if (out.size() > 2 && rng.nextBoolean()) out.remove(rng.nextInt(out.size()));
-                else java.util.Collections.swap(out, 0, out.size() - 1);
+                else Collections.swap(out, 0, out.size() - 1);
             }
             case "count" -> {
                 int n = NUMBERS.indexOf(out.get(0));
@@ -202,22 +206,22 @@ public final class Instructions implements World {
     }
 
     @Override
-    public java.util.Set<Scripted> defeats(String split) {
+    public Set<Scripted> defeats(String split) {
         return switch (split) {
-            case "ood1" -> java.util.EnumSet.of(Scripted.NO_COPY);
-            case "ood2", "ood3" -> java.util.EnumSet.of(Scripted.ID_ONLY);
-            default -> java.util.EnumSet.noneOf(Scripted.class);
+            case "ood1" -> EnumSet.of(Scripted.NO_COPY);
+            case "ood2", "ood3" -> EnumSet.of(Scripted.ID_ONLY);
+            default -> EnumSet.noneOf(Scripted.class);
         };
     }
 
     @Override
-    public java.util.Set<String> lexicon() {
+    public Set<String> lexicon() {
         return vocabulary();
     }
 
     /** Every word this world writes. */
-    static java.util.Set<String> vocabulary() {
-        java.util.Set<String> w = new java.util.TreeSet<>();
+    static Set<String> vocabulary() {
+        Set<String> w = new TreeSet<>();
         w.addAll(ITEMS);
         w.addAll(NEW_ITEMS);
         w.addAll(NUMBERS);

@@ -1,7 +1,13 @@
 package org.gendiv.core.world;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.gendiv.diversity.NliDiversity;
 
@@ -52,7 +58,7 @@ public interface World {
         }
 
         public String key() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -60,10 +66,10 @@ public interface World {
     String scripted(Scripted policy, Example e, SplittableRandom rng);
 
     /** The scripted policies a split is designed to defeat (none for ID). */
-    java.util.Set<Scripted> defeats(String split);
+    Set<Scripted> defeats(String split);
 
     /** Every word the world can write (entities included): the tokenizer gets a token for each. */
-    java.util.Set<String> lexicon();
+    Set<String> lexicon();
 
     /**
      * The judges' concision term in (0, 1): budget / (budget + words), falling smoothly with
@@ -99,23 +105,23 @@ public interface World {
 
     /** Words and runs of punctuation, as the tokenizer splits them ("tired," is "tired" and ","). */
     static String[] words(String text) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = PIECES.matcher(text);
+        List<String> out = new ArrayList<>();
+        Matcher m = PIECES.matcher(text);
         while (m.find()) out.add(m.group());
         return out.toArray(new String[0]);
     }
 
-    java.util.regex.Pattern PIECES = java.util.regex.Pattern.compile("\\w+|[^\\w\\s]+", java.util.regex.Pattern.UNICODE_CHARACTER_CLASS);
+    Pattern PIECES = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
 
     /** Texts that use every word the world can write: for training a tokenizer that never needs UNK. */
-    default java.util.List<String> vocabularyTexts(SplittableRandom rng, int n) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    default List<String> vocabularyTexts(SplittableRandom rng, int n) {
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Example e = example(splits().get(i % splits().size()), rng);
             out.add(e.prompt());
             out.add(demonstrate(e, i % 2, rng));
         }
-        out.add(String.join(" ", new java.util.TreeSet<>(lexicon())));
+        out.add(String.join(" ", new TreeSet<>(lexicon())));
         return out;
     }
 }
