@@ -100,6 +100,8 @@ public final class RewardTraining implements Stage {
     private final AdamW adam;
     /** The head's own optimizer for the first probe_steps steps (null without a probe). */
     private final AdamW probeAdam;
+    /** The trunk's trainable parameters: while probing they take no gradient, so backward stops at the head. */
+    private final List<Tensor> trainableTrunk = new ArrayList<>();
     /** The best evaluation's parameters and held-out accuracy (-1 before any), kept in the checkpoint for resume. */
     private final Map<String, Tensor> best = new LinkedHashMap<>();
     private final Tensor bestAccuracy = torch.full(new long[] {1}, new Scalar(-1.0));
@@ -120,6 +122,7 @@ public final class RewardTraining implements Stage {
         rm.trunk.freezeBottom(c.optim().freezeFraction());
         this.adam = new AdamW(namedParameters(), c.optim());
         this.probeAdam = c.probeSteps() > 0 ? new AdamW(headParameters(), c.optim()) : null;
+        if (probeAdam != null) for (Tensor t : rm.trunk.namedParameters().values()) if (t.requires_grad()) trainableTrunk.add(t);
         if (c.keepBest() && !eval.isEmpty())
             try (var g = new NoGradGuard()) {
                 namedParameters().forEach((k, v) -> best.put(k, v.detach().clone()));
@@ -176,8 +179,10 @@ public final class RewardTraining implements Stage {
         List<Group> batch = new ArrayList<>();
         for (int i : Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed())) batch.add(train.get(i));
         double lr = c.optim().lrAt(step, c.steps());
-        AdamW optimizer = step < c.probeSteps() ? probeAdam : adam;  // probing: the head alone moves
+        boolean probing = step < c.probeSteps();
+        AdamW optimizer = probing ? probeAdam : adam;  // probing: the head alone moves
         adam.zeroGrad();
+        for (Tensor t : trainableTrunk) t.requires_grad_(!probing);
         Tensor[] lossAcc = lossAndAccuracy(batch);
         lossAcc[0].backward();
         double norm = optimizer.clipGradNorm(c.optim().gradClip());

@@ -86,8 +86,7 @@ public final class Summarisation implements World {
             case "ood2" -> PEOPLE.rareUnit();
             default -> NAMES;
         }, places = switch (split) {
-            case "ood1" -> PLACE.newCombinations();
-            case "ood2" -> PLACE.newCombinations();  // the person alone carries the unit SFT never wrote
+            case "ood1", "ood2" -> PLACE.newCombinations();  // in ood2 the person alone carries the unit SFT never wrote
             default -> PLACES;
         };
         Map<String, String> f = new LinkedHashMap<>();

@@ -124,12 +124,8 @@ class TrainTest {
                 TinyTask.schedule(0));
         var stage = new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile, TinyTask.pairs(64, 4), List.of());
         var rm = stage.model();
-        java.util.function.Supplier<java.util.Map<String, org.bytedeco.pytorch.Tensor>> trunk = () -> {
-            java.util.Map<String, org.bytedeco.pytorch.Tensor> copy = new java.util.LinkedHashMap<>();
-            rm.trunk.namedParameters().forEach((k, v) -> copy.put(k, v.detach().clone()));
-            return copy;
-        };
-        var before = trunk.get();
+        java.util.Map<String, org.bytedeco.pytorch.Tensor> before = new java.util.LinkedHashMap<>();
+        rm.trunk.namedParameters().forEach((k, v) -> before.put(k, v.detach().clone()));
         var head = rm.head.weight().detach().clone();
         for (int step = 0; step < 3; step++) stage.step(step);
         rm.trunk.namedParameters().forEach((k, v) -> assertTrue(org.bytedeco.pytorch.global.torch.equal(v, before.get(k)), k + " moved while probing"));
