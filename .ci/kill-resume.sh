@@ -9,15 +9,7 @@ delays=("$@")
 [ ${#delays[@]} -gt 0 ] || delays=(3 4.5 6 7)
 work="$(mktemp -d)"
 ./gendiv study --config .ci/tiny-study.json --out "$work/whole" > /dev/null 2>&1
-same() {  # results.json without the timings
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-for r in (a, b):
-    r.pop("timings", None)
-sys.exit(0 if a == b else 1)
-PY
-}
+same() { .ci/same-results.py --quiet "$1" "$2"; }  # results.json and samples.jsonl, timings aside
 for d in "${delays[@]}"; do
   out="$work/killed-$d"
   setsid ./gendiv study --config .ci/tiny-study.json --out "$out" > "$work/log-$d" 2>&1 &
@@ -33,7 +25,7 @@ for d in "${delays[@]}"; do
     ./gendiv study --config .ci/tiny-study.json --out "$out" --resume > "$work/resume-$d" 2>&1 \
       || { echo "kill-resume: resume after ${d} s failed:"; tail -5 "$work/resume-$d"; exit 1; }
   done
-  same "$work/whole/results.json" "$out/results.json" \
+  same "$work/whole" "$out" \
     || { echo "kill-resume: killed at ${d} s and resumed, results.json differs from the uninterrupted run"; exit 1; }
   echo "kill-resume: killed at ${d} s, resumed: results.json equal"
 done

@@ -23,11 +23,37 @@
 #define GD_FMV_DEFAULT
 #endif
 
-// Sums that decide no sampled token (the logsumexp) may contract a * b + c into an FMA, which
-// the build otherwise forbids (see math.h): the v3 and v4 clones then use it.
-#define GD_CONTRACT __attribute__((optimize("fp-contract=fast")))
-
 namespace gendiv::cpu {
+
+// Float sums with the same bits at every vector width. An `omp simd reduction(+)` splits a sum
+// into as many partial sums as the loaded clone has lanes (4 on SSE2, 8 on AVX2, 16 on
+// AVX-512), so machines would differ in the last bits, and training compounds such bits into
+// other results. Here a chunk's terms are computed first (a vectorised loop writing them out),
+// then term i goes to lane i % kLanes of kLanes partial sums, and the lanes are added in a fixed
+// pairwise order: every clone and the portable build agree.
+constexpr int kLanes = 16;
+
+struct LaneSums {
+    float v[kLanes] = {};
+
+    // Adds terms t[0, n) (n <= kChunk), t[i] to lane i % kLanes.
+    [[gnu::always_inline]] void add(const float* t, int64_t n) {
+        int64_t i = 0;
+        for (; i + kLanes <= n; i += kLanes) {
+#pragma omp simd
+            for (int j = 0; j < kLanes; ++j) v[j] += t[i + j];
+        }
+        for (int j = 0; i + j < n; ++j) v[j] += t[i + j];
+    }
+
+    float total() const {
+        float t[kLanes];
+        for (int j = 0; j < kLanes; ++j) t[j] = v[j];
+        for (int w = kLanes / 2; w >= 1; w /= 2)
+            for (int j = 0; j < w; ++j) t[j] += t[j + w];
+        return t[0];
+    }
+};
 
 constexpr int64_t kChunk = 1024;  // logits processed per L1-resident chunk
 

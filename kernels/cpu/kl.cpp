@@ -27,17 +27,21 @@ namespace {
 // sa = sum e^(xa - ma), w = sum e^(xa - ma) (xa - xb), sb = sum e^(xb - mb).
 GD_HOT void chunk_kl_sums(const float* xa, const float* xb, int64_t n, float ma, float mb, float& sa, float& w,
                           float& sb) {
-    float s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-#pragma omp simd reduction(+ : s1, s2, s3)
+    float t1[kChunk], t2[kChunk], t3[kChunk];
+#pragma omp simd
     for (int64_t i = 0; i < n; ++i) {
         float ea = exp_nonpos(xa[i] - ma);
-        s1 += ea;
-        s2 += ea == 0.0f ? 0.0f : ea * (xa[i] - xb[i]);
-        s3 += exp_nonpos(xb[i] - mb);
+        t1[i] = ea;
+        t2[i] = ea == 0.0f ? 0.0f : ea * (xa[i] - xb[i]);
+        t3[i] = exp_nonpos(xb[i] - mb);
     }
-    sa = s1;
-    w = s2;
-    sb = s3;
+    LaneSums s1, s2, s3;
+    s1.add(t1, n);
+    s2.add(t2, n);
+    s3.add(t3, n);
+    sa = s1.total();
+    w = s2.total();
+    sb = s3.total();
 }
 }  // namespace
 

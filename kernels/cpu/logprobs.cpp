@@ -32,24 +32,29 @@ template float chunk_load_max<uint16_t>(const uint16_t*, int64_t, float, float*)
 
 namespace {
 GD_HOT void chunk_sum_exp(const float* buf, int64_t n, float cm, float& out_s, float& out_u) {
-    float cs = 0.0f, cu = 0.0f;
-#pragma omp simd reduction(+ : cs, cu)
+    float es[kChunk], us[kChunk];
+#pragma omp simd
     for (int64_t i = 0; i < n; ++i) {
         float d = buf[i] - cm;
         float e = exp_nonpos(d);
-        cs += e;
-        cu += e == 0.0f ? 0.0f : e * d;
+        es[i] = e;
+        us[i] = e == 0.0f ? 0.0f : e * d;
     }
-    out_s = cs;
-    out_u = cu;
+    LaneSums cs, cu;
+    cs.add(es, n);
+    cu.add(us, n);
+    out_s = cs.total();
+    out_u = cu.total();
 }
 }  // namespace
 
-GD_CONTRACT GD_HOT float chunk_sum_exp(const float* buf, int64_t n, float cm) {
-    float cs = 0.0f;
-#pragma omp simd reduction(+ : cs)
-    for (int64_t i = 0; i < n; ++i) cs += exp2_fast((buf[i] - cm) * kLog2e);
-    return cs;
+GD_HOT float chunk_sum_exp(const float* buf, int64_t n, float cm) {
+    float es[kChunk];
+#pragma omp simd
+    for (int64_t i = 0; i < n; ++i) es[i] = exp2_fast((buf[i] - cm) * kLog2e);
+    LaneSums cs;
+    cs.add(es, n);
+    return cs.total();
 }
 
 template <class T>

@@ -135,8 +135,8 @@ struct Draw {
 // largest key.
 GD_HOT float candidate_keys(const float* x, const uint32_t* ids, int64_t n, float m, DrawKey key, float* keys,
                             float& out_mass) {
-    float best = -kInf, mass = 0.0f;
-#pragma omp simd reduction(max : best) reduction(+ : mass)
+    float best = -kInf, terms[kChunk];
+#pragma omp simd reduction(max : best)
     for (int64_t i = 0; i < n; ++i) {
         uint32_t id = ids[i], j = id & 3u;
         Philox4 r = draw_block(key, id >> 2);
@@ -144,9 +144,11 @@ GD_HOT float candidate_keys(const float* x, const uint32_t* ids, int64_t n, floa
         float k = x[i] + gumbel(bits);
         keys[i] = k;
         best = k > best ? k : best;
-        mass += exp_nonpos(x[i] - m);
+        terms[i] = exp_nonpos(x[i] - m);
     }
-    out_mass = mass;
+    LaneSums mass;
+    mass.add(terms, n);
+    out_mass = mass.total();
     return best;
 }
 
@@ -186,10 +188,12 @@ GD_HOT double mass_before_bin(const Candidate* c, size_t n, float m, float inv_w
     double total = 0.0;
     for (size_t c0 = 0; c0 < n; c0 += size_t(kChunk)) {
         size_t c1 = std::min(n, c0 + size_t(kChunk));
-        float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-        for (size_t i = c0; i < c1; ++i) s += (m - c[i].x) * inv_w < end ? exp_nonpos(c[i].x - m) : 0.0f;
-        total += double(s);
+        float terms[kChunk];
+#pragma omp simd
+        for (size_t i = c0; i < c1; ++i) terms[i - c0] = (m - c[i].x) * inv_w < end ? exp_nonpos(c[i].x - m) : 0.0f;
+        LaneSums s;
+        s.add(terms, int64_t(c1 - c0));
+        total += double(s.total());
     }
     return total;
 }

@@ -5,7 +5,9 @@
 // Floating-point contract: the CPU build uses -ffp-contract=off and the CUDA build
 // -fmad=false for the code that decides which token is sampled (Philox, the Gumbel key),
 // so a row's draw is the same bits on every device. Everything else is float32 math
-// accumulated in float32 per chunk and merged in float64 where rows are reduced.
+// accumulated in float32 per chunk and merged in float64 where rows are reduced; on the CPU a
+// chunk's sums run in 16 fixed lanes (cpu.h's LaneSums), so every instruction set the loader
+// may pick (SSE2, AVX2, AVX-512) gives the same bits.
 #ifndef GENDIV_MATH_H
 #define GENDIV_MATH_H
 
