@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.model.Devices;
 import org.gendiv.core.train.Configs;
 
 import com.google.gson.GsonBuilder;
@@ -16,6 +17,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * results.json: the config, each seed's results, and their combination. With one seed the
@@ -52,7 +54,25 @@ public final class Results {
         JsonObject t = new JsonObject();
         timings.forEach((k, v) -> t.addProperty(k, Math.round(v * 10) / 10.0));
         r.add("timings", t);
+        r.add("platform", platform());
         return r;
+    }
+
+    /**
+     * What decides the last bits of every number here besides the config: LibTorch's thread
+     * count, the instruction set its CPU kernels dispatch to, and OpenBLAS's kernel (its
+     * OPENBLAS_CORETYPE; the launcher pins AVX2 machines and AVX-512 ones alike to Haswell's).
+     * Two runs with equal configs and equal platforms give the same results.json.
+     */
+    static JsonObject platform() {
+        JsonObject p = new JsonObject();
+        p.addProperty("device", Devices.cuda() ? "cuda" : "cpu");
+        p.addProperty("threads", torch.get_num_threads());
+        p.addProperty("aten_cpu_capability", torch.get_cpu_capability().getString());
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        p.addProperty("openblas_coretype", core == null || core.isBlank() ? "detected" : core);
+        p.addProperty("arch", System.getProperty("os.arch"));
+        return p;
     }
 
     /**
