@@ -23,6 +23,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
+import org.gendiv.core.model.Flops;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
@@ -441,5 +442,27 @@ class ModelTest {
             assertEquals(false, org.gendiv.core.model.Devices.cuda());
             assertTrue(model(1).namedParameters().get("wte.weight").is_cpu());
         }
+    }
+
+    /**
+     * The FLOP count of a forward pass against the GPT-2 formula worked by hand: per token and
+     * layer 12 d^2 weights (c_attn 3 d^2, c_proj d^2, c_fc and the MLP's c_proj 4 d^2 each) and
+     * attention's 2 T d multiply-adds per query (scores and weighted sum), then the LM head's d V;
+     * 2 FLOPs a multiply-add, and three times that with gradients on (forward plus backward).
+     */
+    @Test
+    void flopsCountTheForwardPassAsTheFormulaDoes() {
+        Gpt m = model(3);
+        long b = 3, t = 7, d = TINY.width(), v = TINY.vocab(), layers = TINY.layers();
+        long expected = 2 * b * t * (layers * (12 * d * d + 2 * t * d) + d * v);
+        Tensor tokens = torch.randint(v, new long[] {b, t});
+        long before = Flops.total();
+        try (var g = new NoGradGuard()) {
+            m.forward(tokens);
+        }
+        assertEquals(expected, Flops.total() - before, "a no-grad forward");
+        before = Flops.total();
+        m.forward(tokens).sum().backward();
+        assertEquals(3 * expected, Flops.total() - before, "a forward whose backward follows");
     }
 }

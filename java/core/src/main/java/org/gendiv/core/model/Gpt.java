@@ -39,6 +39,8 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
     // Containers made from Java are JavaCPP peers that C++ calls back into (train(), eval()):
     // keep them reachable, or the GC takes the peer and the callback fails.
     private final org.bytedeco.pytorch.Module layersContainer;
+    /** Weights of the blocks and projections that multiply every token (for {@link Flops}). */
+    private final long matmulWeightsPerToken;
 
     public Gpt(GptConfig config) {
         this.config = config.check();
@@ -65,6 +67,12 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         untiedHead = a.tiedHead() ? null : register_module("lm_head", Block.linear(a.projDim(), config.vocab(), false));
         initWeights();
         Devices.place(this);
+        long weights = 0;
+        Map<String, Tensor> inBlocks = new LinkedHashMap<>();
+        for (int i = 0; i < blocks.size(); i++) blocks.get(i).names(i + ".", inBlocks);
+        for (Tensor t : inBlocks.values()) if (t.dim() == 2) weights += t.numel();
+        for (LinearImpl l : new LinearImpl[] {projectIn, projectOut}) if (l != null) weights += l.weight().numel();
+        matmulWeightsPerToken = weights;
     }
 
     /** GPT-2's initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 layers), zero biases. */
@@ -131,6 +139,8 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
             x = blocks.get(i).forward(x, layerMask, rope, cache == null ? null : cache.layer(i));
         }
         if (finalNorm != null) x = finalNorm.forward(x);
+        long rows = tokens.size(0) * t;  // attention: scores and weighted sum, width x (past + t) per query
+        Flops.forward(2 * rows * matmulWeightsPerToken + 2 * Flops.matmul(rows, config.width(), past + t) * blocks.size());
         return projectOut == null ? x : projectOut.forward(x);
     }
 
@@ -167,6 +177,7 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
 
     /** The LM head: hidden states [..., hiddenWidth] to logits [..., vocab]. */
     public Tensor lmHead(Tensor hidden) {
+        Flops.forward(Flops.matmul(hidden.numel() / hiddenWidth(), hiddenWidth(), config.vocab()));
         return untiedHead != null ? untiedHead.forward(hidden) : hidden.matmul(wte.weight().t());
     }
 

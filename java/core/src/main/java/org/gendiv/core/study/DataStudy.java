@@ -22,6 +22,7 @@ import org.gendiv.core.data.Datasets;
 import org.gendiv.core.judge.CommandJudge;
 import org.gendiv.core.judge.Judge;
 import org.gendiv.core.judge.RewardModelJudge;
+import org.gendiv.core.model.Flops;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.semantic.Embedder;
@@ -191,6 +192,7 @@ public final class DataStudy {
             throw new Configs.BadConfig(out + ": already holds a study; pass --resume to continue it, or choose another --out");
         Files.createDirectories(out);
         AtomicFiles.writeString(cfg, Configs.pretty(describe(spec)) + "\n");
+        study.measureMatmulRate();
         long t0 = System.nanoTime();
         Data data = load();
         List<JsonObject> perSeed = new ArrayList<>();
@@ -300,7 +302,7 @@ public final class DataStudy {
     }
 
     JsonObject evaluate(long seed, Data data, Path sftDir, Path rmDir, Path ppoDir, List<String> samples) throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), flops0 = Flops.total();
         Tokenizer tok = ModelDir.tokenizer(sftDir);
         Gpt sft = ModelDir.policy(sftDir), ppo = ModelDir.policy(ppoDir);
         RewardModel rm = ModelDir.rewardModel(rmDir);
@@ -332,7 +334,7 @@ public final class DataStudy {
         block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
         block.add("effects", Effects.of(methods, e.bootstrap(), seed));
         block.add("training", Study.training(sftDir, rmDir, ppoDir));
-        study.timings().merge(spec.task() + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
+        study.account(spec.task() + "/eval", t0, flops0);
         return block;
     }
 

@@ -100,6 +100,7 @@ public final class Report {
             md.append("![diversity](plots/diversity-").append(task).append(".png)\n\n");
         }
         md.append(Sweeps.reportSection(out));
+        md.append(TimeReport.markdown(results.getAsJsonObject("timings")));
         AtomicFiles.writeString(out.resolve("report.md"), md.toString());
     }
 

@@ -15,6 +15,7 @@ import com.google.gson.JsonObject;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.model.Flops;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.semantic.MiniLm;
@@ -51,7 +52,13 @@ public final class Study {
     private final StudyConfig c;
     private final Path out;
     private final Kernels kernels = Kernels.cpu();
+    /**
+     * Seconds and model GFLOP per stage and evaluation (KEY_s, KEY_gflop), the total, and
+     * LibTorch's 512^3 float32 matmul rate measured at the start (matmul_gflops) as the yardstick.
+     */
     private final Map<String, Double> timings = new LinkedHashMap<>();
+    static final int MATMUL_N = 512;
+    static final double MATMUL_SECONDS = 1.0;
 
     /** Seconds per stage so far (stage runs add to it). */
     Map<String, Double> timings() {
@@ -66,6 +73,7 @@ public final class Study {
     /** Starts (or, with resume, continues) the study; returns results.json's content. */
     public JsonObject run(boolean resume) throws IOException {
         begin(resume);
+        measureMatmulRate();
         long t0 = System.nanoTime();
         List<JsonObject> perSeed = new ArrayList<>();
         List<String> samples = new ArrayList<>();
@@ -147,13 +155,24 @@ public final class Study {
         }
         boolean resume = Files.exists(dir.resolve("checkpoint"));
         run.begin(Configs.toJson(config), resume);
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), flops0 = Flops.total();
         try (PointerScope scope = new PointerScope()) {
             Stage s = make.make();
             new Trainer(run, schedule).run(s, resume);
         }
-        timings.merge(dir.getParent().getFileName() + "/" + dir.getFileName() + "_s", (System.nanoTime() - t0) / 1e9, Double::sum);
+        account(dir.getParent().getFileName() + "/" + dir.getFileName(), t0, flops0);
         return run.model();
+    }
+
+    /** LibTorch's matmul rate on this machine now, the yardstick for the stages' FLOP rates (timings.matmul_gflops). */
+    void measureMatmulRate() {
+        timings.put("matmul_gflops", Flops.matmulRate(MATMUL_N, MATMUL_SECONDS));
+    }
+
+    /** Adds the seconds and the model FLOPs (GFLOP) since t0 and flops0 to the timings, under key_s and key_gflop. */
+    void account(String key, long t0, long flops0) {
+        timings.merge(key + "_s", (System.nanoTime() - t0) / 1e9, Double::sum);
+        timings.merge(key + "_gflop", (Flops.total() - flops0) / 1e9, Double::sum);
     }
 
     /**
@@ -454,7 +473,7 @@ public final class Study {
     /** Every method on every split: the task's block of results.json; judged samples appended to samples. */
     JsonObject evaluate(World w, long seed, Path sftDir, Path rmDir, Path ppoDir, String task, List<String> samples)
             throws IOException {
-        long t0 = System.nanoTime();
+        long t0 = System.nanoTime(), flops0 = Flops.total();
         Tokenizer tok = ModelDir.tokenizer(sftDir);
         Gpt sft = ModelDir.policy(sftDir), ppo = ModelDir.policy(ppoDir);
         RewardModel rm = ModelDir.rewardModel(rmDir);
@@ -492,7 +511,7 @@ public final class Study {
         block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
         block.add("effects", Effects.of(methods, e.bootstrap(), seed));
         block.add("training", training(sftDir, rmDir, ppoDir));
-        timings.merge(task + "/eval_s", (System.nanoTime() - t0) / 1e9, Double::sum);
+        account(task + "/eval", t0, flops0);
         return block;
     }
 
