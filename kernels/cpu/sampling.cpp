@@ -359,14 +359,75 @@ Draw greedy_row(const T* z, int64_t vocab, float* buf) {
     return {int32_t(best_i), -std::log(float(ties)), 1.0f};
 }
 
+// Temperature alone (the study's setting): Gumbel-max over the whole row in one read, the
+// logsumexp merged along for the drawn token's log-prob; a chunk whose max plus the largest
+// possible Gumbel noise cannot beat the best key so far gets no keys.
 template <class T>
-Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const DrawKey& key, Scratch& sc) {
-    if (p.temperature == 0.0f) return greedy_row(z, vocab, sc.buf.data());
-    const float inv_t = 1.0f / p.temperature;
+Draw plain_row(const T* z, int64_t vocab, float inv_t, const DrawKey& key, Scratch& sc) {
+    float* buf = sc.buf.data();
+    LseState st;
+    float best_key = -kInf;
+    int64_t best_i = -1;
+    for (int64_t c0 = 0; c0 < vocab; c0 += kChunk) {
+        int64_t n = std::min(kChunk, vocab - c0);
+        float cm = chunk_load_max(z + c0, n, inv_t, buf);
+        prefetch_chunk(z, c0 + kChunk, vocab);  // fetched while this chunk's exp sum and keys run
+        if (cm == -kInf) continue;
+        lse_merge(st, cm, chunk_sum_exp(buf, n, cm));
+        if (cm + kGumbelMax <= best_key) continue;  // no token here can win
+        int64_t n_pad = (n + 3) & ~int64_t(3);
+        for (int64_t i = n; i < n_pad; ++i) buf[i] = -kInf;
+        float chunk_best = chunk_gumbel_keys(buf, n_pad, c0, key, sc.bits.data(), sc.keys.data());
+        if (chunk_best > best_key) {  // the first index holding it: lowest index on ties
+            int64_t i = 0;
+            while (sc.keys[i] != chunk_best) ++i;
+            best_key = chunk_best;
+            best_i = c0 + i;
+        }
+    }
+    if (st.m == -kInf) return {-1, NAN, 0.0f};
+    const LogNorm nz = log_norm(st.m, st.s);
+    return {int32_t(best_i), nz.logp(load_logit(z, best_i) * inv_t), 1.0f};
+}
+
+// Top-p's cut of the candidates cands[0, kept) (top-k's set, or the threshold's): the fewest,
+// in rank order, whose mass reaches top_p of the distribution (of top-k's set when top-k ran
+// first). Returns how many stay, first in cands.
+size_t top_p_cut(Candidate* cands, size_t kept, const LogNorm& nz, float rel, const gd_sampling_params& p, bool top_k,
+                 Scratch& sc) {
+    auto prob = [&](float x) { return std::exp(double(nz.logp(x))); };
+    if (!top_k && kept > kSortLimit) {
+        // Those let in while the running max was lower than the final one may go at once.
+        const float thr = nz.m + rel;
+        kept = compact(cands, kept, [&](const Candidate& c) { return c.x >= thr; });
+        Candidate last = top_p_boundary(cands, kept, nz, -rel, p.top_p, sc);
+        return compact(cands, kept, [&](const Candidate& c) {  // ranking at or before the last kept
+            return (c.x > last.x) | ((c.x == last.x) & (c.idx <= last.idx));
+        });
+    }
+    std::sort(cands, cands + kept, ranks_before);
+    double total = 1.0;  // the top-k set's mass when top-k ran first, else the whole distribution
+    if (top_k) {
+        total = 0.0;
+        for (size_t i = 0; i < kept; ++i) total += prob(cands[i].x);
+    }
+    double cum = 0.0;
+    for (size_t i = 0; i < kept; ++i) {
+        cum += prob(cands[i].x);
+        if (cum >= double(p.top_p) * total) return i + 1;
+    }
+    return kept;
+}
+
+// Top-k, top-p and min-p, in that order: one read of the row gathers the candidates (top-k keeps
+// the scaled row and its block maxima to select its k from; top-p and min-p alone keep those
+// within a threshold of the running max) and the logsumexp; then top-p's cut, min-p's floor
+// against the most likely token, and Gumbel-max over what is kept.
+template <class T>
+Draw filtered_row(const T* z, int64_t vocab, const gd_sampling_params& p, float inv_t, const DrawKey& key, Scratch& sc) {
     const bool top_k = p.top_k > 0 && p.top_k < vocab;
     const bool top_p = p.top_p < 1.0f;
     const bool min_p = p.min_p > 0.0f;
-    const bool filtered = top_k || top_p || min_p;
     // Candidates for top-p / min-p without top-k: the kept set lies within
     // {x - lse >= log((1 - top_p) / V)} and {x - max >= log(min_p)}; the running max never
     // exceeds lse or the final max, so testing against it keeps a superset (margin for rounding).
@@ -377,10 +438,8 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     float* buf = sc.buf.data();
     float maxima[kChunk / kBlock];
     size_t n_cands = 0;  // the threshold's candidates, in sc.pool
-    if (filtered && !top_k && sc.pool.size() < size_t(vocab)) sc.pool.resize(size_t(vocab));
+    if (!top_k && sc.pool.size() < size_t(vocab)) sc.pool.resize(size_t(vocab));
     LseState st;
-    float best_key = -kInf;
-    int64_t best_i = -1;
     const int64_t blocks = (vocab + kBlock - 1) / kBlock;
     if (top_k && sc.row.size() < size_t(vocab)) sc.row.resize(size_t(vocab));
     if (top_k && sc.maxima.size() < size_t(blocks)) sc.maxima.resize(size_t(blocks));
@@ -389,23 +448,11 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
         // top-k keeps the row and every chunk's block maxima (-inf ones too) for its selection
         if (top_k) buf = sc.row.data() + c0;  // kChunk is a multiple of kBlock
         float* block_max = top_k ? sc.maxima.data() + c0 / kBlock : maxima;
-        float cm = filtered ? chunk_load_block_maxima(z + c0, n, inv_t, buf, block_max)
-                            : chunk_load_max(z + c0, n, inv_t, buf);
+        float cm = chunk_load_block_maxima(z + c0, n, inv_t, buf, block_max);
         prefetch_chunk(z, c0 + kChunk, vocab);  // fetched while this chunk's exp sum and filters run
         if (cm == -kInf) continue;
         lse_merge(st, cm, chunk_sum_exp(buf, n, cm));
-        if (!filtered) {
-            if (cm + kGumbelMax <= best_key) continue;  // no token here can win
-            int64_t n_pad = (n + 3) & ~int64_t(3);
-            for (int64_t i = n; i < n_pad; ++i) buf[i] = -kInf;
-            float chunk_best = chunk_gumbel_keys(buf, n_pad, c0, key, sc.bits.data(), sc.keys.data());
-            if (chunk_best > best_key) {  // the first index holding it: lowest index on ties
-                int64_t i = 0;
-                while (sc.keys[i] != chunk_best) ++i;
-                best_key = chunk_best;
-                best_i = c0 + i;
-            }
-        } else if (!top_k) {
+        if (!top_k) {
             float thr = st.m + rel;
             Candidate* out = sc.pool.data();  // sized to the vocabulary: written without a branch
             for_each_above(buf, n, maxima, std::nextafter(thr, -kInf), [&](int64_t i) {
@@ -416,38 +463,11 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     }
     if (st.m == -kInf) return {-1, NAN, 0.0f};
     const LogNorm nz = log_norm(st.m, st.s);
-    auto prob = [&](float x) { return std::exp(double(nz.logp(x))); };
-    if (!filtered) return {int32_t(best_i), nz.logp(load_logit(z, best_i) * inv_t), 1.0f};
 
-    // The candidates: top-k's, or those the threshold let in.
     size_t kept = top_k ? top_k_of_row(sc, vocab, blocks, p.top_k) : n_cands;  // may grow the pool
     Candidate* cands = sc.pool.data();
-    if (top_p && !top_k && kept > kSortLimit) {
-        // Those let in while the running max was lower than the final one may go at once.
-        const float thr = nz.m + rel;
-        kept = compact(cands, kept, [&](const Candidate& c) { return c.x >= thr; });
-        Candidate last = top_p_boundary(cands, kept, nz, -rel, p.top_p, sc);
-        kept = compact(cands, kept, [&](const Candidate& c) {  // ranking at or before the last kept
-            return (c.x > last.x) | ((c.x == last.x) & (c.idx <= last.idx));
-        });
-    } else {
-        std::sort(cands, cands + kept, ranks_before);
-        if (top_p) {
-            double total = 1.0;  // the top-k set's mass when top-k ran first, else the whole distribution
-            if (top_k) {
-                total = 0.0;
-                for (size_t i = 0; i < kept; ++i) total += prob(cands[i].x);
-            }
-            double cum = 0.0;
-            for (size_t i = 0; i < kept; ++i) {
-                cum += prob(cands[i].x);
-                if (cum >= double(p.top_p) * total) {
-                    kept = i + 1;
-                    break;
-                }
-            }
-        }
-    }
+    if (top_p) kept = top_p_cut(cands, kept, nz, rel, p, top_k, sc);
+    else std::sort(cands, cands + kept, ranks_before);
     if (min_p) {  // against the most likely token, whose x is the row's max: it always stays
         const float floor_x = nz.m + std::log(p.min_p);
         kept = compact(cands, kept, [&](const Candidate& c) { return c.x >= floor_x; });
@@ -455,6 +475,16 @@ Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const Dr
     Draw d = gumbel_max_of(cands, kept, nz, key, sc);
     d.logprob = nz.logp(load_logit(z, d.token) * inv_t);
     return d;
+}
+
+// One row's draw: greedy at temperature 0, else Gumbel-max over the row (plain) or over what
+// the filters keep.
+template <class T>
+Draw sample_row(const T* z, int64_t vocab, const gd_sampling_params& p, const DrawKey& key, Scratch& sc) {
+    if (p.temperature == 0.0f) return greedy_row(z, vocab, sc.buf.data());
+    const float inv_t = 1.0f / p.temperature;
+    const bool filtered = (p.top_k > 0 && p.top_k < vocab) || p.top_p < 1.0f || p.min_p > 0.0f;
+    return filtered ? filtered_row(z, vocab, p, inv_t, key, sc) : plain_row(z, vocab, inv_t, key, sc);
 }
 
 template <class T>
