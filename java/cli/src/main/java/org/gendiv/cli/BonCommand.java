@@ -8,11 +8,11 @@ import java.util.concurrent.Callable;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import org.gendiv.core.io.Jsonl;
+import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.train.BestOfN;
-import org.gendiv.core.train.Jsonl;
-import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.kernels.Kernels;
 import picocli.CommandLine.Command;

@@ -5,10 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.io.Configs;
 import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.study.SampleEvaluation;
 import org.gendiv.core.study.StudyConfig;
-import org.gendiv.core.train.Configs;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

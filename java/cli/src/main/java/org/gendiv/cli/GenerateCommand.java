@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import com.google.gson.JsonObject;
+import org.gendiv.core.io.Jsonl;
+import org.gendiv.core.io.ModelDir;
+import org.gendiv.core.io.Progress;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.train.Jsonl;
-import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.train.Ppo;
-import org.gendiv.core.train.Progress;
 import org.gendiv.core.train.Rollouts;
 import org.gendiv.kernels.Kernels;
 import picocli.CommandLine.Command;

@@ -9,11 +9,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import com.google.gson.JsonObject;
+import org.gendiv.core.io.Configs;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.study.Study;
 import org.gendiv.core.study.StudyConfig;
-import org.gendiv.core.train.Configs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Devices;
-import org.gendiv.core.train.Configs;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
-import org.gendiv.core.train.RunDir;
 import org.gendiv.core.train.Sft;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

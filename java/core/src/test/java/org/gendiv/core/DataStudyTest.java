@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.gendiv.core.data.Datasets;
+import org.gendiv.core.io.Configs;
 import org.gendiv.core.judge.CommandJudge;
 import org.gendiv.core.judge.Judge;
 import org.gendiv.core.study.DataStudy;
 import org.gendiv.core.tokenizer.WordTokenizer;
-import org.gendiv.core.train.Configs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

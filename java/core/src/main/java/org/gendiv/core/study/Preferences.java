@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.gendiv.core.checkpoint.TextFiles;
-import org.gendiv.core.train.Jsonl;
+import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.world.World;
 

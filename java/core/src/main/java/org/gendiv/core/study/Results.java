@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.checkpoint.TextFiles;
+import org.gendiv.core.io.Configs;
 import org.gendiv.core.model.Devices;
-import org.gendiv.core.train.Configs;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;

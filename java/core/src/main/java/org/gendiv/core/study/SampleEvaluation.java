@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.gendiv.core.checkpoint.TextFiles;
-import org.gendiv.core.train.Configs;
-import org.gendiv.core.train.Jsonl;
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.world.World;
 
 /**

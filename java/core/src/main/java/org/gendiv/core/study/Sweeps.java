@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Locale;
 
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.train.ModelDir;
 import org.gendiv.core.world.World;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.Progress;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Gpt;
 

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.Jsonl;
+import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
 import org.gendiv.core.tokenizer.Tokenizer;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
+import org.gendiv.core.io.Configs;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.tokenizer.Tokenizer;

@@ -3,6 +3,8 @@ package org.gendiv.core.train;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.gendiv.core.io.Configs;
+
 /** Checks every stage makes before training starts; errors name the config key and file. */
 public final class Stages {
     private Stages() {}

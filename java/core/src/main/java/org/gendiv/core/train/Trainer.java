@@ -12,6 +12,10 @@ import org.bytedeco.pytorch.global.torch;
 
 import com.google.gson.JsonObject;
 
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.Progress;
+import org.gendiv.core.io.RunDir;
+
 /**
  * The loop every stage shares, top to bottom: resume from the last checkpoint if asked, then for
  * each step seed LibTorch's RNG from (seed, step), run the step inside its own PointerScope, log

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
 import org.gendiv.core.checkpoint.TextFiles;
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.study.StudyConfig;
 import org.gendiv.core.tokenizer.HfTokenizer;
 import org.gendiv.core.tokenizer.WordTokenizer;
-import org.gendiv.core.train.Configs;
-import org.gendiv.core.train.Jsonl;
 import org.gendiv.diversity.Generations;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

@@ -15,6 +15,8 @@ import java.util.List;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.kernels.Kernels;

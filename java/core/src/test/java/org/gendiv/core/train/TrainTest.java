@@ -14,6 +14,9 @@ import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
 import org.gendiv.core.checkpoint.GptCheckpoint;
+import org.gendiv.core.io.Configs;
+import org.gendiv.core.io.ModelDir;
+import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
 import org.gendiv.core.model.RewardModel;

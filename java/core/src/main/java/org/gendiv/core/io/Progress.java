@@ -1,4 +1,4 @@
-package org.gendiv.core.train;
+package org.gendiv.core.io;
 
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.gendiv.core.train;
+package org.gendiv.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.gendiv.core.train.OptimConfig;
+import org.gendiv.core.train.Sft;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 
 /** A resumed run keeps the settings it started with: a changed one is refused, naming the key. */
 class RunDirTest {

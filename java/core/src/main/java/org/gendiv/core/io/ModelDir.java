@@ -1,4 +1,4 @@
-package org.gendiv.core.train;
+package org.gendiv.core.io;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.gendiv.core.train;
+package org.gendiv.core.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.checkpoint.TextFiles;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
