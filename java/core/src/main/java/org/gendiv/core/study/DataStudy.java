@@ -319,7 +319,7 @@ public final class DataStudy {
             splits.addProperty(split, src.format() + " (" + src.file().getFileName() + ", " + test.getValue().size() + " inputs)");
             log("seed " + seed + ": evaluating on " + split + " (" + test.getValue().size() + " inputs)");
             List<String> prompts = test.getValue().stream().map(Datasets.Example::prompt).toList();
-            for (var o : study.outputs(sft, ppo, rm, tok, prompts, seed, spec.task(), split).entrySet()) {
+            for (var o : study.methods.outputs(sft, ppo, rm, tok, prompts, seed, spec.task(), split).entrySet()) {
                 List<Evaluation.Judged> judged = judge(judge, test.getValue(), o.getValue());
                 methods.get(o.getKey()).add(split, o.getValue(), judged, semantics, shift, e.bootstrap(), seed);
                 for (var j : judged) samples.add(Study.sampleLine(seed, spec.task(), o.getKey(), split, j).toString());

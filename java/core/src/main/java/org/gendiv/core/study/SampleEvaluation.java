@@ -71,12 +71,12 @@ public final class SampleEvaluation {
         World w = World.of(task);
         JsonObject splits = new JsonObject();
         Map<String, Evaluation.MethodResults> results = new LinkedHashMap<>();
-        Map<String, Study.Split> inputs = new LinkedHashMap<>();
+        Map<String, WorldData.Split> inputs = new LinkedHashMap<>();
         for (String split : w.splits()) {
             for (var m : methods.entrySet()) {
                 Map<Integer, List<Sample>> bySplit = m.getValue().get(split);
                 if (bySplit == null) continue;
-                Study.Split s = inputs.computeIfAbsent(split, x -> study.split(w, seed, x));
+                WorldData.Split s = inputs.computeIfAbsent(split, x -> study.data.split(w, seed, x));
                 splits.addProperty(split, w.describe(split));
                 Evaluation.Outputs o = outputs(file, seed, task, m.getKey(), split, bySplit, s.inputs().size());
                 results.computeIfAbsent(m.getKey(), x -> new Evaluation.MethodResults()).add(split, o,

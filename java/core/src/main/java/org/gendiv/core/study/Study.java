@@ -4,40 +4,32 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import com.google.gson.JsonObject;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.io.Configs;
-import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.io.ModelDir;
-import org.gendiv.core.io.Progress;
 import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Flops;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.semantic.MiniLm;
 import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.tokenizer.WordTokenizer;
-import org.gendiv.core.train.BestOfN;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
-import org.gendiv.core.train.Rollouts;
 import org.gendiv.core.train.Scoring;
 import org.gendiv.core.train.Sft;
 import org.gendiv.core.train.Stage;
 import org.gendiv.core.train.Trainer;
 import org.gendiv.core.world.World;
 import org.gendiv.kernels.Kernels;
-import org.gendiv.kernels.Params;
 
 /**
  * `gendiv study`: the whole study of STUDY.md on the embedded worlds. Per seed: one base model
@@ -47,7 +39,7 @@ import org.gendiv.kernels.Params;
  * Every stage lives in its own run directory, so a killed study resumes where it stopped.
  */
 public final class Study {
-    public static final List<String> METHODS = List.of("sft", "bon", "ppo");
+    public static final List<String> METHODS = Methods.NAMES;
 
     private final StudyConfig c;
     private final Path out;
@@ -65,9 +57,20 @@ public final class Study {
         return timings;
     }
 
+    /** How the methods sample and score, and the worlds' data (both drawn from the config and seed). */
+    final Methods methods;
+    final WorldData data;
+
     public Study(StudyConfig c, Path out) {
         this.c = c;
         this.out = out;
+        this.methods = new Methods(c.eval(), kernels);
+        this.data = new WorldData(c, methods);
+    }
+
+    /** The data the study trains on, as the JSONL files `gendiv train` reads ({@link WorldData#exportData}). */
+    public void exportData(Path dir) throws IOException {
+        data.exportData(dir);
     }
 
     /** Starts (or, with resume, continues) the study; returns results.json's content. */
@@ -134,12 +137,6 @@ public final class Study {
         return o;
     }
 
-    static SplittableRandom rng(long seed, String... purpose) {
-        long h = seed * 0x9E3779B97F4A7C15L;
-        for (String p : purpose) h = h * 31 + p.hashCode();
-        return new SplittableRandom(h);
-    }
-
     /** Makes a stage; may read model directories. */
     @FunctionalInterface
     interface StageMaker {
@@ -175,76 +172,11 @@ public final class Study {
         timings.merge(key + "_gflop", (Flops.total() - flops0) / 1e9, Double::sum);
     }
 
-    /**
-     * The data the study trains on, as the JSONL files `gendiv train` reads: corpus.jsonl (text)
-     * and its tokenizer.json,
-     * and per task sft.jsonl / sft-eval.jsonl (prompt, response), prefs.jsonl / prefs-eval.jsonl
-     * (prompt, chosen, rejected), prompts.jsonl (prompt).
-     */
-    public void exportData(Path dir) throws IOException {
-        long seed = c.seed();
-        List<JsonObject> rows = new ArrayList<>();
-        List<String> corpus = corpus(seed);
-        for (String t : corpus) rows.add(obj("text", t));
-        trainTokenizer(seed, corpus, dir.resolve("tokenizer.json"));
-        Jsonl.write(dir.resolve("corpus.jsonl"), rows);
-        for (String task : c.tasks()) {
-            World w = World.of(task);
-            Path td = dir.resolve(task);
-            List<Sft.Demo> demos = demos(w, seed);
-            List<JsonObject> train = new ArrayList<>(), eval = new ArrayList<>();
-            for (int i = 0; i < demos.size(); i++)
-                (i < c.world().sftExamples() ? train : eval).add(obj("prompt", demos.get(i).prompt(), "response", demos.get(i).response()));
-            Jsonl.write(td.resolve("sft.jsonl"), train);
-            Jsonl.write(td.resolve("sft-eval.jsonl"), eval);
-            RmData prefs = rmData(w, seed, null);
-            Preferences.write(td.resolve("prefs.jsonl"), prefs.train());
-            Preferences.write(td.resolve("prefs-eval.jsonl"), prefs.eval());
-            rows = new ArrayList<>();
-            for (String p : ppoPrompts(w, seed)) rows.add(obj("prompt", p));
-            Jsonl.write(td.resolve("prompts.jsonl"), rows);
-            Jsonl.write(td.resolve("eval.jsonl"), evalInputs(w));
-        }
-    }
-
-    /** The evaluation inputs of every split and seed, with their references: what gendiv evaluate judges outputs for. */
-    List<JsonObject> evalInputs(World w) {
-        List<JsonObject> rows = new ArrayList<>();
-        for (int k = 0; k < c.seeds(); k++) {
-            long seed = c.seed() + k;
-            for (String split : w.splits()) {
-                Split s = split(w, seed, split);
-                for (int i = 0; i < s.inputs().size(); i++) {
-                    JsonObject o = obj("task", w.name(), "split", split, "input_id", split + "-" + i, "prompt", s.inputs().get(i).prompt(),
-                            "reference", s.references()[i]);
-                    o.addProperty("seed", seed);
-                    o.addProperty("shift", w.splits().indexOf(split));
-                    rows.add(o);
-                }
-            }
-        }
-        return rows;
-    }
-
-    /** The word-level tokenizer of the corpus; every word the worlds can write gets a token, even rare ones. */
-    void trainTokenizer(long seed, List<String> corpus, Path file) throws IOException {
-        List<String> texts = new ArrayList<>(corpus);
-        for (String name : List.of("summarisation", "instructions"))
-            texts.addAll(World.of(name).vocabularyTexts(rng(seed, "vocabulary", name), 2000));
-        WordTokenizer.train(texts, c.pretrain().vocabSize(), 1).save(file);
-    }
-
-    private static JsonObject obj(String... kv) {
-        JsonObject o = new JsonObject();
-        for (int i = 0; i < kv.length; i += 2) o.addProperty(kv[i], kv[i + 1]);
-        return o;
-    }
-
     Path pretrainBase(long seed, Path dir) throws IOException {
         Path tokFile = dir.resolve("tokenizer.json");
         return stage(dir.resolve("base"), c.pretrain(), c.pretrain().schedule(), () -> {
-            List<String> corpus = corpus(seed);
-            if (!Files.exists(tokFile)) trainTokenizer(seed, corpus, tokFile);
+            List<String> corpus = data.corpus(seed);
+            if (!Files.exists(tokFile)) data.trainTokenizer(seed, corpus, tokFile);
             Tokenizer tok = Tokenizer.load(tokFile);
             log("seed " + seed + ": pretraining the base model on " + corpus.size() + " documents (vocabulary " + tok.vocabSize() + ")");
             torch.manual_seed(seed);
@@ -252,56 +184,14 @@ public final class Study {
         });
     }
 
-    /** Demonstrations on the ID split: the first sftExamples train, the rest are held out. */
-    List<Sft.Demo> demos(World w, long seed) {
-        SplittableRandom rng = rng(seed, w.name(), "sft");
-        List<Sft.Demo> out = new ArrayList<>();
-        for (int i = 0; i < c.world().sftExamples() + c.world().sftEval(); i++) {
-            World.Example e = w.example("id", rng);
-            out.add(new Sft.Demo(e.prompt(), w.demonstrate(e, c.world().demoError(), rng)));
-        }
-        return out;
-    }
-
     Path trainSft(World w, long seed, Path base, Path td) throws IOException {
         return stage(td.resolve("sft"), c.sft(), c.sft().schedule(), () -> {
-            List<Sft.Demo> all = demos(w, seed);
+            List<Sft.Demo> all = data.demos(w, seed);
             var train = all.subList(0, c.world().sftExamples());
             var eval = all.subList(c.world().sftExamples(), all.size());
             log("seed " + seed + ", " + w.name() + ": SFT on " + train.size() + " demonstrations");
             return Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), train, eval);
         });
-    }
-
-    /** The reward model's labelled pairs: from the first rm_prompts prompts to train on, from the next rm_eval_prompts held out. */
-    record RmData(List<Preferences.Labelled> train, List<Preferences.Labelled> eval) {}
-
-    /**
-     * rm_samples candidates per prompt, all their untied pairs labelled by the annotator: samples of
-     * the SFT policy in sftDir (rm_candidates "policy"), or demonstrations erring at
-     * candidate_error when sftDir is null or rm_candidates is "demonstrator". Held-out pairs come
-     * from prompts of their own, so no held-out prompt is trained on.
-     */
-    RmData rmData(World w, long seed, Path sftDir) throws IOException {
-        var wd = c.world();
-        SplittableRandom rng = rng(seed, w.name(), "rm");
-        List<World.Example> inputs = new ArrayList<>();
-        for (int i = 0; i < wd.rmPrompts() + wd.rmEvalPrompts(); i++) inputs.add(w.example("id", rng));
-        String[][] candidates;
-        if (sftDir != null && wd.rmCandidates().equals("policy"))
-            candidates = sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), prompts(inputs), wd.rmSamples(), 1.0f,
-                    seed * 4001 + 17);
-        else {
-            candidates = new String[inputs.size()][wd.rmSamples()];
-            for (int i = 0; i < inputs.size(); i++)
-                for (int j = 0; j < wd.rmSamples(); j++) candidates[i][j] = w.demonstrate(inputs.get(i), wd.candidateError(), rng);
-        }
-        var annotator = Preferences.Annotator.of(wd);
-        int n = wd.rmPrompts();
-        return new RmData(
-                Preferences.label(w, inputs.subList(0, n), Arrays.copyOfRange(candidates, 0, n), annotator, rng),
-                Preferences.label(w, inputs.subList(n, inputs.size()), Arrays.copyOfRange(candidates, n, inputs.size()),
-                        annotator, rng));
     }
 
     /** The reward model's held-out pairs, with what the annotator knew (for the instrument checks), in its stage directory. */
@@ -311,155 +201,28 @@ public final class Study {
 
     Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
         return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
-            RmData data = rmData(w, seed, sft);
-            Preferences.write(heldOutPairs(td.resolve("rm")), data.eval());
-            log("seed " + seed + ", " + w.name() + ": reward model on " + data.train().size() + " untied preference pairs ("
+            WorldData.RmData pairs = data.rmData(w, seed, sft);
+            Preferences.write(heldOutPairs(td.resolve("rm")), pairs.eval());
+            log("seed " + seed + ", " + w.name() + ": reward model on " + pairs.train().size() + " untied preference pairs ("
                     + c.world().rmSamples() + (c.world().rmCandidates().equals("policy") ? " SFT samples" : " demonstrations")
-                    + " per prompt, all pairs), " + data.eval().size() + " held out");
-            if (data.train().size() < c.rm().batchSize())
-                throw new Configs.BadConfig("the world gave " + data.train().size() + " untied preference pairs, fewer than rm.batch_size ("
+                    + " per prompt, all pairs), " + pairs.eval().size() + " held out");
+            if (pairs.train().size() < c.rm().batchSize())
+                throw new Configs.BadConfig("the world gave " + pairs.train().size() + " untied preference pairs, fewer than rm.batch_size ("
                         + c.rm().batchSize() + "): raise world.rm_prompts or lower world.tie_threshold");
             torch.manual_seed(seed + 1);
             return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
-                    ModelDir.tokenizerFile(sft), Preferences.pairs(data.train()), Preferences.pairs(data.eval()));
+                    ModelDir.tokenizerFile(sft), Preferences.pairs(pairs.train()), Preferences.pairs(pairs.eval()));
         });
-    }
-
-    List<String> ppoPrompts(World w, long seed) {
-        SplittableRandom rng = rng(seed, w.name(), "ppo");
-        List<String> prompts = new ArrayList<>();
-        for (int i = 0; i < c.world().ppoPrompts(); i++) prompts.add(w.example("id", rng).prompt());
-        return prompts;
-    }
-
-    List<String> corpus(long seed) {
-        List<String> corpus = new ArrayList<>();
-        SplittableRandom rng = rng(seed, "corpus");
-        List<World> worlds = List.of(World.of("summarisation"), World.of("instructions"));
-        for (int i = 0; i < c.world().corpusDocs(); i++) corpus.add(worlds.get(i % 2).document(rng));
-        return corpus;
     }
 
     Path trainPpo(World w, long seed, Path sft, Path rm, Path dir, Ppo.Config pc) throws IOException {
         return stage(dir, pc, pc.schedule(), () -> {
-            List<String> prompts = ppoPrompts(w, seed);
+            List<String> prompts = data.ppoPrompts(w, seed);
             log("seed " + seed + ", " + w.name() + ": PPO (beta " + pc.beta() + ") on " + prompts.size() + " prompts");
             torch.manual_seed(seed + 2);
             return new Ppo(pc, ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.rewardModel(rm),
                     ModelDir.tokenizer(sft), ModelDir.tokenizerFile(sft), prompts, kernels);
         });
-    }
-
-    /** The evaluation inputs of a split, their references (the demonstrators' outputs) and the references' gold quality. */
-    record Split(List<World.Example> inputs, String[] references, double[] referenceGold) {}
-
-    Split split(World w, long seed, String split) {
-        SplittableRandom rng = rng(seed, w.name(), "eval", split);
-        List<World.Example> inputs = new ArrayList<>();
-        String[] refs = new String[c.eval().inputs()];
-        double[] gold = new double[refs.length];
-        for (int i = 0; i < refs.length; i++) {
-            World.Example e = w.example(split, rng);
-            inputs.add(e);
-            refs[i] = w.demonstrate(e, c.world().referenceError(), rng);
-            gold[i] = w.judge(e, refs[i]).quality();
-        }
-        return new Split(inputs, refs, gold);
-    }
-
-    /** k samples per input at a temperature: texts[input][k], and the rollouts they decode (input-major). */
-    record Samples(String[][] texts, List<Rollouts.Rollout> rollouts) {}
-
-    Samples draw(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
-        List<String> prompts = new ArrayList<>();
-        for (String p : inputs) for (int j = 0; j < k; j++) prompts.add(p);
-        var bar = new Progress("sample", prompts.size());
-        var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), c.eval().batch(),
-                c.eval().maxNewTokens(), done -> bar.update(done, 0, k + " per input"));
-        String[] flat = Rollouts.texts(tok, rollouts);
-        String[][] out = new String[inputs.size()][k];
-        for (int i = 0; i < flat.length; i++) out[i / k][i % k] = flat[i];
-        return new Samples(out, rollouts);
-    }
-
-    /** texts[input][k]: k samples per input at a temperature. */
-    String[][] sample(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
-        return draw(model, tok, inputs, k, temperature, seed).texts();
-    }
-
-    /**
-     * Each sample's KL to the SFT policy, log pi(y) - log pi_sft(y) over its tokens at the
-     * sampling temperature (the sampler's own log-probs against SFT's teacher-forced ones): its
-     * mean over samples estimates KL(pi || pi_sft) per response.
-     */
-    double[][] klToSft(Gpt sft, Samples s, float temperature) {
-        int k = s.texts()[0].length;
-        double[] ref = Scoring.responseLogprobs(sft, kernels, s.rollouts(), temperature, c.eval().batch());
-        double[][] kl = new double[s.texts().length][k];
-        for (int i = 0; i < ref.length; i++) {
-            double own = 0;
-            for (float lp : s.rollouts().get(i).logprobs()) own += lp;
-            kl[i / k][i % k] = own - ref[i];
-        }
-        return kl;
-    }
-
-    /** KL(BoN || base) of best-of-N: log N - (N - 1) / N (Stiennon et al. 2020; exact without ties), the same for every sample. */
-    static double[][] bestOfNKl(int inputs, int k, int n) {
-        double[][] kl = new double[inputs][k];
-        for (double[] row : kl) Arrays.fill(row, Math.log(n) - (n - 1.0) / n);
-        return kl;
-    }
-
-    float[][] score(RewardModel rm, Tokenizer tok, List<String> prompts, String[][] texts) {
-        List<String> ps = new ArrayList<>(), ts = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++)
-            for (String t : texts[i]) {
-                ps.add(prompts.get(i));
-                ts.add(t);
-            }
-        float[] flat = Scoring.scores(rm, tok, ps, ts, c.eval().batch());
-        float[][] out = new float[texts.length][];
-        for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = Arrays.copyOfRange(flat, at, at + texts[i].length);
-        return out;
-    }
-
-    /**
-     * Best-of-N from K * N samples per input: output j is the RM's best of samples [j N, (j + 1) N),
-     * so the K outputs come from K disjoint groups of fresh samples and are as independent as
-     * the SFT policy's own.
-     */
-    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int k, int n) {
-        String[][] texts = new String[pool.length][k];
-        float[][] scores = new float[pool.length][k];
-        for (int i = 0; i < pool.length; i++) {
-            if (pool[i].length != k * n) throw new IllegalArgumentException("input " + i + " has " + pool[i].length
-                    + " samples for Best-of-N, not K * N = " + k * n);
-            for (int j = 0; j < k; j++) {
-                int best = BestOfN.best(poolScores[i], j * n, n);
-                texts[i][j] = pool[i][best];
-                scores[i][j] = poolScores[i][best];
-            }
-        }
-        return new Evaluation.Outputs(texts, scores);
-    }
-
-    /** SFT's outputs from the pool of K groups of n: each group's first sample, an independent SFT sample each (KL 0). */
-    static Evaluation.Outputs firstOfGroups(String[][] pool, float[][] scores, int n) {
-        String[][] texts = new String[pool.length][];
-        float[][] rm = new float[pool.length][];
-        double[][] kl = new double[pool.length][];
-        for (int i = 0; i < pool.length; i++) {
-            int k = pool[i].length / n;
-            texts[i] = new String[k];
-            rm[i] = new float[k];
-            kl[i] = new double[k];
-            for (int j = 0; j < k; j++) {
-                texts[i][j] = pool[i][j * n];
-                rm[i][j] = scores[i][j * n];
-            }
-        }
-        return new Evaluation.Outputs(texts, rm, kl);
     }
 
     /**
@@ -486,9 +249,9 @@ public final class Study {
         for (String split : w.splits()) {
             log("seed " + seed + ", " + task + ": evaluating on " + split + " (" + w.describe(split) + ")");
             splits.addProperty(split, w.describe(split));
-            Split s = split(w, seed, split);
-            List<String> prompts = prompts(s.inputs());
-            Map<String, Evaluation.Outputs> outputs = outputs(sft, ppo, rm, tok, prompts, seed, task, split);
+            WorldData.Split s = data.split(w, seed, split);
+            List<String> prompts = WorldData.prompts(s.inputs());
+            Map<String, Evaluation.Outputs> outputs = this.methods.outputs(sft, ppo, rm, tok, prompts, seed, task, split);
             for (var o : outputs.entrySet()) {
                 var judged = Evaluation.judge(w, s.inputs(), o.getValue(), s.referenceGold());
                 methods.get(o.getKey()).add(split, o.getValue(), judged, semantics(w, s.inputs()), w.splits().indexOf(split),
@@ -497,7 +260,7 @@ public final class Study {
                 if (split.equals("id")) onId.put(o.getKey(), judged);
                 if (o.getKey().equals("sft"))
                     splitChecks.add(split, Instruments.split(w, split, s.inputs(), s.referenceGold(),
-                            judged.stream().mapToDouble(Evaluation.Judged::win).average().orElse(Double.NaN), rng(seed, task, split, "scripted")));
+                            judged.stream().mapToDouble(Evaluation.Judged::win).average().orElse(Double.NaN), WorldData.rng(seed, task, split, "scripted")));
             }
             for (int i = 0; i < s.references().length; i++)
                 samples.add(sampleLine(seed, task, "reference", split,
@@ -513,26 +276,6 @@ public final class Study {
         block.add("training", training(sftDir, rmDir, ppoDir));
         account(task + "/eval", t0, flops0);
         return block;
-    }
-
-    /**
-     * Every method's K outputs per prompt on a split, with their RM scores: K * N SFT samples per
-     * prompt in K groups of N; SFT's outputs are each group's first sample, BoN's each group's
-     * best; and K PPO samples.
-     */
-    Map<String, Evaluation.Outputs> outputs(Gpt sft, Gpt ppo, RewardModel rm, Tokenizer tok, List<String> prompts, long seed,
-            String task, String split) {
-        var e = c.eval();
-        String[][] pool = sample(sft, tok, prompts, e.samples() * e.bonN(), e.temperature(), seed * 1009 + split.hashCode());
-        float[][] poolScores = score(rm, tok, prompts, pool);
-        Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
-        outputs.put("sft", firstOfGroups(pool, poolScores, e.bonN()));
-        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN());
-        outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(pool.length, e.samples(), e.bonN())));
-        Samples ppoSamples = draw(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
-        String[][] ppoTexts = ppoSamples.texts();
-        outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts), klToSft(sft, ppoSamples, e.temperature())));
-        return outputs;
     }
 
     /** The reward model's instrument check: its held-out pairs (written when it was trained) scored by it, and SFT's ID samples. */
@@ -574,10 +317,6 @@ public final class Study {
         t.add("rm", Results.lastMetrics(rm.getParent().resolve("metrics.jsonl"), "eval_accuracy", "accuracy"));
         t.add("ppo", Results.lastMetrics(ppo.getParent().resolve("metrics.jsonl"), "reward", "kl", "entropy", "response_length"));
         return t;
-    }
-
-    static List<String> prompts(List<World.Example> inputs) {
-        return inputs.stream().map(World.Example::prompt).toList();
     }
 
     static String fmt(double v) {

@@ -113,17 +113,17 @@ public final class Sweeps {
         double oodSum = 0;
         int ood = 0;
         for (String split : w.splits()) {
-            Study.Split s = study.split(w, seed, split);
-            List<String> prompts = Study.prompts(s.inputs());
+            WorldData.Split s = study.data.split(w, seed, split);
+            List<String> prompts = WorldData.prompts(s.inputs());
             int k = c.eval().samples();
             Evaluation.Outputs o;
             if (bonN > 0) {
-                String[][] pool = study.sample(policy, tok, prompts, k * bonN, temperature, seed * 1009 + split.hashCode());
-                o = Study.bestOfN(pool, study.score(rm, tok, prompts, pool), k, bonN);
+                String[][] pool = study.methods.sample(policy, tok, prompts, k * bonN, temperature, seed * 1009 + split.hashCode());
+                o = Methods.bestOfN(pool, study.methods.score(rm, tok, prompts, pool), k, bonN);
             } else {
-                Study.Samples drawn = study.draw(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
-                o = new Evaluation.Outputs(drawn.texts(), study.score(rm, tok, prompts, drawn.texts()),
-                        sft == null ? null : study.klToSft(sft, drawn, temperature));
+                Methods.Samples drawn = study.methods.draw(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
+                o = new Evaluation.Outputs(drawn.texts(), study.methods.score(rm, tok, prompts, drawn.texts()),
+                        sft == null ? null : study.methods.klToSft(sft, drawn, temperature));
             }
             JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), study.semantics(w, s.inputs()),
                     w.splits().indexOf(split), c.eval().bootstrap(), seed);

@@ -90,9 +90,9 @@ class InstrumentsTest {
     void bestOfNUsesDisjointGroups() {
         String[][] pool = {{"a", "b", "c", "d", "e", "f"}};
         float[][] scores = {{1, 3, 2, 9, 0, 5}};
-        var bon = Study.bestOfN(pool, scores, 3, 2);
+        var bon = Methods.bestOfN(pool, scores, 3, 2);
         assertEquals(List.of("b", "d", "f"), List.of(bon.texts()[0]));
-        var sft = Study.firstOfGroups(pool, scores, 2);
+        var sft = Methods.firstOfGroups(pool, scores, 2);
         assertEquals(List.of("a", "c", "e"), List.of(sft.texts()[0]));
         assertEquals(List.of(1f, 2f, 0f), List.of(sft.rmScores()[0][0], sft.rmScores()[0][1], sft.rmScores()[0][2]));
         assertEquals(9f, bon.rmScores()[0][1]);

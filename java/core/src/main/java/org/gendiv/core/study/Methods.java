@@ -1,0 +1,150 @@
+package org.gendiv.core.study;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.gendiv.core.io.Progress;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.core.train.BestOfN;
+import org.gendiv.core.train.Rollouts;
+import org.gendiv.core.train.Scoring;
+import org.gendiv.kernels.Kernels;
+import org.gendiv.kernels.Params;
+
+/**
+ * How each method answers the evaluation inputs: K samples per input from a policy, their
+ * reward-model scores and KL to SFT; SFT's and Best-of-N's outputs from one pool of K groups of N
+ * fresh SFT samples (SFT: each group's first; BoN: each group's best), PPO's K samples of its own.
+ */
+final class Methods {
+    /** The methods every study compares, in report order. */
+    static final List<String> NAMES = List.of("sft", "bon", "ppo");
+
+    private final StudyConfig.Eval eval;
+    private final Kernels kernels;
+
+    Methods(StudyConfig.Eval eval, Kernels kernels) {
+        this.eval = eval;
+        this.kernels = kernels;
+    }
+
+    /** k samples per input at a temperature: texts[input][k], and the rollouts they decode (input-major). */
+    record Samples(String[][] texts, List<Rollouts.Rollout> rollouts) {}
+
+    Samples draw(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
+        List<String> prompts = new ArrayList<>();
+        for (String p : inputs) for (int j = 0; j < k; j++) prompts.add(p);
+        var bar = new Progress("sample", prompts.size());
+        var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), eval.batch(),
+                eval.maxNewTokens(), done -> bar.update(done, 0, k + " per input"));
+        String[] flat = Rollouts.texts(tok, rollouts);
+        String[][] out = new String[inputs.size()][k];
+        for (int i = 0; i < flat.length; i++) out[i / k][i % k] = flat[i];
+        return new Samples(out, rollouts);
+    }
+
+    /** texts[input][k]: k samples per input at a temperature. */
+    String[][] sample(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
+        return draw(model, tok, inputs, k, temperature, seed).texts();
+    }
+
+    /**
+     * Each sample's KL to the SFT policy, log pi(y) - log pi_sft(y) over its tokens at the
+     * sampling temperature (the sampler's own log-probs against SFT's teacher-forced ones): its
+     * mean over samples estimates KL(pi || pi_sft) per response.
+     */
+    double[][] klToSft(Gpt sft, Samples s, float temperature) {
+        int k = s.texts()[0].length;
+        double[] ref = Scoring.responseLogprobs(sft, kernels, s.rollouts(), temperature, eval.batch());
+        double[][] kl = new double[s.texts().length][k];
+        for (int i = 0; i < ref.length; i++) {
+            double own = 0;
+            for (float lp : s.rollouts().get(i).logprobs()) own += lp;
+            kl[i / k][i % k] = own - ref[i];
+        }
+        return kl;
+    }
+
+    /** KL(BoN || base) of best-of-N: log N - (N - 1) / N (Stiennon et al. 2020; exact without ties), the same for every sample. */
+    static double[][] bestOfNKl(int inputs, int k, int n) {
+        double[][] kl = new double[inputs][k];
+        for (double[] row : kl) Arrays.fill(row, Math.log(n) - (n - 1.0) / n);
+        return kl;
+    }
+
+    float[][] score(RewardModel rm, Tokenizer tok, List<String> prompts, String[][] texts) {
+        List<String> ps = new ArrayList<>(), ts = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++)
+            for (String t : texts[i]) {
+                ps.add(prompts.get(i));
+                ts.add(t);
+            }
+        float[] flat = Scoring.scores(rm, tok, ps, ts, eval.batch());
+        float[][] out = new float[texts.length][];
+        for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = Arrays.copyOfRange(flat, at, at + texts[i].length);
+        return out;
+    }
+
+    /**
+     * Best-of-N from K * N samples per input: output j is the RM's best of samples [j N, (j + 1) N),
+     * so the K outputs come from K disjoint groups of fresh samples and are as independent as
+     * the SFT policy's own.
+     */
+    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int k, int n) {
+        String[][] texts = new String[pool.length][k];
+        float[][] scores = new float[pool.length][k];
+        for (int i = 0; i < pool.length; i++) {
+            if (pool[i].length != k * n) throw new IllegalArgumentException("input " + i + " has " + pool[i].length
+                    + " samples for Best-of-N, not K * N = " + k * n);
+            for (int j = 0; j < k; j++) {
+                int best = BestOfN.best(poolScores[i], j * n, n);
+                texts[i][j] = pool[i][best];
+                scores[i][j] = poolScores[i][best];
+            }
+        }
+        return new Evaluation.Outputs(texts, scores);
+    }
+
+    /** SFT's outputs from the pool of K groups of n: each group's first sample, an independent SFT sample each (KL 0). */
+    static Evaluation.Outputs firstOfGroups(String[][] pool, float[][] scores, int n) {
+        String[][] texts = new String[pool.length][];
+        float[][] rm = new float[pool.length][];
+        double[][] kl = new double[pool.length][];
+        for (int i = 0; i < pool.length; i++) {
+            int k = pool[i].length / n;
+            texts[i] = new String[k];
+            rm[i] = new float[k];
+            kl[i] = new double[k];
+            for (int j = 0; j < k; j++) {
+                texts[i][j] = pool[i][j * n];
+                rm[i][j] = scores[i][j * n];
+            }
+        }
+        return new Evaluation.Outputs(texts, rm, kl);
+    }
+
+    /**
+     * Every method's K outputs per prompt on a split, with their RM scores: K * N SFT samples per
+     * prompt in K groups of N; SFT's outputs are each group's first sample, BoN's each group's
+     * best; and K PPO samples.
+     */
+    Map<String, Evaluation.Outputs> outputs(Gpt sft, Gpt ppo, RewardModel rm, Tokenizer tok, List<String> prompts, long seed,
+            String task, String split) {
+        var e = eval;
+        String[][] pool = sample(sft, tok, prompts, e.samples() * e.bonN(), e.temperature(), seed * 1009 + split.hashCode());
+        float[][] poolScores = score(rm, tok, prompts, pool);
+        Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
+        outputs.put("sft", firstOfGroups(pool, poolScores, e.bonN()));
+        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN());
+        outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(pool.length, e.samples(), e.bonN())));
+        Samples ppoSamples = draw(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
+        String[][] ppoTexts = ppoSamples.texts();
+        outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts), klToSft(sft, ppoSamples, e.temperature())));
+        return outputs;
+    }
+}
