@@ -51,6 +51,13 @@ public final class Configs {
         return merge(defaults, o, file.toString(), "");
     }
 
+    /** The record with one setting changed, by its config key (e.g. "beta"): a wither for any config record. */
+    public static <R extends Record> R with(R r, String key, Number value) {
+        JsonObject o = new JsonObject();
+        o.addProperty(key, value);
+        return merge(r, o, r.getClass().getSimpleName(), "");
+    }
+
     /** The defaults with the object's keys applied (source names the file in errors). */
     @SuppressWarnings("unchecked")
     public static <R extends Record> R merge(R defaults, JsonObject o, String source, String path) {

@@ -81,9 +81,7 @@ public final class Ppo implements Stage {
         }
 
         public Config withBeta(float b) {
-            return new Config(prompts, init, reward, sharedValueTrunk, optim, steps, rolloutBatch, minibatch, epochs,
-                    maxNewTokens, temperature, clip, valueClip, valueCoef, gamma, lambda, b, estimator, targetKl,
-                    klHorizon, scoreClip, entropyCoef, critic, missingEosPenalty, schedule);
+            return Configs.with(this, "beta", b);
         }
 
         /** The fused kernel's parameters: the policy clip on both sides, no dual clip, log-ratios clamped at +-20. */
