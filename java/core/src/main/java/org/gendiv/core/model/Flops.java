@@ -37,14 +37,16 @@ public final class Flops {
     }
 
     /**
-     * LibTorch's float32 matmul rate here, in GFLOP/s: n x n by n x n products (n = 512) for at
-     * least seconds seconds on the current device, after one warm-up product. The yardstick for
-     * the stages' rates, measured in the same run.
+     * LibTorch's float32 matmul rate here, in GFLOP/s: n x n by n x n products on the current
+     * device for seconds seconds, after a quarter of that as warm-up. The yardstick for the
+     * stages' rates, measured in the same run (best at its end: at a JVM's start its compiler
+     * threads take a core, and the rate read there was 51 against 80 GFLOP/s).
      */
     public static double matmulRate(int n, double seconds) {
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             Tensor a = Devices.to(torch.randn(n, n)), b = Devices.to(torch.randn(n, n));
-            Devices.cpu(a.matmul(b));  // warm-up (and, on a GPU, a sync)
+            for (long w0 = System.nanoTime(); System.nanoTime() - w0 < seconds * 0.25e9; )
+                Devices.cpu(a.matmul(b).sum());  // warm-up (and, on a GPU, a sync)
             long t0 = System.nanoTime(), done = 0;
             while (System.nanoTime() - t0 < seconds * 1e9) {
                 Devices.cpu(a.matmul(b).sum());

@@ -46,7 +46,7 @@ public final class Study {
     private final Kernels kernels = Kernels.cpu();
     /**
      * Seconds and model GFLOP per stage and evaluation (KEY_s, KEY_gflop), the total, and
-     * LibTorch's 512^3 float32 matmul rate measured at the start (matmul_gflops) as the yardstick.
+     * LibTorch's 512^3 float32 matmul rate measured at the end (matmul_gflops) as the yardstick.
      */
     private final Map<String, Double> timings = new LinkedHashMap<>();
     static final int MATMUL_N = 512;
@@ -76,7 +76,6 @@ public final class Study {
     /** Starts (or, with resume, continues) the study; returns results.json's content. */
     public JsonObject run(boolean resume) throws IOException {
         begin(resume);
-        measureMatmulRate();
         long t0 = System.nanoTime();
         List<JsonObject> perSeed = new ArrayList<>();
         List<String> samples = new ArrayList<>();
@@ -86,6 +85,7 @@ public final class Study {
         }
         AtomicFiles.writeString(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
         timings.put("total_s", (System.nanoTime() - t0) / 1e9);
+        measureMatmulRate();
         JsonObject results = Results.combine(c, perSeed, timings);
         Results.write(out.resolve("results.json"), results);
         Report.write(out, results);
@@ -161,7 +161,7 @@ public final class Study {
         return run.model();
     }
 
-    /** LibTorch's matmul rate on this machine now, the yardstick for the stages' FLOP rates (timings.matmul_gflops). */
+    /** LibTorch's matmul rate on this machine, at the end of the run: the yardstick for the stages' FLOP rates (timings.matmul_gflops). */
     void measureMatmulRate() {
         timings.put("matmul_gflops", Flops.matmulRate(MATMUL_N, MATMUL_SECONDS));
     }

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 
 /**
  * report.md's "Where the time goes": each stage's and evaluation's seconds, share of the total,
- * model GFLOP and GFLOP/s, against LibTorch's 512^3 matmul rate measured at the start of the
+ * model GFLOP and GFLOP/s, against LibTorch's 512^3 matmul rate measured at the end of the
  * same run (results.json's timings: KEY_s, KEY_gflop, matmul_gflops, total_s).
  */
 final class TimeReport {
@@ -17,7 +17,7 @@ final class TimeReport {
         double total = timings.get("total_s").getAsDouble();
         double yardstick = timings.has("matmul_gflops") ? timings.get("matmul_gflops").getAsDouble() : Double.NaN;
         StringBuilder b = new StringBuilder("## Where the time goes\n\n");
-        b.append(String.format(Locale.ROOT, "LibTorch's 512^3 float32 matmul on this machine: %.0f GFLOP/s (measured at the start). "
+        b.append(String.format(Locale.ROOT, "LibTorch's 512^3 float32 matmul on this machine: %.0f GFLOP/s (measured at the end of the run). "
                 + "Model FLOPs count the transformers' matrix products (a training pass 3x its forward).%n%n", yardstick));
         b.append("| stage | seconds | share | GFLOP | GFLOP/s | of the matmul rate |\n|---|---|---|---|---|---|\n");
         for (String key : timings.keySet()) {
