@@ -44,6 +44,9 @@ public final class Study {
     private final StudyConfig c;
     private final Path out;
     private final Kernels kernels = Kernels.cpu();
+    /** How the methods sample and score, and the worlds' data (both drawn from the config and seed). */
+    final Methods methods;
+    final WorldData data;
     /**
      * Seconds and model GFLOP per stage and evaluation (KEY_s, KEY_gflop), the total, and
      * LibTorch's 512^3 float32 matmul rate measured at the end (matmul_gflops) as the yardstick.
@@ -56,10 +59,6 @@ public final class Study {
     Map<String, Double> timings() {
         return timings;
     }
-
-    /** How the methods sample and score, and the worlds' data (both drawn from the config and seed). */
-    final Methods methods;
-    final WorldData data;
 
     public Study(StudyConfig c, Path out) {
         this.c = c;
