@@ -14,7 +14,7 @@ final class CompositePpo {
     private CompositePpo() {}
 
     /** [loss, clip fraction, approx KL (k3), entropy] over the masked tokens of logits [n, V]. */
-    static Tensor[] loss(Tensor logits, Ppo.Slice s, Params.Ppo p) {
+    static Tensor[] loss(Tensor logits, Experience.Slice s, Params.Ppo p) {
         int n = s.actions.length;
         long[] actions = new long[n];
         for (int i = 0; i < n; i++) actions[i] = s.actions[i];

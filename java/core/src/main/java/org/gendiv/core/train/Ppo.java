@@ -228,20 +228,6 @@ public final class Ppo implements Stage {
         return "reward";
     }
 
-    /** A batch of experience: right-padded sequences and, per response token, everything the update needs. */
-    static final class Experience {
-        int rows, width, length;  // B, T (prompt + response, padded), L (longest response)
-        long[] tokens;            // [B, T]
-        int[] promptLength, responseLength, actions;  // actions [B, L] (0 where masked)
-        float[] mask, oldLogprobs, refLogprobs, oldValues, advantages, returns, scores, kl;
-        double timePolicy, timeReference, timeReward;  // seconds spent scoring, for the step's breakdown
-
-        /** The position in row r whose output scores response token j (past the response: its last token's). */
-        int source(int r, int j) {
-            return promptLength[r] + Math.min(j, responseLength[r] - 1) - 1;
-        }
-    }
-
     @Override
     public Map<String, Double> step(int step) {
         List<String> batch = new ArrayList<>();
@@ -310,7 +296,7 @@ public final class Ppo implements Stage {
                 x.actions[r * x.length + j] = rollouts.get(r).response()[j];
                 x.mask[r * x.length + j] = 1f;
             }
-        Tensor tokens = p.tensor(), index = sourceIndex(x, allRows(x.rows));
+        Tensor tokens = p.tensor(), index = x.sourceIndex(allRows(x.rows));
         ac.train(false);
         try (var g = new NoGradGuard()) {
             long t0 = System.nanoTime();
@@ -369,9 +355,9 @@ public final class Ppo implements Stage {
      * returns loss, policy loss, clip fraction, approx KL, entropy, value loss.
      */
     double[] minibatchStep(Experience x, int[] rows, double lr, boolean actorMoves) {
-        Slice s = slice(x, rows);
+        Experience.Slice s = x.slice(rows);
         Tensor tokens = Tensor.create(s.tokens, rows.length, x.width);
-        Tensor index = sourceIndex(x, rows);
+        Tensor index = x.sourceIndex(rows);
         Tensor[] lv = ac.forward(tokens);
         Tensor logits = gatherRows(lv[0], index);                     // [m * L, V], a contiguous copy
         Tensor values = lv[1].reshape(-1).index_select(0, index);     // [m * L]
@@ -412,49 +398,10 @@ public final class Ppo implements Stage {
         return out;
     }
 
-    /** The experience of some rows, response arrays [m * L]. */
-    static final class Slice {
-        long[] tokens;
-        int[] actions;
-        float[] mask, oldLogprobs, oldValues, advantages, returns;
-    }
-
-    static Slice slice(Experience x, int[] rows) {
-        Slice s = new Slice();
-        int l = x.length, n = rows.length * l;
-        s.tokens = new long[rows.length * x.width];
-        s.actions = new int[n];
-        s.mask = new float[n];
-        s.oldLogprobs = new float[n];
-        s.oldValues = new float[n];
-        s.advantages = new float[n];
-        s.returns = new float[n];
-        for (int i = 0; i < rows.length; i++) {
-            int r = rows[i];
-            System.arraycopy(x.tokens, r * x.width, s.tokens, i * x.width, x.width);
-            System.arraycopy(x.actions, r * l, s.actions, i * l, l);
-            System.arraycopy(x.mask, r * l, s.mask, i * l, l);
-            System.arraycopy(x.oldLogprobs, r * l, s.oldLogprobs, i * l, l);
-            System.arraycopy(x.oldValues, r * l, s.oldValues, i * l, l);
-            System.arraycopy(x.advantages, r * l, s.advantages, i * l, l);
-            System.arraycopy(x.returns, r * l, s.returns, i * l, l);
-        }
-        return s;
-    }
-
     private static int[] allRows(int n) {
         int[] r = new int[n];
         for (int i = 0; i < n; i++) r[i] = i;
         return r;
-    }
-
-    /** For the given rows (renumbered 0..m-1 in the batch fed), flat indices into [m * T] of the outputs scoring each response token. */
-    private static Tensor sourceIndex(Experience x, int[] rows) {
-        long[] idx = new long[rows.length * x.length];
-        for (int i = 0; i < rows.length; i++)
-            for (int j = 0; j < x.length; j++)
-                idx[i * x.length + j] = (long) i * x.width + x.source(rows[i], j);
-        return Devices.to(Tensor.create(idx, idx.length));
     }
 
     private static Tensor gatherRows(Tensor logits, Tensor index) {

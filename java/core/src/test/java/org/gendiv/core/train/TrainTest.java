@@ -232,7 +232,7 @@ class TrainTest {
         Ppo stage = ppo(c);
         var rollouts = Rollouts.generate(stage.policy(), Kernels.cpu(), task.tok, TinyTask.prompts(16, 5),
                 Params.Sampling.of(1f, 5), 16, 4);
-        Ppo.Experience x = stage.score(rollouts);
+        Experience x = stage.score(rollouts);
         // Advantages and returns from a fixed pattern; old log-probs shifted so some ratios clip.
         int n = x.rows * x.length;
         x.advantages = new float[n];
