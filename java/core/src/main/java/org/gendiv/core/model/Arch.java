@@ -3,6 +3,8 @@ package org.gendiv.core.model;
 import java.util.List;
 import java.util.Locale;
 
+import org.gendiv.diversity.JsonErrors;
+
 /**
  * What sets one decoder family apart from another, beyond the sizes in {@link GptConfig}:
  * <ul>
@@ -67,7 +69,7 @@ public record Arch(Family family, String modelType, int kvHeads, int ffn, double
             throw new IllegalArgumentException(family.lower() + " has no grouped-query attention (kv heads " + kvHeads + " != heads " + heads + ")");
         switch (activation) {
             case "gelu_new", "gelu", "relu", "silu" -> {}
-            default -> throw new IllegalArgumentException("activation " + activation + " is not supported (supported: gelu_new, gelu, relu, silu)");
+            default -> throw new IllegalArgumentException("activation " + JsonErrors.printable(activation) + " is not supported (supported: gelu_new, gelu, relu, silu)");
         }
         return this;
     }
