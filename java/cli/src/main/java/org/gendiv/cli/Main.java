@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
+import org.gendiv.core.dist.Group;
 import org.gendiv.kernels.GendivException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine;
 /** The gendiv command line: {@code ./gendiv <command>}. */
 @Command(name = "gendiv", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "RLHF kernels, trainer and the generalisation/diversity study on the JVM.",
-        subcommands = {StudyCommand.class, EvaluateCommand.class, SweepCommand.class, WorldCommand.class, SelftestCommand.class, TrainCommand.class, GenerateCommand.class, BonCommand.class,
+        subcommands = {StudyCommand.class, LaunchCommand.class, EvaluateCommand.class, SweepCommand.class, WorldCommand.class, SelftestCommand.class, TrainCommand.class, GenerateCommand.class, BonCommand.class,
             DiversityCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Tests: ./gendiv test runs the whole suite (CMake, ctest, JUnit)."})
 public final class Main implements Runnable {
@@ -33,14 +34,20 @@ public final class Main implements Runnable {
 
     /** The command line with gendiv's error handling: a user's mistake is one line naming what is wrong. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine cl = new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof IOException
                     || e instanceof GendivException) {
                 cmd.getErr().println("gendiv " + cmd.getCommandName() + ": " + message(e));
                 return 2;
             }
+            if (e instanceof Group.Failed) {  // a peer rank died or hung: not this input's fault
+                cmd.getErr().println("gendiv " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
+            }
             throw e;
         });
+        cl.getSubcommands().get("launch").setStopAtPositional(true);  // launch's options end where the workers' command begins
+        return cl;
     }
 
     private static String message(Exception e) {

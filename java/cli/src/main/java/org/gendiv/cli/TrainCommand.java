@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Devices;
@@ -65,12 +66,16 @@ final class TrainCommand implements Callable<Integer> {
         RunDir run = new RunDir(out != null ? out : Path.of("runs", stage.name()));
         long t0 = System.nanoTime();
         Record c = Configs.read(config, stage.defaults());
-        Map<String, Double> eval = switch (stage) {
-            case pretrain -> Pretrain.run((Pretrain.Config) c, run, resume, false);
-            case sft -> Sft.run((Sft.Config) c, run, resume, false);
-            case rm -> RewardTraining.run((RewardTraining.Config) c, run, resume, false);
-            case ppo -> Ppo.run((Ppo.Config) c, run, resume, false);
-        };
+        Map<String, Double> eval;
+        try (Group group = Group.fromEnvironment()) {  // alone unless WORLD_SIZE is set (gendiv launch, torchrun)
+            eval = switch (stage) {
+                case pretrain -> Pretrain.run((Pretrain.Config) c, run, resume, false, group);
+                case sft -> Sft.run((Sft.Config) c, run, resume, false, group);
+                case rm -> RewardTraining.run((RewardTraining.Config) c, run, resume, false, group);
+                case ppo -> Ppo.run((Ppo.Config) c, run, resume, false, group);
+            };
+            if (!group.isMain()) return 0;
+        }
         StringBuilder b = new StringBuilder();
         eval.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  held-out %s %.4f%n", k, v)));
         System.out.printf(Locale.ROOT, "%s done in %.1f s: model in %s%n%s", stage, (System.nanoTime() - t0) / 1e9,

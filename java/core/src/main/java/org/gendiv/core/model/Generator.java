@@ -46,6 +46,15 @@ public final class Generator {
 
     public Result generate(int[][] prompts, int maxNewTokens, Params.Sampling sampling, int eosId, int padId,
             boolean useCache) {
+        return generate(prompts, maxNewTokens, sampling, eosId, padId, useCache, 0);
+    }
+
+    /**
+     * As above, the rows' random streams numbered from firstRow: a shard of a larger batch (one
+     * rank's rows of a data-parallel step) draws what those rows draw in the whole batch.
+     */
+    public Result generate(int[][] prompts, int maxNewTokens, Params.Sampling sampling, int eosId, int padId,
+            boolean useCache, long firstRow) {
         int b = prompts.length, longest = 0;
         if (b == 0) throw new IllegalArgumentException("prompts must not be empty");
         for (int[] p : prompts) {
@@ -69,7 +78,7 @@ public final class Generator {
         try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined();
                 KvCache cache = useCache ? new KvCache(model.config.layers()) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
-            for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, r);
+            for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, firstRow + r);
             Distinct distinct = useCache ? Distinct.of(prompts) : null;
             for (int step = 0; step < maxNewTokens; step++) {
                 int end = longest + step;                       // tokens [0, end) are known

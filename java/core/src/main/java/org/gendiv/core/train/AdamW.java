@@ -34,6 +34,11 @@ public final class AdamW {
         }
     }
 
+    /** The parameters it updates (the trainable ones), in a fixed order. */
+    public List<Tensor> parameters() {
+        return java.util.Collections.unmodifiableList(params);
+    }
+
     public void zeroGrad() {
         for (Tensor p : params) if (p.grad().defined()) p.grad().zero_();
     }

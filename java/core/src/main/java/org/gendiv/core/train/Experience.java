@@ -10,6 +10,17 @@ final class Experience {
     int[] promptLength, responseLength, actions;  // actions [B, L] (0 where masked)
     float[] mask, oldLogprobs, refLogprobs, oldValues, advantages, returns, scores, kl;
     double timePolicy, timeReference, timeReward;  // seconds spent scoring, for the step's breakdown
+    int firstRow;             // these rows are rows [firstRow, firstRow + B) of the global batch (0 alone)
+
+    /** Of some rows of the global batch, those this experience holds, renumbered as its own rows, in the order given. */
+    int[] ownRows(int[] global) {
+        int n = 0;
+        for (int g : global) if (g >= firstRow && g < firstRow + rows) n++;
+        int[] own = new int[n];
+        n = 0;
+        for (int g : global) if (g >= firstRow && g < firstRow + rows) own[n++] = g - firstRow;
+        return own;
+    }
 
     /** The position in row r whose output scores response token j (past the response: its last token's). */
     int source(int r, int j) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.model.Devices;
@@ -31,6 +32,7 @@ public final class LanguageModelling implements Stage {
     private final int steps, batchSize;
     private final long seed;
     private final AdamW adam;
+    private Group group = Group.single();
 
     public LanguageModelling(String name, Gpt model, Path tokenizerFile, List<Example> train, List<Example> eval,
             OptimConfig optim, int steps, int batchSize, long seed) {
@@ -65,18 +67,27 @@ public final class LanguageModelling implements Stage {
     }
 
     @Override
+    public void distribute(Group g) {
+        g.requireDivides(batchSize, "batch_size");
+        group = g;
+    }
+
+    /** The mean loss over the learned tokens of the whole global batch: on several ranks, each its share, counts summed first. */
+    @Override
     public Map<String, Double> step(int step) {
         model.train(true);
         List<Example> batch = new ArrayList<>();
-        for (int i : Batches.indices(train.size(), batchSize, step, seed)) batch.add(train.get(i));
+        for (int i : group.shard(Batches.indices(train.size(), batchSize, step, seed))) batch.add(train.get(i));
         double lr = optim.lrAt(step, steps);
         adam.zeroGrad();
         Tensor[] lossAndCount = loss(batch);
+        group.sum(lossAndCount[1]);  // the global count of learned tokens
         lossAndCount[0].div(lossAndCount[1]).backward();
+        group.sumGradients(adam.parameters());
         double norm = adam.clipGradNorm(optim.gradClip());
         adam.step(lr);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", lossAndCount[0].item_double() / lossAndCount[1].item_double());
+        m.put("loss", group.sum(lossAndCount[0].item_double()) / lossAndCount[1].item_double());
         m.put("lr", lr);
         m.put("grad_norm", norm);
         return m;

@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.io.ModelDir;
@@ -123,6 +124,7 @@ public final class Ppo implements Stage {
     private final Kernels kernels;
     private final AdamW adam, criticAdam;  // a separate critic gets its own optimiser and gradient clip
     private final Tensor beta;  // the KL coefficient (adaptive when target_kl > 0), in the checkpoint
+    private Group group = Group.single();
     /** When true the update uses the loss composed from LibTorch ops instead of the fused kernel (benchmarks, tests). */
     boolean compositeLoss;
 
@@ -180,7 +182,9 @@ public final class Ppo implements Stage {
         }
     }
 
-    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+    /** The CLI's entry: reads the config's files, trains on the group's ranks (rank 0 writes the run directory). */
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet, Group group) throws IOException {
+        Stages.seedInitialisation(c.schedule());
         Path init = Stages.required(c.init(), "init", "the SFT model directory");
         Path reward = Stages.required(c.reward(), "reward", "the reward model directory");
         List<String> prompts = prompts(Stages.required(c.prompts(), "prompts", "a JSONL file of {\"prompt\"}"));
@@ -190,8 +194,8 @@ public final class Ppo implements Stage {
         Rollouts.requireFit(Path.of(c.prompts()), prompts, tok, policy.config.context(), c.maxNewTokens(), "max_new_tokens");
         var stage = new Ppo(c, policy, ModelDir.policy(init), ModelDir.rewardModel(reward),
                 tok, ModelDir.tokenizerFile(init), prompts, Kernels.cpu());
-        run.begin(Configs.toJson(c), resume);
-        return new Trainer(run, c.schedule()).quiet(quiet).run(stage, resume);
+        if (group.isMain()) run.begin(Configs.toJson(c), resume);
+        return new Trainer(run, c.schedule()).quiet(quiet).group(group).run(stage, resume);
     }
 
     public static List<String> prompts(Path file) throws IOException {
@@ -229,29 +233,45 @@ public final class Ppo implements Stage {
     }
 
     @Override
+    public void distribute(Group g) {
+        g.requireDivides(c.rolloutBatch(), "rollout_batch");
+        group = g;
+    }
+
+    /**
+     * On several ranks each rank rolls out its rows of the global batch (drawing the tokens those
+     * rows draw on one process), whitens advantages by the global mean and variance, and takes
+     * its part of every global minibatch; the statistics are global sums.
+     */
+    @Override
     public Map<String, Double> step(int step) {
         List<String> batch = new ArrayList<>();
         for (int i : Batches.indices(prompts.size(), c.rolloutBatch(), step, c.schedule().seed())) batch.add(prompts.get(i));
         long seed = c.schedule().seed() * 1_000_003L + step * 7919L;
+        int[] mine = group.shard(c.rolloutBatch());
         long t0 = System.nanoTime();
-        var rollouts = Rollouts.generate(ac.policy, kernels, tok, batch,
-                Params.Sampling.of(c.temperature(), seed), c.rolloutBatch(), c.maxNewTokens());
+        var rollouts = Rollouts.shard(ac.policy, kernels, tok, batch.subList(mine[0], mine[1]),
+                Params.Sampling.of(c.temperature(), seed), c.rolloutBatch(), c.maxNewTokens(), mine[0]);
         long t1 = System.nanoTime();
         Experience x = score(rollouts);
+        x.firstRow = mine[0];
         long t2 = System.nanoTime();
         var kr = kernels.kl().rewards(x.oldLogprobs, x.refLogprobs, x.mask, x.scores, x.rows, x.length,
                 new Params.KlReward(beta.item_float(), c.estimator(), c.scoreClip()));
         x.kl = kr.kl();
         var gae = kernels.advantages().gae(kr.rewards(), x.oldValues, x.mask, x.rows, x.length, c.gamma(), c.lambda());
-        x.advantages = kernels.advantages().whiten(gae.advantages(), x.mask, true);
+        x.advantages = group.size() == 1 ? kernels.advantages().whiten(gae.advantages(), x.mask, true)
+                : Whitening.global(group, gae.advantages(), x.mask);
         x.returns = gae.returns();
         long t3 = System.nanoTime();
         Map<String, Double> m = update(x, step);
         long t4 = System.nanoTime();
-        double klPerSeq = sum(x.kl, x.mask) / x.rows;
-        m.put("reward", mean(x.scores));
+        double[] totals = group.sum(sum(x.kl, x.mask), sum(x.scores), sum(x.mask, x.mask));
+        int rows = c.rolloutBatch();
+        double klPerSeq = totals[0] / rows;
+        m.put("reward", totals[1] / rows);
         m.put("kl", klPerSeq);
-        m.put("response_length", sum(x.mask, x.mask) / x.rows);
+        m.put("response_length", totals[2] / rows);
         m.put("beta", (double) beta.item_float());
         m.put("time_rollout", (t1 - t0) / 1e9);
         m.put("time_policy", x.timePolicy);
@@ -259,7 +279,7 @@ public final class Ppo implements Stage {
         m.put("time_reward", x.timeReward);
         m.put("time_gae", (t3 - t2) / 1e9);
         m.put("time_update", (t4 - t3) / 1e9);
-        adaptBeta(klPerSeq, x.rows);
+        adaptBeta(klPerSeq, rows);
         return m;
     }
 
@@ -332,10 +352,11 @@ public final class Ppo implements Stage {
         double[] sums = new double[6];
         int updates = 0;
         SplittableRandom rng = new SplittableRandom(c.schedule().seed() * 31 + step);
+        int batch = c.rolloutBatch();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
-            int[] order = Batches.permutation(x.rows, rng);
-            for (int at = 0; at < x.rows; at += c.minibatch()) {
-                int[] rows = Arrays.copyOfRange(order, at, at + c.minibatch());
+            int[] order = Batches.permutation(batch, rng);
+            for (int at = 0; at < batch; at += c.minibatch()) {
+                int[] rows = x.ownRows(Arrays.copyOfRange(order, at, at + c.minibatch()));
                 try (var scope = new org.bytedeco.javacpp.PointerScope()) {
                     double[] s = minibatchStep(x, rows, lr, step >= c.critic().warmupSteps());
                     for (int i = 0; i < s.length; i++) sums[i] += s[i];
@@ -355,6 +376,35 @@ public final class Ppo implements Stage {
      * returns loss, policy loss, clip fraction, approx KL, entropy, value loss.
      */
     double[] minibatchStep(Experience x, int[] rows, double lr, boolean actorMoves) {
+        adam.zeroGrad();
+        if (criticAdam != null) criticAdam.zeroGrad();
+        double[] out = new double[6];
+        double own = 0;
+        for (int r : rows) for (int j = 0; j < x.length; j++) own += x.mask[r * x.length + j];
+        // Each side's loss is a mean over the minibatch's tokens: a rank's share of it weighs its tokens by the global count.
+        double tokens = group.sum(own);
+        if (rows.length > 0) out = minibatchLoss(x, rows, group.size() == 1 ? 1f : (float) (own / tokens));
+        for (int i = 0; i < out.length; i++) out[i] *= own / tokens;
+        out = group.sum(out);
+        if (actorMoves) {
+            group.sumGradients(adam.parameters());
+            adam.clipGradNorm(c.optim().gradClip());
+            adam.step(lr);
+        }
+        if (criticAdam != null) {
+            group.sumGradients(criticAdam.parameters());
+            criticAdam.clipGradNorm(c.optim().gradClip());
+            criticAdam.step(c.critic().lr() * lr / c.optim().lr());  // the critic follows the actor's schedule
+        }
+        return out;
+    }
+
+    /**
+     * Backward of the clipped policy loss and the clipped value loss on some rows, each scaled by
+     * share (this rank's part of the minibatch's tokens; 1 alone): returns loss, policy loss,
+     * clip fraction, approx KL, entropy, value loss, each a mean over these rows' tokens.
+     */
+    private double[] minibatchLoss(Experience x, int[] rows, float share) {
         Experience.Slice s = x.slice(rows);
         Tensor tokens = Tensor.create(s.tokens, rows.length, x.width);
         Tensor index = x.sourceIndex(rows);
@@ -363,39 +413,29 @@ public final class Ppo implements Stage {
         Tensor values = lv[1].reshape(-1).index_select(0, index);     // [m * L]
         int n = s.actions.length, vocab = (int) logits.size(1);
         Params.Ppo params = c.kernelParams();
-        adam.zeroGrad();
-        if (criticAdam != null) criticAdam.zeroGrad();
         // The critic's side is the same on both paths: clipped value loss and d loss / d values (value kernel).
         float[] gv = new float[n];
         var vs = kernels.advantages().valueLoss(floats(values), s.oldValues, s.returns, s.mask, c.valueClip(), gv);
         Tensor vGrad = Devices.to(Tensor.create(gv, n)).mul(new Scalar(c.valueCoef()));
-        double[] out;
+        if (share != 1f) vGrad = vGrad.mul(new Scalar(share));
         if (compositeLoss) {
             Tensor[] lossParts = CompositePpo.loss(logits, s, params);
-            lossParts[0].add(values.mul(vGrad).sum()).backward();
+            Tensor policy = share != 1f ? lossParts[0].mul(new Scalar(share)) : lossParts[0];
+            policy.add(values.mul(vGrad).sum()).backward();
             double policyLoss = lossParts[0].item_double() + c.entropyCoef() * lossParts[3].item_double();
-            out = new double[] {lossParts[0].item_double(), policyLoss, lossParts[1].item_double(),
+            return new double[] {lossParts[0].item_double(), policyLoss, lossParts[1].item_double(),
                     lossParts[2].item_double(), lossParts[3].item_double(), vs.loss()};
-        } else {
-            Tensor host = Devices.cpu(logits), grad = torch.empty_like(host);  // the kernel reads and writes host memory
-            var ps = kernels.ppo().compute(segment(host), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
-                    MemorySegment.ofArray(s.oldLogprobs), MemorySegment.ofArray(s.advantages),
-                    MemorySegment.ofArray(s.mask), params, segment(grad));
-            grad = Devices.to(grad);
-            // One backward pass from both heads: d loss / d logits from the kernel, d value loss / d values scaled.
-            torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
-                    new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
-            out = new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
         }
-        if (actorMoves) {
-            adam.clipGradNorm(c.optim().gradClip());
-            adam.step(lr);
-        }
-        if (criticAdam != null) {
-            criticAdam.clipGradNorm(c.optim().gradClip());
-            criticAdam.step(c.critic().lr() * lr / c.optim().lr());  // the critic follows the actor's schedule
-        }
-        return out;
+        Tensor host = Devices.cpu(logits), grad = torch.empty_like(host);  // the kernel reads and writes host memory
+        var ps = kernels.ppo().compute(segment(host), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
+                MemorySegment.ofArray(s.oldLogprobs), MemorySegment.ofArray(s.advantages),
+                MemorySegment.ofArray(s.mask), params, segment(grad));
+        grad = Devices.to(grad);
+        if (share != 1f) grad = grad.mul(new Scalar(share));
+        // One backward pass from both heads: d loss / d logits from the kernel, d value loss / d values scaled.
+        torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
+                new org.bytedeco.pytorch.BoolOptional(), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+        return new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
     }
 
     private static int[] allRows(int n) {
@@ -418,10 +458,10 @@ public final class Ppo implements Stage {
         return s;
     }
 
-    private static double mean(float[] a) {
+    private static double sum(float[] a) {
         double s = 0;
         for (float v : a) s += v;
-        return s / a.length;
+        return s;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.io.RunDir;
@@ -43,17 +44,19 @@ public final class Pretrain {
         }
     }
 
-    /** The CLI's entry: reads the config's files, trains, writes run/model. */
-    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+    /** The CLI's entry: reads the config's files, trains on the group's ranks (rank 0 writes the run directory). */
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet, Group group) throws IOException {
+        Stages.seedInitialisation(c.schedule());
         List<String> texts = texts(Stages.required(c.data(), "data", "a JSONL file of {\"text\": ...}"));
         List<String> evalTexts = c.evalData() == null ? List.of() : texts(Path.of(c.evalData()));
         Stages.checkBatch(c.batchSize(), texts.size(), c.data());
-        run.begin(Configs.toJson(c), resume);
+        if (group.isMain()) run.begin(Configs.toJson(c), resume);
         Path tokFile = c.tokenizer() != null ? Path.of(c.tokenizer()) : run.root.resolve("tokenizer.json");
-        if (c.tokenizer() == null && !Files.exists(tokFile))
+        if (c.tokenizer() == null && group.isMain() && !Files.exists(tokFile))
             WordTokenizer.train(texts, c.vocabSize(), 1).save(tokFile);
+        group.barrier();  // the other ranks read the tokenizer rank 0 wrote (the run directory is shared)
         Tokenizer tok = Tokenizer.load(tokFile);
-        return new Trainer(run, c.schedule()).quiet(quiet).run(stage(c, tok, tokFile, texts, evalTexts), resume);
+        return new Trainer(run, c.schedule()).quiet(quiet).group(group).run(stage(c, tok, tokFile, texts, evalTexts), resume);
     }
 
     public static Stage stage(Config c, Tokenizer tok, Path tokFile, List<String> texts, List<String> evalTexts) {

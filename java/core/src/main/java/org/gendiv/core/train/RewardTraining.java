@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.io.ModelDir;
@@ -60,7 +61,7 @@ public final class RewardTraining implements Stage {
     public record Pair(String prompt, String chosen, String rejected) {}
 
     /** One prompt's pairs: its distinct responses once, and each pair as indices into them. */
-    record Group(String prompt, List<String> responses, int[] chosen, int[] rejected) {
+    record Comparisons(String prompt, List<String> responses, int[] chosen, int[] rejected) {
         int pairs() {
             return chosen.length;
         }
@@ -71,14 +72,14 @@ public final class RewardTraining implements Stage {
      * one group (a prompt's K responses compared, as InstructGPT writes them); the same prompt
      * again later starts a new group.
      */
-    static List<Group> groups(List<Pair> pairs) {
+    static List<Comparisons> groups(List<Pair> pairs) {
         List<Map.Entry<String, List<Pair>>> runs = new ArrayList<>();
         for (Pair p : pairs) {
             if (runs.isEmpty() || !runs.get(runs.size() - 1).getKey().equals(p.prompt()))
                 runs.add(Map.entry(p.prompt(), new ArrayList<>()));
             runs.get(runs.size() - 1).getValue().add(p);
         }
-        List<Group> out = new ArrayList<>();
+        List<Comparisons> out = new ArrayList<>();
         for (var e : runs) {
             List<String> responses = new ArrayList<>();
             Map<String, Integer> index = new HashMap<>();
@@ -89,7 +90,7 @@ public final class RewardTraining implements Stage {
                 chosen[i] = index.computeIfAbsent(p.chosen(), r -> { responses.add(r); return responses.size() - 1; });
                 rejected[i] = index.computeIfAbsent(p.rejected(), r -> { responses.add(r); return responses.size() - 1; });
             }
-            out.add(new Group(e.getKey(), responses, chosen, rejected));
+            out.add(new Comparisons(e.getKey(), responses, chosen, rejected));
         }
         return out;
     }
@@ -99,7 +100,7 @@ public final class RewardTraining implements Stage {
     private final Gpt sftPolicy;
     private final Tokenizer tok;
     private final Path tokFile;
-    private final List<Group> train, eval;
+    private final List<Comparisons> train, eval;
     private final int evalPairs;
     private final AdamW adam;
     /** The head's own optimizer for the first probe_steps steps (null without a probe). */
@@ -110,6 +111,7 @@ public final class RewardTraining implements Stage {
     private final Map<String, Tensor> best = new LinkedHashMap<>();
     private final Tensor bestAccuracy = torch.full(new long[] {1}, new Scalar(-1.0));
     private boolean normalised;
+    private Group group = Group.single();
 
     /** sftPolicy (for normalisation; may be null when normalizeSamples is 0) is a separate copy of the init model. */
     public RewardTraining(Config c, Gpt init, Gpt sftPolicy, Tokenizer tok, Path tokFile, List<Pair> train,
@@ -133,16 +135,18 @@ public final class RewardTraining implements Stage {
             }
     }
 
-    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+    /** The CLI's entry: reads the config's files, trains on the group's ranks (rank 0 writes the run directory). */
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet, Group group) throws IOException {
+        Stages.seedInitialisation(c.schedule());
         Path init = Stages.required(c.init(), "init", "the SFT model directory");
         List<Pair> train = pairs(Stages.required(c.data(), "data", "a JSONL file of {\"prompt\", \"chosen\", \"rejected\"}"));
         List<Pair> eval = c.evalData() == null ? List.of() : pairs(Path.of(c.evalData()));
         Stages.checkBatch(c.batchSize(), groups(train).size(), c.data() + "'s prompts");
         Tokenizer tok = ModelDir.tokenizer(init);
         Gpt sft = c.normalizeSamples() > 0 ? ModelDir.policy(init) : null;
-        run.begin(Configs.toJson(c), resume);
+        if (group.isMain()) run.begin(Configs.toJson(c), resume);
         var stage = new RewardTraining(c, ModelDir.policy(init), sft, tok, ModelDir.tokenizerFile(init), train, eval);
-        return new Trainer(run, c.schedule()).quiet(quiet).run(stage, resume);
+        return new Trainer(run, c.schedule()).quiet(quiet).group(group).run(stage, resume);
     }
 
     public RewardModel model() {
@@ -178,36 +182,45 @@ public final class RewardTraining implements Stage {
     }
 
     @Override
+    public void distribute(Group g) {
+        g.requireDivides(c.batchSize(), "batch_size");
+        group = g;
+    }
+
+    /** The mean loss over every pair of the global batch's groups: on several ranks, each its share of the groups. */
+    @Override
     public Map<String, Double> step(int step) {
         rm.train(true);
-        List<Group> batch = new ArrayList<>();
-        for (int i : Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed())) batch.add(train.get(i));
+        List<Comparisons> batch = new ArrayList<>();
+        for (int i : group.shard(Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed()))) batch.add(train.get(i));
         double lr = c.optim().lrAt(step, c.steps());
         boolean probing = step < c.probeSteps();
         AdamW optimizer = probing ? probeAdam : adam;  // probing: the head alone moves
         adam.zeroGrad();
         for (Tensor t : trainableTrunk) t.requires_grad_(!probing);
-        Tensor[] lossAcc = lossAndAccuracy(batch);
+        long pairs = (long) group.sum(batch.stream().mapToInt(Comparisons::pairs).sum());
+        Tensor[] lossAcc = lossAndAccuracy(batch, pairs);
         lossAcc[0].backward();
+        group.sumGradients(optimizer.parameters());
         double norm = optimizer.clipGradNorm(c.optim().gradClip());
         optimizer.step(lr);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", lossAcc[0].item_double());
-        m.put("accuracy", lossAcc[1].item_double());
+        m.put("loss", group.sum(lossAcc[0].item_double()));
+        m.put("accuracy", group.sum(lossAcc[1].item_double()));
         m.put("lr", lr);
         m.put("grad_norm", norm);
         return m;
     }
 
-    /** Mean Bradley-Terry loss over every pair of the groups, and the fraction of pairs ranked right. */
-    private Tensor[] lossAndAccuracy(List<Group> batch) {
+    /** The batch's share of the mean Bradley-Terry loss and of the fraction of pairs ranked right, over {@code pairs} pairs in all. */
+    private Tensor[] lossAndAccuracy(List<Comparisons> batch, long pairs) {
         List<int[]> seqs = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
-        int pairs = 0;
-        for (Group g : batch) pairs += g.pairs();
-        long[] chosen = new long[pairs], rejected = new long[pairs];
+        int own = 0;
+        for (Comparisons g : batch) own += g.pairs();
+        long[] chosen = new long[own], rejected = new long[own];
         int at = 0;
-        for (Group g : batch) {
+        for (Comparisons g : batch) {
             int base = seqs.size();
             int[] prompt = Batches.prompt(tok, g.prompt());
             for (String r : g.responses()) {
@@ -221,8 +234,9 @@ public final class RewardTraining implements Stage {
         }
         Batches.Padded padded = Batches.rightPad(seqs, tok.padId());
         Tensor r = rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
-        Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, pairs))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, pairs))));
-        return new Tensor[] {torch.softplus(margin.neg()).mean(), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).mean()};
+        Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, own))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, own))));
+        Scalar n = new Scalar(pairs);  // sum / n: how LibTorch's mean divides on the CPU
+        return new Tensor[] {torch.softplus(margin.neg()).sum().div(n), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).sum().div(n)};
     }
 
     @Override
@@ -233,9 +247,9 @@ public final class RewardTraining implements Stage {
         double loss = 0, acc = 0;
         try (var g = new NoGradGuard()) {
             for (int i = 0; i < eval.size(); i += c.batchSize()) {
-                List<Group> b = eval.subList(i, Math.min(eval.size(), i + c.batchSize()));
-                int pairs = b.stream().mapToInt(Group::pairs).sum();
-                Tensor[] la = lossAndAccuracy(b);
+                List<Comparisons> b = eval.subList(i, Math.min(eval.size(), i + c.batchSize()));
+                int pairs = b.stream().mapToInt(Comparisons::pairs).sum();
+                Tensor[] la = lossAndAccuracy(b, pairs);
                 loss += la[0].item_double() * pairs;
                 acc += la[1].item_double() * pairs;
             }

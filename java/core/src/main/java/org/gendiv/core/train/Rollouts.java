@@ -51,6 +51,22 @@ public final class Rollouts {
     /** As above, reporting each finished batch's count of prompts done to progress (nullable), for progress bars. */
     public static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
             Params.Sampling sampling, int batchSize, int maxNewTokens, IntConsumer progress) {
+        return generate(model, kernels, tok, prompts, sampling, batchSize, maxNewTokens, progress, 0);
+    }
+
+    /**
+     * One rank's rows [firstRow, firstRow + prompts.size()) of a batch (of at most batchSize
+     * prompts): they draw the tokens those rows draw when one process samples the whole batch.
+     */
+    public static List<Rollout> shard(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
+            Params.Sampling sampling, int batchSize, int maxNewTokens, int firstRow) {
+        if (firstRow + prompts.size() > batchSize)
+            throw new IllegalArgumentException("rows " + firstRow + ".." + (firstRow + prompts.size()) + " exceed the batch of " + batchSize);
+        return generate(model, kernels, tok, prompts, sampling, batchSize, maxNewTokens, null, firstRow);
+    }
+
+    private static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
+            Params.Sampling sampling, int batchSize, int maxNewTokens, IntConsumer progress, int firstRow) {
         Generator gen = new Generator(model, kernels);
         int room = model.config.context() - maxNewTokens;
         if (room < 2) throw new Configs.BadConfig("max_new_tokens (" + maxNewTokens + ") leaves no room for a prompt in the context ("
@@ -63,7 +79,7 @@ public final class Rollouts {
             Params.Sampling s = new Params.Sampling(sampling.temperature(), sampling.topK(), sampling.topP(),
                     sampling.minP(), sampling.seed() + batchNo, 0);
             try (var scope = new org.bytedeco.javacpp.PointerScope()) {
-                Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true);
+                Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true, firstRow);
                 for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
             }
             if (progress != null) progress.accept(out.size());

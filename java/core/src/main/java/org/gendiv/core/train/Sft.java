@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.io.ModelDir;
@@ -33,15 +34,17 @@ public final class Sft {
     /** A demonstration: the prompt and the response to learn. */
     public record Demo(String prompt, String response) {}
 
-    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet) throws IOException {
+    /** The CLI's entry: reads the config's files, trains on the group's ranks (rank 0 writes the run directory). */
+    public static Map<String, Double> run(Config c, RunDir run, boolean resume, boolean quiet, Group group) throws IOException {
+        Stages.seedInitialisation(c.schedule());
         Path init = Stages.required(c.init(), "init", "the base model directory");
         List<Demo> train = demos(Stages.required(c.data(), "data", "a JSONL file of {\"prompt\", \"response\"}"));
         List<Demo> eval = c.evalData() == null ? List.of() : demos(Path.of(c.evalData()));
         Stages.checkBatch(c.batchSize(), train.size(), c.data());
         Gpt model = ModelDir.policy(init);
         Tokenizer tok = ModelDir.tokenizer(init);
-        run.begin(Configs.toJson(c), resume);
-        return new Trainer(run, c.schedule()).quiet(quiet)
+        if (group.isMain()) run.begin(Configs.toJson(c), resume);
+        return new Trainer(run, c.schedule()).quiet(quiet).group(group)
                 .run(stage(c, model, tok, ModelDir.tokenizerFile(init), train, eval), resume);
     }
 

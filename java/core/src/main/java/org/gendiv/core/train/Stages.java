@@ -21,6 +21,15 @@ public final class Stages {
         if (value < min) throw new IllegalArgumentException(key + " must be >= " + min + ", got " + value);
     }
 
+    /**
+     * Seeds LibTorch's generator before a stage builds its models, so a fresh model's or a new
+     * head's random initialisation is a function of the run's seed (LibTorch seeds its default
+     * generator from the clock otherwise).
+     */
+    static void seedInitialisation(Trainer.Schedule schedule) {
+        org.bytedeco.pytorch.global.torch.manual_seed(schedule.seed());
+    }
+
     static void checkBatch(int batchSize, int examples, String file) {
         if (batchSize > examples)
             throw new Configs.BadConfig("config: key 'batch_size' (" + batchSize + ") is larger than the data ("

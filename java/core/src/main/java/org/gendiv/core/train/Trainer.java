@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.global.torch;
 
 import com.google.gson.JsonObject;
 
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.Progress;
 import org.gendiv.core.io.RunDir;
@@ -22,6 +23,11 @@ import org.gendiv.core.io.RunDir;
  * its metrics, evaluate and checkpoint at their intervals; export the model at the end. Seeding
  * per step (and drawing batches from (seed, step), see {@link Batches}) is what makes a resumed
  * run end with the same weights as an uninterrupted one.
+ *
+ * <p>On several ranks ({@link #group}) every rank steps through the same loop on its share of each
+ * global batch ({@link Stage#distribute}); rank 0 alone reads and writes the run directory, and
+ * its parameters and optimizer state are broadcast to the others before the first step, so a
+ * run resumes with any world size that divides its batches.
  */
 public final class Trainer {
     /** How often to log, evaluate and checkpoint (0 = only at the end), and the run's seed. */
@@ -37,6 +43,7 @@ public final class Trainer {
     private final RunDir run;
     private final Schedule schedule;
     private boolean quiet;
+    private Group group = Group.single();
     private IntConsumer afterStep = s -> {};
 
     public Trainer(RunDir run, Schedule schedule) {
@@ -46,6 +53,12 @@ public final class Trainer {
 
     public Trainer quiet(boolean q) {
         quiet = q;
+        return this;
+    }
+
+    /** Trains data-parallel on the group's ranks (default: alone). */
+    public Trainer group(Group g) {
+        group = g;
         return this;
     }
 
@@ -70,13 +83,14 @@ public final class Trainer {
         try {
             return steps(stage, resume);
         } finally {
-            run.release();
+            if (group.isMain()) run.release();
         }
     }
 
     private Map<String, Double> steps(Stage stage, boolean resume) throws IOException {
         int start = 0;
-        if (resume) {
+        boolean main = group.isMain();
+        if (resume && main) {
             start = run.checkpointStep();
             if (start > stage.steps())
                 throw new Configs.BadConfig(run.root.resolve("checkpoint/state.json") + ": step " + start + " is past the run's "
@@ -85,8 +99,13 @@ public final class Trainer {
             run.truncateMetrics(start);
             if (!quiet) System.err.println(stage.name() + ": resuming at step " + start + " of " + stage.steps());
         }
+        if (group.size() > 1) {
+            stage.distribute(group);
+            start = (int) group.sum(start);  // rank 0's step; the others hold 0
+            group.broadcast(stage.state().values());
+        }
         Progress bar = new Progress(stage.name(), stage.steps());
-        if (quiet) bar.quiet();
+        if (quiet || !main) bar.quiet();
         String shown = "";
         Map<String, Double> finalEval = null;
         for (int step = start; step < stage.steps(); step++) {
@@ -103,10 +122,10 @@ public final class Trainer {
                 finalEval = evaluate(stage);
                 m = merge(m, prefixed(finalEval));
             }
-            if (done % schedule.logEvery() == 0 || evaluated) run.appendMetrics(line(step, m));
+            if (main && (done % schedule.logEvery() == 0 || evaluated)) run.appendMetrics(line(step, m));
             if (m.containsKey(stage.keyMetric()))
                 shown = String.format(Locale.ROOT, "%s %.4g", stage.keyMetric(), m.get(stage.keyMetric()));
-            if (schedule.checkpointEvery() > 0 && done % schedule.checkpointEvery() == 0 || last) {
+            if (main && (schedule.checkpointEvery() > 0 && done % schedule.checkpointEvery() == 0 || last)) {
                 Map<String, Tensor> state = stage.state();
                 requireFiniteState(stage, done, state);
                 run.saveCheckpoint(done, state);
@@ -114,7 +133,7 @@ public final class Trainer {
             bar.update(done, start, shown);
             afterStep.accept(done);
         }
-        stage.export(run.model());
+        if (main) stage.export(run.model());
         return finalEval != null ? finalEval : evaluate(stage);
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
 import org.gendiv.core.checkpoint.GptCheckpoint;
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.io.RunDir;
@@ -365,13 +366,13 @@ class TrainTest {
         Sft.Config big = new Sft.Config(data.toString(), null, sftDir.toString(), OptimConfig.of(1e-3), 10, 3,
                 TinyTask.schedule(0));
         Path out = dir.resolve("never");
-        e = assertThrows(Configs.BadConfig.class, () -> Sft.run(big, new RunDir(out), false, true));
+        e = assertThrows(Configs.BadConfig.class, () -> Sft.run(big, new RunDir(out), false, true, Group.single()));
         assertTrue(e.getMessage().contains("batch_size") && e.getMessage().contains("2 examples"), e.getMessage());
         assertTrue(!Files.exists(out), "nothing written before the error");
 
         Sft.Config missing = new Sft.Config(data.toString(), null, dir.resolve("no-such-model").toString(),
                 OptimConfig.of(1e-3), 10, 1, TinyTask.schedule(0));
-        e = assertThrows(Configs.BadConfig.class, () -> Sft.run(missing, new RunDir(out), false, true));
+        e = assertThrows(Configs.BadConfig.class, () -> Sft.run(missing, new RunDir(out), false, true, Group.single()));
         assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
 
         Files.writeString(data, "{\"prompt\": \"say red\", \"response\": 3}\n");
