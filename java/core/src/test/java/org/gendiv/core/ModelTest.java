@@ -434,6 +434,9 @@ class ModelTest {
     void deviceSettings() {
         assertEquals(false, org.gendiv.core.model.Devices.wantsCuda("auto", false));
         assertEquals(true, org.gendiv.core.model.Devices.wantsCuda("auto", true));
+        assertEquals("cuda", org.gendiv.core.model.Devices.cudaDevice(null, null));
+        assertEquals("cuda", org.gendiv.core.model.Devices.cudaDevice("1", "0"));
+        assertEquals("cuda:3", org.gendiv.core.model.Devices.cudaDevice("8", "3"));
         assertEquals(false, org.gendiv.core.model.Devices.wantsCuda("CPU", true));
         var e = assertThrows(IllegalArgumentException.class, () -> org.gendiv.core.model.Devices.wantsCuda("cuda", false));
         assertTrue(e.getMessage().contains("LibTorch sees no CUDA device"), e.getMessage());

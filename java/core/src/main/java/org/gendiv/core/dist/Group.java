@@ -223,9 +223,18 @@ public final class Group implements AutoCloseable {
             throw new Configs.BadConfig(what + " (" + batch + ") must be a multiple of WORLD_SIZE (" + size() + ")");
     }
 
+    /** Seconds this rank has spent in collectives (waiting for the others included). */
+    public double collectiveSeconds() {
+        return collectiveNanos / 1e9;
+    }
+
+    private long collectiveNanos;
+
     private void run(String what, Runnable collective) {
+        long t0 = System.nanoTime();
         try {
             collective.run();
+            collectiveNanos += System.nanoTime() - t0;
         } catch (RuntimeException e) {
             throw new Failed("rank " + rank() + " of " + size() + ": " + what + " failed: " + suspect() + " (" + firstLine(e) + ")");
         }

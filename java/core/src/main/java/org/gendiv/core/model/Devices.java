@@ -13,7 +13,8 @@ import org.bytedeco.pytorch.global.torch;
  * {@code -Pgpu} build's CUDA jar; else the CPU). Models move their parameters there when built;
  * inputs made on the host move at the model's door ({@link #to}); what gendiv's CPU kernels read
  * comes back to the host ({@link #cpu}). On the CPU every move is a no-op, so CPU results are
- * bit for bit what they were.
+ * bit for bit what they were. In a data-parallel run each rank takes the CUDA device of its
+ * LOCAL_RANK.
  */
 public final class Devices {
     private Devices() {}
@@ -35,7 +36,13 @@ public final class Devices {
     static synchronized void choose(String name) {
         if (device != null) return;
         cuda = wantsCuda(name, torch.cuda_is_available());
-        device = new Device(cuda ? "cuda" : "cpu");
+        device = new Device(cuda ? cudaDevice(System.getenv("WORLD_SIZE"), System.getenv("LOCAL_RANK")) : "cpu");
+    }
+
+    /** One CUDA device per local rank in a data-parallel run (gendiv launch, torchrun), as NCCL expects; else the current one. */
+    public static String cudaDevice(String worldSize, String localRank) {
+        boolean ranks = worldSize != null && !worldSize.strip().equals("1") && localRank != null && localRank.strip().matches("\\d+");
+        return ranks ? "cuda:" + localRank.strip() : "cuda";
     }
 
     /** Does the setting, with or without a visible CUDA device, mean CUDA? A setting that cannot be met is an error. */

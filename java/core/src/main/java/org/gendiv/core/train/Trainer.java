@@ -110,10 +110,12 @@ public final class Trainer {
         Map<String, Double> finalEval = null;
         for (int step = start; step < stage.steps(); step++) {
             Map<String, Double> m;
+            double inCollectives = group.collectiveSeconds();
             try (PointerScope scope = new PointerScope()) {
                 torch.manual_seed(schedule.seed() * 1_000_003L + step);
                 m = stage.step(step);
             }
+            if (group.size() > 1) m = merge(m, Map.of("time_collectives", group.collectiveSeconds() - inCollectives));
             requireFiniteLoss(stage, step, m);
             int done = step + 1;
             boolean last = done == stage.steps();
