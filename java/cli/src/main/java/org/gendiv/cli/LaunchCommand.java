@@ -123,15 +123,20 @@ final class LaunchCommand implements Callable<Integer> {
         }
     }
 
-    /** This JVM again (its binary and flags, class path), with Main and the workers' command. */
     private List<String> workerCommand() {
+        List<String> cmd = thisJvm();
+        cmd.addAll(command);
+        return cmd;
+    }
+
+    /** This JVM again (its binary, flags and class path) running gendiv's Main: add a command's arguments. */
+    static List<String> thisJvm() {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
-        cmd.addAll(command);
         return cmd;
     }
 

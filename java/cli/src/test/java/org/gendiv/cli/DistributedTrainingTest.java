@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,8 +104,7 @@ class DistributedTrainingTest {
 
     @Test
     void aKilledRankMakesTheSurvivorFailNamingIt() throws IOException, InterruptedException {
-        Path cfg = write("sft-forever.json", Files.readString(p("sft.json")).replace("\"steps\": 20", "\"steps\": 100000")
-                .replace("\"checkpoint_every\": 5", "\"checkpoint_every\": 0"));
+        Path cfg = forever();
         int port = freePort();
         Process[] ranks = new Process[2];
         for (int r = 0; r < 2; r++)
@@ -125,6 +122,30 @@ class DistributedTrainingTest {
         String last = lastLine(p("rank0.log"));
         assertTrue(last.startsWith("gendiv train: rank 0 of 2: ") && last.contains("rank 1 (pid " + ranks[1].pid() + ") has exited"),
                 last + " (after " + seconds + " s)");
+    }
+
+    @Test
+    void aHungRankMakesTheSurvivorFailWithinTheTimeout() throws IOException, InterruptedException {
+        Path cfg = forever();
+        int port = freePort();
+        Process[] ranks = new Process[2];
+        for (int r = 0; r < 2; r++)
+            ranks[r] = start(Map.of("RANK", "" + r, "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + port,
+                    "GENDIV_DIST_TIMEOUT", "5"), p("hang" + r + ".log"), "train", "sft", "--config", cfg.toString(), "--out",
+                    p("hang").toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (ranks[0].isAlive() && System.nanoTime() < deadline && !Files.exists(p("hang/metrics.jsonl"))) Thread.sleep(20);
+        assertTrue(Files.exists(p("hang/metrics.jsonl")), Files.readString(p("hang0.log")));
+        new ProcessBuilder("kill", "-STOP", "" + ranks[1].pid()).start().waitFor();  // rank 1 hangs
+        try {
+            assertTrue(ranks[0].waitFor(40, TimeUnit.SECONDS), "rank 0 did not stop while rank 1 hung");
+            assertEquals(1, ranks[0].exitValue(), Files.readString(p("hang0.log")));
+            String last = lastLine(p("hang0.log"));
+            assertTrue(last.startsWith("gendiv train: rank 0 of 2: ") && last.contains("did not answer within 5 s"), last);
+        } finally {
+            ranks[1].destroyForcibly();
+            new ProcessBuilder("kill", "-CONT", "" + ranks[1].pid()).start().waitFor();
+        }
     }
 
     @Test
@@ -147,6 +168,15 @@ class DistributedTrainingTest {
         assertTrue(lastLine(p("unreachable.log")).startsWith("gendiv train: rank 1: cannot reach the rendezvous at 127.0.0.1:" + nobody),
                 Files.readString(p("unreachable.log")));
         assertTrue(Files.notExists(p("unreachable/metrics.jsonl")));
+    }
+
+    /** SFT with steps enough to outlast the test, for the fault tests. */
+    static Path forever() throws IOException {
+        Path cfg = p("sft-forever.json");
+        if (Files.notExists(cfg))
+            write("sft-forever.json", Files.readString(p("sft.json")).replace("\"steps\": 20", "\"steps\": 100000")
+                    .replace("\"checkpoint_every\": 5", "\"checkpoint_every\": 0"));
+        return cfg;
     }
 
     /** Same losses step by step (and held-out metrics), same parameters but for those outside the loss's reach. */
@@ -223,13 +253,7 @@ class DistributedTrainingTest {
 
     /** The gendiv CLI in a JVM of its own (this JVM's flags and class path), stdout and stderr to log. */
     static Process start(Map<String, String> env, Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin/java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments())
-            if (!a.startsWith("-javaagent") && !a.startsWith("-agentlib")) cmd.add(a);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        List<String> cmd = LaunchCommand.thisJvm();
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> e = pb.environment();
