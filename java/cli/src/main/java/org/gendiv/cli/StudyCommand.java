@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import com.google.gson.JsonObject;
+import org.gendiv.core.dist.Env;
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.study.DataStudy;
@@ -56,15 +58,26 @@ final class StudyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Devices.current();  // a device setting that cannot be met fails before anything is written
         if (resume && out == null) throw new IllegalArgumentException("--resume needs --out DIR (the study to continue)");
-        if (config != null && DataStudy.isDataConfig(config)) return dataStudy();
+        boolean ranks = Env.fromEnvironment().distributed();
+        if (config != null && DataStudy.isDataConfig(config)) {
+            if (ranks) throw new IllegalArgumentException("a study on real models (base_model) runs on one process, not under gendiv launch");
+            return dataStudy();
+        }
+        if (ranks && out == null && !printConfig)
+            throw new IllegalArgumentException("under gendiv launch, give --out DIR: every rank must use the same run directory");
         StudyConfig c = config(out, config, resume, task, seeds);
         if (printConfig) {
             System.out.println(Configs.pretty(Configs.toJson(c)));
             return 0;
         }
         Path dir = runDir();
-        System.err.println("gendiv study: tasks " + c.tasks() + ", " + c.seeds() + " seed(s), run directory " + dir);
-        return report(new Study(c, dir).run(resume), dir);
+        try (Group group = Group.fromEnvironment()) {  // alone unless WORLD_SIZE is set (gendiv launch, torchrun)
+            if (group.isMain())
+                System.err.println("gendiv study: tasks " + c.tasks() + ", " + c.seeds() + " seed(s), run directory " + dir
+                        + (group.size() > 1 ? ", training on " + group.size() + " ranks" : ""));
+            JsonObject results = new Study(c, dir).distributed(group).run(resume);
+            return group.isMain() ? report(results, dir) : 0;
+        }
     }
 
     private Path runDir() {

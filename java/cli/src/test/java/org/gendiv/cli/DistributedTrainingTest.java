@@ -80,6 +80,45 @@ class DistributedTrainingTest {
         }
     }
 
+    /**
+     * The embedded study under launch: its stages train on both ranks, rank 0 evaluates and writes.
+     * Every number of results.json agrees with one process's to 1e-3 of its size (or of 0.01: KL
+     * and RM gains near zero), the training drift above carried through sampling and judging.
+     */
+    @Test
+    void theStudyOnTwoRanksGivesOneProcesssResults() throws IOException, InterruptedException {
+        Path cfg = write("tiny-study.json", """
+                {"seed": 1,
+                 "world": {"corpus_docs": 300, "sft_examples": 100, "sft_eval": 20, "rm_prompts": 25, "rm_eval_prompts": 5, "ppo_prompts": 40, "tie_threshold": 0.005},
+                 "pretrain": {"steps": 12, "layers": 1, "width": 32, "heads": 2, "batch_size": 8},
+                 "sft": {"steps": 6, "batch_size": 8}, "rm": {"steps": 6, "batch_size": 8, "normalize_samples": 8},
+                 "ppo": {"steps": 2, "rollout_batch": 8, "minibatch": 4, "epochs": 1, "max_new_tokens": 8, "critic": {"warmup_steps": 1}},
+                 "eval": {"inputs": 3, "samples": 3, "bon_n": 2, "max_new_tokens": 8, "bootstrap": 50, "embedding": false}}""");
+        alone("study", "--config", cfg.toString(), "--out", p("study-1").toString());
+        run(Map.of(), "launch", "--nproc", "2", "study", "--config", cfg.toString(), "--out", p("study-2").toString());
+        Map<String, Double> a = numbers(p("study-1/results.json")), b = numbers(p("study-2/results.json"));
+        assertEquals(a.keySet(), b.keySet());
+        for (var e : a.entrySet()) {
+            if (e.getKey().contains("timings") || e.getKey().contains("platform")) continue;
+            double x = e.getValue(), y = b.get(e.getKey());
+            assertTrue(x == y || Math.abs(x - y) <= 1e-3 * Math.max(Math.abs(x), 0.01), e.getKey() + ": " + x + " vs " + y);
+        }
+        assertEquals(Files.readAllLines(p("study-1/samples.jsonl")).size(), Files.readAllLines(p("study-2/samples.jsonl")).size());
+    }
+
+    /** Every number in a JSON file by its path ($.a.b[2]). */
+    static Map<String, Double> numbers(Path json) throws IOException {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        flatten("$", JsonParser.parseString(Files.readString(json)), out);
+        return out;
+    }
+
+    private static void flatten(String path, com.google.gson.JsonElement e, Map<String, Double> out) {
+        if (e.isJsonObject()) for (var kv : e.getAsJsonObject().entrySet()) flatten(path + "." + kv.getKey(), kv.getValue(), out);
+        else if (e.isJsonArray()) for (int i = 0; i < e.getAsJsonArray().size(); i++) flatten(path + "[" + i + "]", e.getAsJsonArray().get(i), out);
+        else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) out.put(path, e.getAsDouble());
+    }
+
     @Test
     void aTwoRankRunKilledResumesOnOneRank() throws IOException, InterruptedException {
         Path cfg = write("sft-long.json", Files.readString(p("sft.json")).replace("\"steps\": 20", "\"steps\": 300")

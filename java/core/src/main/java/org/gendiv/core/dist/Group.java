@@ -198,6 +198,23 @@ public final class Group implements AutoCloseable {
         }
     }
 
+    /**
+     * Rank 0 marks key done; the other ranks wait for the mark up to timeout (for work only rank 0
+     * does that takes longer than a collective's timeout, such as the study's evaluation). Rank 0
+     * dying ends the wait at once: the store lives in its process.
+     */
+    public void await(String key, Duration timeout) {
+        if (backend == null) return;
+        String k = "gendiv/done/" + key;
+        try {
+            if (isMain()) store.set(k, new ByteVector((byte) 1));
+            else store._wait(new org.bytedeco.pytorch.StringVector(k), new Milliseconds(timeout.toMillis()));
+        } catch (RuntimeException e) {
+            throw new Failed("rank " + rank() + " of " + size() + ": waiting for rank 0 (" + key + ") failed: " + suspect() + " ("
+                    + firstLine(e) + ")");
+        }
+    }
+
     /** Waits for every rank. */
     public void barrier() {
         if (backend == null) return;
@@ -244,14 +261,37 @@ public final class Group implements AutoCloseable {
     private String suspect() {
         String me = hostname();
         List<String> dead = new ArrayList<>();
-        for (int r = 0; r < peers.size(); r++) {
-            if (r == rank()) continue;
-            String[] hp = peers.get(r).split(" ");
-            if (hp.length != 2 || !hp[0].equals(me)) continue;
-            Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(hp[1]));
-            if (h.isEmpty() || !h.get().isAlive()) dead.add("rank " + r + " (pid " + hp[1] + ") has exited");
+        // A peer killed a moment ago may still be ending (its sockets close first): look for up to 2 s.
+        for (long until = System.nanoTime() + 2_000_000_000L; dead.isEmpty() && System.nanoTime() < until; ) {
+            for (int r = 0; r < peers.size(); r++) {
+                if (r == rank()) continue;
+                String[] hp = peers.get(r).split(" ");
+                if (hp.length == 2 && hp[0].equals(me) && exited(Long.parseLong(hp[1])))
+                    dead.add("rank " + r + " (pid " + hp[1] + ") has exited");
+            }
+            if (dead.isEmpty()) sleep(100);
         }
         return dead.isEmpty() ? "a peer died or did not answer within " + timeout.toSeconds() + " s" : String.join(", ", dead);
+    }
+
+    /** Gone, or a zombie (killed, its parent has not yet collected it). */
+    private static boolean exited(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) return true;
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;  // no /proc (not Linux): alive as far as we can tell
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String self() {

@@ -13,6 +13,7 @@ import com.google.gson.JsonObject;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.AtomicFiles;
+import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.io.RunDir;
@@ -37,6 +38,10 @@ import org.gendiv.kernels.Kernels;
  * simulated preferences, PPO against it, and Best-of-N; then every method is sampled K times per
  * input on the ID split and each OOD split, judged by the world, and measured for diversity.
  * Every stage lives in its own run directory, so a killed study resumes where it stopped.
+ *
+ * <p>On several ranks ({@link #distributed}) every training stage runs data-parallel on all of
+ * them; rank 0 alone writes (the run directory must be shared) and evaluates, while the others
+ * wait for it before the next task's stages.
  */
 public final class Study {
     public static final List<String> METHODS = Methods.NAMES;
@@ -52,6 +57,9 @@ public final class Study {
      * LibTorch's 512^3 float32 matmul rate measured at the end (matmul_gflops) as the yardstick.
      */
     private final Map<String, Double> timings = new LinkedHashMap<>();
+    private Group group = Group.single();
+    /** How long the other ranks wait for rank 0's evaluation of a task before giving up on it. */
+    static final java.time.Duration EVALUATION_WAIT = java.time.Duration.ofHours(24);
     static final int MATMUL_N = 512;
     static final double MATMUL_SECONDS = 1.0;
 
@@ -67,6 +75,12 @@ public final class Study {
         this.data = new WorldData(c, methods);
     }
 
+    /** Trains every stage data-parallel on the group's ranks (default: alone). */
+    public Study distributed(Group g) {
+        group = g;
+        return this;
+    }
+
     /** The data the study trains on, as the JSONL files `gendiv train` reads ({@link WorldData#exportData}). */
     public void exportData(Path dir) throws IOException {
         data.exportData(dir);
@@ -74,7 +88,8 @@ public final class Study {
 
     /** Starts (or, with resume, continues) the study; returns results.json's content. */
     public JsonObject run(boolean resume) throws IOException {
-        begin(resume);
+        if (group.isMain()) begin(resume);
+        group.barrier();  // config.json is there (or the study stopped) before any rank looks at the directory
         long t0 = System.nanoTime();
         List<JsonObject> perSeed = new ArrayList<>();
         List<String> samples = new ArrayList<>();
@@ -82,6 +97,7 @@ public final class Study {
             long seed = c.seed() + s;
             perSeed.add(runSeed(seed, samples));
         }
+        if (!group.isMain()) return new JsonObject();  // rank 0 writes the results
         AtomicFiles.writeString(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
         timings.put("total_s", (System.nanoTime() - t0) / 1e9);
         measureMatmulRate();
@@ -113,8 +129,8 @@ public final class Study {
         begin(false);
     }
 
-    private static void log(String msg) {
-        System.err.println("gendiv study: " + msg);
+    private void log(String msg) {
+        if (group.isMain()) System.err.println("gendiv study: " + msg);
     }
 
     /** One seed: the base model, then each task's stages and evaluation. */
@@ -128,7 +144,8 @@ public final class Study {
             Path sft = trainSft(w, seed, base, td);
             Path rm = trainRm(w, seed, sft, td);
             Path ppo = trainPpo(w, seed, sft, rm, td.resolve("ppo"), c.ppo());
-            tasks.add(task, evaluate(w, seed, sft, rm, ppo, task, samples));
+            if (group.isMain()) tasks.add(task, evaluate(w, seed, sft, rm, ppo, task, samples));
+            group.await("evaluated/" + seed + "/" + task, EVALUATION_WAIT);
         }
         JsonObject o = new JsonObject();
         o.addProperty("seed", seed);
@@ -150,11 +167,12 @@ public final class Study {
             return run.model();
         }
         boolean resume = Files.exists(dir.resolve("checkpoint"));
-        run.begin(Configs.toJson(config), resume);
+        group.barrier();  // every rank has looked before rank 0 writes
+        if (group.isMain()) run.begin(Configs.toJson(config), resume);
         long t0 = System.nanoTime(), flops0 = Flops.total();
         try (PointerScope scope = new PointerScope()) {
             Stage s = make.make();
-            new Trainer(run, schedule).run(s, resume);
+            new Trainer(run, schedule).group(group).run(s, resume);
         }
         account(dir.getParent().getFileName() + "/" + dir.getFileName(), t0, flops0);
         return run.model();
@@ -175,7 +193,8 @@ public final class Study {
         Path tokFile = dir.resolve("tokenizer.json");
         return stage(dir.resolve("base"), c.pretrain(), c.pretrain().schedule(), () -> {
             List<String> corpus = data.corpus(seed);
-            if (!Files.exists(tokFile)) data.trainTokenizer(seed, corpus, tokFile);
+            if (group.isMain() && !Files.exists(tokFile)) data.trainTokenizer(seed, corpus, tokFile);
+            group.barrier();  // rank 0's tokenizer is written
             Tokenizer tok = Tokenizer.load(tokFile);
             log("seed " + seed + ": pretraining the base model on " + corpus.size() + " documents (vocabulary " + tok.vocabSize() + ")");
             torch.manual_seed(seed);
@@ -201,7 +220,7 @@ public final class Study {
     Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
         return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
             WorldData.RmData pairs = data.rmData(w, seed, sft);
-            Preferences.write(heldOutPairs(td.resolve("rm")), pairs.eval());
+            if (group.isMain()) Preferences.write(heldOutPairs(td.resolve("rm")), pairs.eval());
             log("seed " + seed + ", " + w.name() + ": reward model on " + pairs.train().size() + " untied preference pairs ("
                     + c.world().rmSamples() + (c.world().rmCandidates().equals("policy") ? " SFT samples" : " demonstrations")
                     + " per prompt, all pairs), " + pairs.eval().size() + " held out");

@@ -136,6 +136,7 @@ public final class Trainer {
             afterStep.accept(done);
         }
         if (main) stage.export(run.model());
+        group.barrier();  // the model is on disk before any rank reads it
         return finalEval != null ? finalEval : evaluate(stage);
     }
 
