@@ -18,6 +18,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
 import com.google.gson.JsonPrimitive;
 import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.diversity.JsonErrors;
@@ -56,6 +57,17 @@ public final class Configs {
         JsonObject o = new JsonObject();
         o.addProperty(key, value);
         return merge(r, o, r.getClass().getSimpleName(), "");
+    }
+
+    /**
+     * The defaults with settings written as a config file writes them (JSON; `//` comments allowed,
+     * one per setting saying why): how a config in code names every value rather than passing
+     * them by position. source names the settings in errors.
+     */
+    public static <R extends Record> R with(R defaults, String source, String settings) {
+        JsonReader reader = new JsonReader(new java.io.StringReader(settings));
+        reader.setStrictness(com.google.gson.Strictness.LENIENT);  // for the comments
+        return merge(defaults, JsonParser.parseReader(reader).getAsJsonObject(), source, "");
     }
 
     /** The defaults with the object's keys applied (source names the file in errors). */

@@ -2,13 +2,11 @@ package org.gendiv.core.study;
 
 import java.util.List;
 
-import org.gendiv.core.train.OptimConfig;
+import org.gendiv.core.io.Configs;
 import org.gendiv.core.train.Ppo;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
-import org.gendiv.core.train.Trainer;
-import org.gendiv.kernels.Params;
 
 /**
  * Every setting of `gendiv study`, with defaults sized so both tasks run in minutes on a 2-core
@@ -113,39 +111,58 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
     public static final long FINDINGS_SEED = 2;
 
     public static StudyConfig defaults() {
-        var schedule = new Trainer.Schedule(10, 0, 50, 1);
-        var pretrain = new Pretrain.Config(null, null, null,
-                2048,        // vocab_size: words of both worlds, entities included
-                4, 4, 128,   // layers, heads, width
-                112,         // context
-                0.0,         // dropout
-                OptimConfig.of(2e-3).withWarmup(30), 800, 32, schedule);
-        var sft = new Sft.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(20),
-                1200,        // steps: the reward model starts from this trunk and must copy facts to judge them
-                32, schedule);
-        var rm = new RewardTraining.Config(null, null, null, OptimConfig.of(5e-4).withWarmup(20),
-                800,         // steps
-                16,          // batch_size: prompts per step, each with all its pairs (InstructGPT)
-                256,         // normalize_samples: SFT samples that set the score's mean 0 and std 1
-                true,        // keep_best: export the evaluation with the best held-out accuracy
-                "mean",      // pooling: the head's mean over the response (a wrong fact is credited where it stands)
-                0,           // probe_steps: head-only steps on the frozen trunk first (LP-FT; 0 = off)
-                new Trainer.Schedule(10, 50, 50, 1));
-        var ppo = new Ppo.Config(null, null, null, false,
-                OptimConfig.of(1e-4).withWarmup(0),  // the actor's AdamW
-                60,          // steps
-                32, 16, 4,   // rollout_batch, minibatch, epochs
-                24,          // max_new_tokens
-                1.0f,        // temperature (the study: 1, no top-k / top-p)
-                0.2f, 0.2f,  // clip, value_clip (the study's)
-                0.1f,        // value_coef
-                1.0f, 0.95f, // GAE gamma, lambda (the study's)
-                0.05f, Params.KlEstimator.K2,  // beta, estimator (the study's fixed beta and k2)
-                0f, 10000,   // target_kl (0 = fixed beta), kl_horizon
-                0f, 0f,      // score_clip (off), entropy_coef
-                new Ppo.Critic(1e-3, 5, "zero"),  // critic lr, value-only warm-up steps, head zero (a mean-pooled RM head scores tokens, not returns)
-                1.0f,        // missing_eos_penalty: subtracted from a cut response's score (RM units: SFT std)
-                new Trainer.Schedule(1, 0, 10, 1));
+        var pretrain = Configs.with(Pretrain.Config.defaults(), "StudyConfig.pretrain", """
+                {
+                  "vocab_size": 2048,                   // words of both worlds, entities included
+                  "layers": 4, "heads": 4, "width": 128,
+                  "context": 112,
+                  "dropout": 0.0,
+                  "optim": {"lr": 2e-3, "warmup_steps": 30},
+                  "steps": 800,
+                  "batch_size": 32,
+                  "schedule": {"log_every": 10, "eval_every": 0, "checkpoint_every": 50, "seed": 1}
+                }""");
+        var sft = Configs.with(Sft.Config.defaults(), "StudyConfig.sft", """
+                {
+                  "optim": {"lr": 1e-3, "warmup_steps": 20},
+                  "steps": 1200,                        // the reward model starts from this trunk and must copy facts to judge them
+                  "batch_size": 32,
+                  "schedule": {"log_every": 10, "eval_every": 0, "checkpoint_every": 50, "seed": 1}
+                }""");
+        var rm = Configs.with(RewardTraining.Config.defaults(), "StudyConfig.rm", """
+                {
+                  "optim": {"lr": 5e-4, "warmup_steps": 20},
+                  "steps": 800,
+                  "batch_size": 16,                     // prompts per step, each with all its pairs (InstructGPT)
+                  "normalize_samples": 256,             // SFT samples that set the score's mean 0 and std 1
+                  "keep_best": true,                    // export the evaluation with the best held-out accuracy
+                  "pooling": "mean",                    // the head's mean over the response (a wrong fact is credited where it stands)
+                  "probe_steps": 0,                     // head-only steps on the frozen trunk first (LP-FT; 0 = off)
+                  "schedule": {"log_every": 10, "eval_every": 50, "checkpoint_every": 50, "seed": 1}
+                }""");
+        var ppo = Configs.with(Ppo.Config.defaults(), "StudyConfig.ppo", """
+                {
+                  "shared_value_trunk": false,          // the critic has a trunk of its own (a copy of the RM's)
+                  "optim": {"lr": 1e-4, "warmup_steps": 0},  // the actor's AdamW (the rest: OptimConfig's defaults)
+                  "steps": 60,
+                  "rollout_batch": 32,
+                  "minibatch": 16,
+                  "epochs": 4,
+                  "max_new_tokens": 24,
+                  "temperature": 1.0,                   // the study: 1, no top-k / top-p
+                  "clip": 0.2, "value_clip": 0.2,       // the study's
+                  "value_coef": 0.1,
+                  "gamma": 1.0, "lambda": 0.95,         // GAE, the study's
+                  "beta": 0.05, "estimator": "k2",      // the study's fixed beta and k2
+                  "target_kl": 0.0,                     // 0 = fixed beta
+                  "kl_horizon": 10000,
+                  "score_clip": 0.0,                    // off
+                  "entropy_coef": 0.0,
+                  // head zero: a mean-pooled RM head scores tokens, not returns
+                  "critic": {"lr": 1e-3, "warmup_steps": 5, "head_init": "zero"},
+                  "missing_eos_penalty": 1.0,           // subtracted from a cut response's score (RM units: SFT std)
+                  "schedule": {"log_every": 1, "eval_every": 0, "checkpoint_every": 10, "seed": 1}
+                }""");
         return new StudyConfig("both", 1, FINDINGS_SEED, WorldData.defaults(), pretrain, sft, rm, ppo, Eval.defaults());
     }
 
