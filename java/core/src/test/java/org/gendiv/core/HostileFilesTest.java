@@ -27,6 +27,21 @@ class HostileFilesTest {
     @TempDir
     Path dir;
 
+    /** Settings written in code as a config file writes them: comments allowed, a mistyped key named. */
+    @Test
+    void settingsInCodeReadAsAConfigFile() {
+        Pretrain.Config c = Configs.with(Pretrain.Config.defaults(), "Settings", """
+                {
+                  "steps": 7,          // why seven
+                  "optim": {"lr": 0.5} // the rest of optim stays
+                }""");
+        assertEquals(7, c.steps());
+        assertEquals(0.5, c.optim().lr());
+        assertEquals(Pretrain.Config.defaults().optim().warmupSteps(), c.optim().warmupSteps());
+        var e = assertThrows(Configs.BadConfig.class, () -> Configs.with(Pretrain.Config.defaults(), "Settings", "{\"stepz\": 3}"));
+        assertTrue(e.getMessage().startsWith("Settings: unknown key 'stepz'"), e.getMessage());
+    }
+
     @Test
     void invalidUtf8NamesTheFileAndLine() throws IOException {
         Path f = dir.resolve("prompts.jsonl");
