@@ -48,7 +48,8 @@ public final class RunDir {
 
     /**
      * Starts a run: a fresh directory, or (resume) one that has a checkpoint, whose stored
-     * config.json must equal this one (a changed setting is a new run). Writes config.json.
+     * config.json must equal this one (a changed setting is a new run). Writes config.json; a fresh
+     * start drops the metrics of a run that was killed before its first checkpoint.
      */
     public void begin(JsonObject config, boolean resume) throws IOException {
         lock();
@@ -56,6 +57,8 @@ public final class RunDir {
             throw new Configs.BadConfig(root + ": already holds a run; pass --resume to continue it, or choose another output directory");
         if (resume) Configs.requireSame(root.resolve("config.json"), config);
         Files.createDirectories(root);
+        // A run killed before its first checkpoint left metrics and nothing to continue from: it starts over.
+        if (!resume) Files.deleteIfExists(metrics());
         AtomicFiles.writeString(root.resolve("config.json"), Configs.pretty(config) + "\n");
     }
 

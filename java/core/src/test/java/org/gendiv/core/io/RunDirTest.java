@@ -20,6 +20,19 @@ class RunDirTest {
     @TempDir
     Path dir;
 
+    /** Killed before its first checkpoint, a run starts over: its old metric lines would follow the new ones' steps twice. */
+    @Test
+    void aFreshStartDropsTheMetricsOfARunKilledBeforeItsFirstCheckpoint() throws IOException {
+        RunDir run = new RunDir(dir.resolve("early"));
+        var config = Configs.toJson(Sft.Config.defaults());
+        run.begin(config, false);
+        run.appendMetrics(com.google.gson.JsonParser.parseString("{\"step\": 0, \"loss\": 1.5}").getAsJsonObject());
+        run.release();
+        run.begin(config, false);  // what the study does when it finds no checkpoint
+        assertTrue(Files.notExists(run.metrics()));
+        run.release();
+    }
+
     @Test
     void resumeRefusesChangedSettings() throws IOException {
         var sft = Sft.Config.defaults();
