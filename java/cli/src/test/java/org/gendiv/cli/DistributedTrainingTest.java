@@ -143,16 +143,7 @@ class DistributedTrainingTest {
 
     @Test
     void aKilledRankMakesTheSurvivorFailNamingIt() throws IOException, InterruptedException {
-        Path cfg = forever();
-        int port = freePort();
-        Process[] ranks = new Process[2];
-        for (int r = 0; r < 2; r++)
-            ranks[r] = start(Map.of("RANK", "" + r, "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + port,
-                    "GENDIV_DIST_TIMEOUT", "20"), p("rank" + r + ".log"), "train", "sft", "--config", cfg.toString(), "--out",
-                    p("forever").toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (ranks[0].isAlive() && System.nanoTime() < deadline && !Files.exists(p("forever/metrics.jsonl"))) Thread.sleep(20);
-        assertTrue(Files.exists(p("forever/metrics.jsonl")), Files.readString(p("rank0.log")));
+        Process[] ranks = twoRanksTraining("rank", 20);
         ranks[1].destroyForcibly().waitFor();
         long t0 = System.nanoTime();
         assertTrue(ranks[0].waitFor(40, TimeUnit.SECONDS), "rank 0 did not stop after rank 1 died");
@@ -165,16 +156,7 @@ class DistributedTrainingTest {
 
     @Test
     void aHungRankMakesTheSurvivorFailWithinTheTimeout() throws IOException, InterruptedException {
-        Path cfg = forever();
-        int port = freePort();
-        Process[] ranks = new Process[2];
-        for (int r = 0; r < 2; r++)
-            ranks[r] = start(Map.of("RANK", "" + r, "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + port,
-                    "GENDIV_DIST_TIMEOUT", "5"), p("hang" + r + ".log"), "train", "sft", "--config", cfg.toString(), "--out",
-                    p("hang").toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (ranks[0].isAlive() && System.nanoTime() < deadline && !Files.exists(p("hang/metrics.jsonl"))) Thread.sleep(20);
-        assertTrue(Files.exists(p("hang/metrics.jsonl")), Files.readString(p("hang0.log")));
+        Process[] ranks = twoRanksTraining("hang", 5);
         new ProcessBuilder("kill", "-STOP", "" + ranks[1].pid()).start().waitFor();  // rank 1 hangs
         try {
             assertTrue(ranks[0].waitFor(40, TimeUnit.SECONDS), "rank 0 did not stop while rank 1 hung");
@@ -207,6 +189,24 @@ class DistributedTrainingTest {
         assertTrue(lastLine(p("unreachable.log")).startsWith("gendiv train: rank 1: cannot reach the rendezvous at 127.0.0.1:" + nobody),
                 Files.readString(p("unreachable.log")));
         assertTrue(Files.notExists(p("unreachable/metrics.jsonl")));
+    }
+
+    /**
+     * Two ranks started as a scheduler starts them (no launcher), training SFT for longer than the
+     * test lasts in run directory NAME, logs NAME0.log and NAME1.log; returns once rank 0 has logged a step.
+     */
+    static Process[] twoRanksTraining(String name, int timeoutSeconds) throws IOException, InterruptedException {
+        Path cfg = forever();
+        int port = freePort();
+        Process[] ranks = new Process[2];
+        for (int r = 0; r < 2; r++)
+            ranks[r] = start(Map.of("RANK", "" + r, "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + port,
+                    "GENDIV_DIST_TIMEOUT", "" + timeoutSeconds), p(name + r + ".log"), "train", "sft", "--config", cfg.toString(),
+                    "--out", p(name).toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (ranks[0].isAlive() && System.nanoTime() < deadline && !Files.exists(p(name + "/metrics.jsonl"))) Thread.sleep(20);
+        assertTrue(Files.exists(p(name + "/metrics.jsonl")), Files.readString(p(name + "0.log")));
+        return ranks;
     }
 
     /** SFT with steps enough to outlast the test, for the fault tests. */
