@@ -140,7 +140,8 @@ final class LaunchCommand implements Callable<Integer> {
         return cmd;
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on this machine now (the kernel's pick), for a rendezvous on one machine. */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

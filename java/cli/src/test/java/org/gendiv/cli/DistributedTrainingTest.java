@@ -180,7 +180,7 @@ class DistributedTrainingTest {
             assertTrue(err.getLast().startsWith("gendiv train: rank 0: cannot serve the rendezvous on 127.0.0.1:" + taken.getLocalPort()),
                     String.join("\n", err));
         }
-        int nobody = freePort();
+        int nobody = LaunchCommand.freePort();
         Process r1 = start(Map.of("RANK", "1", "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + nobody,
                 "GENDIV_DIST_TIMEOUT", "3"), p("unreachable.log"), "train", "sft", "--config", p("sft.json").toString(), "--out",
                 p("unreachable").toString());
@@ -197,7 +197,7 @@ class DistributedTrainingTest {
      */
     static Process[] twoRanksTraining(String name, int timeoutSeconds) throws IOException, InterruptedException {
         Path cfg = forever();
-        int port = freePort();
+        int port = LaunchCommand.freePort();
         Process[] ranks = new Process[2];
         for (int r = 0; r < 2; r++)
             ranks[r] = start(Map.of("RANK", "" + r, "WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", "" + port,
@@ -270,12 +270,6 @@ class DistributedTrainingTest {
     static String lastLine(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return lines.isEmpty() ? "" : lines.getLast();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** One process on one LibTorch thread, as each of two workers gets on this 2-core machine. */

@@ -204,9 +204,10 @@ public final class RewardTraining implements Stage {
         group.sumGradients(optimizer.parameters());
         double norm = optimizer.clipGradNorm(c.optim().gradClip());
         optimizer.step(lr);
+        double[] logged = group.sum(lossAcc[0].item_double(), lossAcc[1].item_double());  // one all-reduce for both
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", group.sum(lossAcc[0].item_double()));
-        m.put("accuracy", group.sum(lossAcc[1].item_double()));
+        m.put("loss", logged[0]);
+        m.put("accuracy", logged[1]);
         m.put("lr", lr);
         m.put("grad_norm", norm);
         return m;
