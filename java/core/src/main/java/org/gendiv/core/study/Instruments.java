@@ -86,7 +86,41 @@ final class Instruments {
         b.addProperty("heldout_pairs", n);
         b.addProperty("label_ceiling", ceil);
         b.addProperty("gold_order_accuracy", n == 0 ? Double.NaN : goldAgree / n);
+        b.add("by_gold_gap", byGoldGap(heldOut, chosen, rejected));
         return b;
+    }
+
+    /** Where the gold gaps of held-out pairs are cut into bands for the reward model's diagnosis: [tie threshold, 0.1), [0.1, 0.3), [0.3, 1]. */
+    static final double[] GOLD_GAP_BANDS = {0.1, 0.3};
+
+    /**
+     * The held-out accuracy and the labels' ceiling per band of gold gap |g(a) - g(b)|: which
+     * comparisons the reward model misses (a fine one, as concision, or a coarse one, as a wrong fact).
+     */
+    static JsonObject byGoldGap(List<Preferences.Labelled> heldOut, float[] chosen, float[] rejected) {
+        int bands = GOLD_GAP_BANDS.length + 1;
+        double[] agree = new double[bands], ceiling = new double[bands];
+        int[] count = new int[bands];
+        for (int i = 0; i < heldOut.size(); i++) {
+            var p = heldOut.get(i);
+            double gap = Math.abs(p.goldChosen() - p.goldRejected());
+            int band = 0;
+            while (band < GOLD_GAP_BANDS.length && gap >= GOLD_GAP_BANDS[band]) band++;
+            count[band]++;
+            agree[band] += chosen[i] > rejected[i] ? 1 : chosen[i] == rejected[i] ? 0.5 : 0;
+            ceiling[band] += p.ceiling();
+        }
+        JsonObject out = new JsonObject();
+        for (int b = 0; b < bands; b++) {
+            String low = b == 0 ? "tie" : String.valueOf(GOLD_GAP_BANDS[b - 1]), high = b == bands - 1 ? "1" : String.valueOf(GOLD_GAP_BANDS[b]);
+            if (count[b] == 0) continue;
+            JsonObject o = new JsonObject();
+            o.addProperty("pairs", count[b]);
+            o.addProperty("accuracy", agree[b] / count[b]);
+            o.addProperty("label_ceiling", ceiling[b] / count[b]);
+            out.add(low + "-" + high, o);
+        }
+        return out;
     }
 
     /** PPO against SFT on the ID split: KL per response and the RM score's gain in SFT standard deviations. */
@@ -205,6 +239,19 @@ final class Instruments {
                         c.get("pass").getAsBoolean() ? "pass" : "**FAIL**"));
             }
             b.append(' ').append(c0.get("means").getAsString()).append(" |\n");
+        }
+        for (int i = 0; i < seeds.size(); i++) {
+            JsonObject bands = seeds.get(i).getAsJsonObject("reward_model").getAsJsonObject("by_gold_gap");
+            if (bands == null) continue;
+            b.append('\n').append(seeds.size() == 1 ? "Reward model" : "Seed " + (i + 1) + "'s reward model")
+                    .append(", held-out accuracy by gold gap (of the labels' ceiling):");
+            for (var band : bands.entrySet()) {
+                JsonObject o = band.getValue().getAsJsonObject();
+                b.append(String.format(Locale.ROOT, " %s: %.3f of %.3f (%d pairs);", band.getKey(), o.get("accuracy").getAsDouble(),
+                        o.get("label_ceiling").getAsDouble(), o.get("pairs").getAsInt()));
+            }
+            b.setLength(b.length() - 1);
+            b.append(".\n");
         }
         List<String> failed = failed(instruments);
         b.append('\n').append(failed.isEmpty() ? "Every instrument passed its checks.\n\n"

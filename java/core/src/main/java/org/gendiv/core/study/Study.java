@@ -223,7 +223,8 @@ public final class Study {
             if (group.isMain()) Preferences.write(heldOutPairs(td.resolve("rm")), pairs.eval());
             log("seed " + seed + ", " + w.name() + ": reward model on " + pairs.train().size() + " untied preference pairs ("
                     + c.world().rmSamples() + (c.world().rmCandidates().equals("policy") ? " SFT samples" : " demonstrations")
-                    + " per prompt, all pairs), " + pairs.eval().size() + " held out");
+                    + " per prompt, all pairs" + (c.world().rmDemonstratorPrompts() > 0 ? "; and " + c.world().rmDemonstratorPrompts()
+                    + " prompts of demonstrations" : "") + "), " + pairs.eval().size() + " held out");
             if (pairs.train().size() < c.rm().batchSize())
                 throw new Configs.BadConfig("the world gave " + pairs.train().size() + " untied preference pairs, fewer than rm.batch_size ("
                         + c.rm().batchSize() + "): raise world.rm_prompts or lower world.tie_threshold");

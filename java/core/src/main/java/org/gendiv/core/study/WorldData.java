@@ -136,10 +136,26 @@ final class WorldData {
         }
         var annotator = Preferences.Annotator.of(wd);
         int n = wd.rmPrompts();
-        return new RmData(
-                Preferences.label(w, inputs.subList(0, n), Arrays.copyOfRange(candidates, 0, n), annotator, rng),
-                Preferences.label(w, inputs.subList(n, inputs.size()), Arrays.copyOfRange(candidates, n, inputs.size()),
-                        annotator, rng));
+        List<Preferences.Labelled> train = new ArrayList<>(
+                Preferences.label(w, inputs.subList(0, n), Arrays.copyOfRange(candidates, 0, n), annotator, rng));
+        List<Preferences.Labelled> eval = Preferences.label(w, inputs.subList(n, inputs.size()),
+                Arrays.copyOfRange(candidates, n, inputs.size()), annotator, rng);
+        train.addAll(demonstratorPairs(w, seed, annotator));
+        return new RmData(train, eval);
+    }
+
+    /** The pairs of rm_demonstrator_prompts further prompts, each with rm_samples demonstrations erring at candidate_error (a stream of its own). */
+    private List<Preferences.Labelled> demonstratorPairs(World w, long seed, Preferences.Annotator annotator) {
+        var wd = c.world();
+        SplittableRandom rng = rng(seed, w.name(), "rm-demonstrator");
+        List<World.Example> inputs = new ArrayList<>();
+        String[][] candidates = new String[wd.rmDemonstratorPrompts()][wd.rmSamples()];
+        for (int i = 0; i < candidates.length; i++) {
+            World.Example e = w.example("id", rng);
+            inputs.add(e);
+            for (int j = 0; j < wd.rmSamples(); j++) candidates[i][j] = w.demonstrate(e, wd.candidateError(), rng);
+        }
+        return Preferences.label(w, inputs, candidates, annotator, rng);
     }
 
     List<String> ppoPrompts(World w, long seed) {

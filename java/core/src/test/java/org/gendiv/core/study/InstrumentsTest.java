@@ -76,6 +76,25 @@ class InstrumentsTest {
         assertEquals(List.of("reward_model"), Instruments.failed(all));
     }
 
+    /**
+     * The held-out accuracy per band of gold gap: gaps 0.05 and 0.08 (band tie-0.1, one ranked
+     * right), 0.2 (0.1-0.3, right) and 0.5 (0.3-1, wrong); ceilings 0.7, 0.9, 0.95, 0.99.
+     */
+    @Test
+    void rewardModelAccuracyByGoldGap() {
+        double[] gap = {0.05, 0.08, 0.2, 0.5}, ceiling = {0.7, 0.9, 0.95, 0.99};
+        List<Preferences.Labelled> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) held.add(new Preferences.Labelled(new RewardTraining.Pair("p", "a", "b"), 0.5, 0.5 - gap[i], ceiling[i]));
+        JsonObject bands = Instruments.byGoldGap(held, new float[] {1, 0, 1, 0}, new float[] {0, 1, 0, 1});
+        assertEquals(List.of("tie-0.1", "0.1-0.3", "0.3-1"), List.copyOf(bands.keySet()));
+        assertEquals(2, bands.getAsJsonObject("tie-0.1").get("pairs").getAsInt());
+        assertEquals(0.5, bands.getAsJsonObject("tie-0.1").get("accuracy").getAsDouble(), 1e-12);
+        assertEquals(0.8, bands.getAsJsonObject("tie-0.1").get("label_ceiling").getAsDouble(), 1e-12);
+        assertEquals(1.0, bands.getAsJsonObject("0.1-0.3").get("accuracy").getAsDouble(), 1e-12);
+        assertEquals(0.0, bands.getAsJsonObject("0.3-1").get("accuracy").getAsDouble(), 1e-12);
+        assertEquals(0.99, bands.getAsJsonObject("0.3-1").get("label_ceiling").getAsDouble(), 1e-12);
+    }
+
     /** PPO's checks: KL 3 nats, RM scores 0 / 2 for SFT (std sqrt 2) and 2 for PPO: a gain of sqrt 2 SFT std. */
     @Test
     void ppoChecks() {

@@ -1,0 +1,39 @@
+package org.gendiv.core.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.gendiv.core.world.World;
+import org.junit.jupiter.api.Test;
+
+/** The reward model's preference data as the world writes it (no model involved: demonstrator candidates). */
+class WorldDataTest {
+    private static WorldData data(int demonstratorPrompts) {
+        var d = StudyConfig.defaults();
+        var w = d.world();
+        var world = new StudyConfig.WorldData(w.corpusDocs(), w.sftExamples(), w.sftEval(), 60, 20, w.rmSamples(), w.ppoPrompts(),
+                w.demoError(), w.referenceError(), w.rmCandidates(), w.candidateError(), demonstratorPrompts, w.annotatorTau(),
+                w.labelNoise(), w.tieThreshold());
+        var c = new StudyConfig(d.task(), d.seeds(), d.seed(), world, d.pretrain(), d.sft(), d.rm(), d.ppo(), d.eval());
+        return new WorldData(c, null);
+    }
+
+    /**
+     * rm_demonstrator_prompts adds the pairs of demonstrations on prompts of their own after the
+     * policy's: the policy's training pairs and every held-out pair stay exactly what they were.
+     */
+    @Test
+    void demonstratorPromptsOnlyAddTrainingPairs() throws Exception {
+        for (String task : List.of("summarisation", "instructions")) {
+            World w = World.of(task);
+            var plain = data(0).rmData(w, 3, null);
+            var more = data(40).rmData(w, 3, null);
+            assertEquals(plain.eval(), more.eval(), task + ": held-out pairs unchanged");
+            assertEquals(plain.train(), more.train().subList(0, plain.train().size()), task + ": the policy's pairs come first, unchanged");
+            int added = more.train().size() - plain.train().size();
+            assertTrue(added > 40 && added <= 40 * 6, task + ": 40 prompts of 4 candidates add up to 6 untied pairs each, got " + added);
+        }
+    }
+}
