@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code gendiv world --out DIR}: the embedded worlds' training data as the JSONL files `gendiv train` reads. */
 @Command(name = "world", mixinStandardHelpOptions = true,
         description = {"Write the embedded worlds' data (the study's, same seed and sizes) as JSONL for gendiv train:",
-            "corpus.jsonl + tokenizer.json, and per task sft.jsonl, sft-eval.jsonl, prefs.jsonl, prefs-eval.jsonl, prompts.jsonl,",
+            "corpus.jsonl + tokenizer.json, and per task sft.jsonl, sft-eval.jsonl, prefs.jsonl, prefs-eval.jsonl, prefs-test.jsonl, prompts.jsonl,",
             "and eval.jsonl: every evaluation input (task, split, shift, input_id, prompt, reference, seed) for gendiv evaluate."})
 final class WorldCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "directory to write into")

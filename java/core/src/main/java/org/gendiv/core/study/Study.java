@@ -220,17 +220,18 @@ public final class Study {
     Path trainRm(World w, long seed, Path sft, Path td) throws IOException {
         return stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
             WorldData.RmData pairs = data.rmData(w, seed, sft);
-            if (group.isMain()) Preferences.write(heldOutPairs(td.resolve("rm")), pairs.eval());
+            if (group.isMain()) Preferences.write(heldOutPairs(td.resolve("rm")), pairs.test());
             log("seed " + seed + ", " + w.name() + ": reward model on " + pairs.train().size() + " untied preference pairs ("
                     + c.world().rmSamples() + (c.world().rmCandidates().equals("policy") ? " SFT samples" : " demonstrations")
                     + " per prompt, all pairs" + (c.world().rmDemonstratorPrompts() > 0 ? "; and " + c.world().rmDemonstratorPrompts()
-                    + " prompts of demonstrations" : "") + "), " + pairs.eval().size() + " held out");
+                    + " prompts of demonstrations" : "") + "); held out: " + pairs.validation().size() + " to choose the checkpoint by, "
+                    + pairs.test().size() + " for the instrument check");
             if (pairs.train().size() < c.rm().batchSize())
                 throw new Configs.BadConfig("the world gave " + pairs.train().size() + " untied preference pairs, fewer than rm.batch_size ("
                         + c.rm().batchSize() + "): raise world.rm_prompts or lower world.tie_threshold");
             torch.manual_seed(seed + 1);
             return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
-                    ModelDir.tokenizerFile(sft), Preferences.pairs(pairs.train()), Preferences.pairs(pairs.eval()));
+                    ModelDir.tokenizerFile(sft), Preferences.pairs(pairs.train()), Preferences.pairs(pairs.validation()));
         });
     }
 

@@ -21,7 +21,8 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
      * How much data the world writes, and how its simulated people behave: demonstrators err at
      * demoError, the evaluation references (a data set's reference outputs, often mediocre) at
      * referenceError. The reward model's data: for each of rmPrompts prompts (and rmEvalPrompts
-     * held out), rmSamples samples of the SFT policy and all their pairs (rmCandidates "policy",
+     * held out: the first half's pairs choose the exported checkpoint, the second half's are the
+     * instrument check's), rmSamples samples of the SFT policy and all their pairs (rmCandidates "policy",
      * as InstructGPT and AlpacaFarm collect them), or rmSamples demonstrations erring at
      * candidateError ("demonstrator"); rmDemonstratorPrompts more prompts with demonstrations erring
      * at candidateError add their pairs to the training set (never to the held-out one). Annotators call a pair whose gold qualities differ by less
@@ -37,7 +38,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     4000,     // sft_examples: demonstrations SFT trains on
                     200,      // sft_eval: held-out demonstrations (SFT's eval loss)
                     4000,     // rm_prompts: prompts whose SFT samples are compared for the reward model
-                    300,      // rm_eval_prompts: held-out prompts (their pairs: the RM's held-out accuracy)
+                    800,      // rm_eval_prompts: held-out prompts: half choose the RM's checkpoint, half give the instrument check's pairs (500 or more per task)
                     4,        // rm_samples: samples per prompt, all pairs compared (InstructGPT's K)
                     1000,     // ppo_prompts: PPO's training prompts
                     0.1,      // demo_error: how often a demonstrator errs

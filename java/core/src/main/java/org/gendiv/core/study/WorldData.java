@@ -39,7 +39,7 @@ final class WorldData {
      * The data the study trains on, as the JSONL files `gendiv train` reads: corpus.jsonl (text)
      * and its tokenizer.json,
      * and per task sft.jsonl / sft-eval.jsonl (prompt, response), prefs.jsonl / prefs-eval.jsonl
-     * (prompt, chosen, rejected), prompts.jsonl (prompt).
+     * / prefs-test.jsonl (prompt, chosen, rejected: train, validation, test), prompts.jsonl (prompt).
      */
     public void exportData(Path dir) throws IOException {
         long seed = c.seed();
@@ -59,7 +59,8 @@ final class WorldData {
             Jsonl.write(td.resolve("sft-eval.jsonl"), eval);
             RmData prefs = rmData(w, seed, null);
             Preferences.write(td.resolve("prefs.jsonl"), prefs.train());
-            Preferences.write(td.resolve("prefs-eval.jsonl"), prefs.eval());
+            Preferences.write(td.resolve("prefs-eval.jsonl"), prefs.validation());
+            Preferences.write(td.resolve("prefs-test.jsonl"), prefs.test());
             rows = new ArrayList<>();
             for (String p : ppoPrompts(w, seed)) rows.add(obj("prompt", p));
             Jsonl.write(td.resolve("prompts.jsonl"), rows);
@@ -111,8 +112,13 @@ final class WorldData {
         return out;
     }
 
-    /** The reward model's labelled pairs: from the first rm_prompts prompts to train on, from the next rm_eval_prompts held out. */
-    record RmData(List<Preferences.Labelled> train, List<Preferences.Labelled> eval) {}
+    /**
+     * The reward model's labelled pairs: from the first rm_prompts prompts to train on; from the
+     * next rm_eval_prompts held out, the first half's pairs to choose the exported checkpoint by
+     * (validation), the second half's for the instrument check alone (test), so the check is not
+     * read on the pairs the checkpoint was chosen on.
+     */
+    record RmData(List<Preferences.Labelled> train, List<Preferences.Labelled> validation, List<Preferences.Labelled> test) {}
 
     /**
      * rm_samples candidates per prompt, all their untied pairs labelled by the annotator: samples of
@@ -138,10 +144,13 @@ final class WorldData {
         int n = wd.rmPrompts();
         List<Preferences.Labelled> train = new ArrayList<>(
                 Preferences.label(w, inputs.subList(0, n), Arrays.copyOfRange(candidates, 0, n), annotator, rng));
-        List<Preferences.Labelled> eval = Preferences.label(w, inputs.subList(n, inputs.size()),
-                Arrays.copyOfRange(candidates, n, inputs.size()), annotator, rng);
+        int v = n + wd.rmEvalPrompts() / 2;
+        List<Preferences.Labelled> validation = Preferences.label(w, inputs.subList(n, v), Arrays.copyOfRange(candidates, n, v),
+                annotator, rng);
+        List<Preferences.Labelled> test = Preferences.label(w, inputs.subList(v, inputs.size()),
+                Arrays.copyOfRange(candidates, v, inputs.size()), annotator, rng);
         train.addAll(demonstratorPairs(w, seed, annotator));
-        return new RmData(train, eval);
+        return new RmData(train, validation, test);
     }
 
     /** The pairs of rm_demonstrator_prompts further prompts, each with rm_samples demonstrations erring at candidate_error (a stream of its own). */

@@ -30,10 +30,22 @@ class WorldDataTest {
             World w = World.of(task);
             var plain = data(0).rmData(w, 3, null);
             var more = data(40).rmData(w, 3, null);
-            assertEquals(plain.eval(), more.eval(), task + ": held-out pairs unchanged");
+            assertEquals(plain.validation(), more.validation(), task + ": validation pairs unchanged");
+            assertEquals(plain.test(), more.test(), task + ": test pairs unchanged");
             assertEquals(plain.train(), more.train().subList(0, plain.train().size()), task + ": the policy's pairs come first, unchanged");
             int added = more.train().size() - plain.train().size();
             assertTrue(added > 40 && added <= 40 * 6, task + ": 40 prompts of 4 candidates add up to 6 untied pairs each, got " + added);
         }
+    }
+
+    /** The held-out prompts split in two: the checkpoint is chosen on the first half's pairs, the instrument reads the second's. */
+    @Test
+    void validationAndTestPairsComeFromPromptsOfTheirOwn() throws Exception {
+        var d = data(0).rmData(World.of("instructions"), 5, null);
+        var validation = d.validation().stream().map(l -> l.pair().prompt()).distinct().toList();
+        var test = d.test().stream().map(l -> l.pair().prompt()).distinct().toList();
+        assertTrue(validation.size() > 5 && validation.size() <= 10, "10 validation prompts, got " + validation.size());
+        assertTrue(test.size() > 5 && test.size() <= 10, "10 test prompts, got " + test.size());
+        assertTrue(test.stream().noneMatch(validation::contains), "validation and test prompts are distinct");
     }
 }
