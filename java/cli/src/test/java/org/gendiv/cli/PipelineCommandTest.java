@@ -37,7 +37,7 @@ class PipelineCommandTest {
         CliRun r = run("world", "--out", p("data"), "--task", "summarisation", "--config", sizes.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"corpus.jsonl", "tokenizer.json", "summarisation/sft.jsonl", "summarisation/prefs.jsonl",
-            "summarisation/prompts.jsonl", "summarisation/sft-eval.jsonl", "summarisation/prefs-eval.jsonl", "summarisation/eval.jsonl"})
+            "summarisation/prompts.jsonl", "summarisation/sft-eval.jsonl", "summarisation/prefs-eval.jsonl", "summarisation/prefs-test.jsonl", "summarisation/eval.jsonl"})
             assertTrue(Files.exists(dir.resolve("data").resolve(f)), f);
         // Outputs of "another system" for the exported evaluation inputs (the reference of each), judged by gendiv evaluate.
         StringBuilder echo = new StringBuilder();
