@@ -24,10 +24,11 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
      * held out: the first half's pairs choose the exported checkpoint, the second half's are the
      * instrument check's), rmSamples samples of the SFT policy and all their pairs (rmCandidates "policy",
      * as InstructGPT and AlpacaFarm collect them), or rmSamples demonstrations erring at
-     * candidateError ("demonstrator"); rmDemonstratorPrompts more prompts with demonstrations erring
-     * at candidateError add their pairs to the training set (never to the held-out one). Annotators call a pair whose gold qualities differ by less
-     * than tieThreshold a tie (dropped), else prefer by sigmoid(gold difference / annotatorTau),
-     * then flip a labelNoise fraction of labels.
+     * candidateError ("demonstrator"); rmDemonstratorPrompts more prompts with demonstrations
+     * erring at candidateError add their pairs to the training set (never to the held-out ones).
+     * Annotators call a pair whose gold qualities differ by less than tieThreshold a tie
+     * (dropped), else prefer by sigmoid(gold difference / annotatorTau), then flip a labelNoise
+     * fraction of labels.
      */
     public record WorldData(int corpusDocs, int sftExamples, int sftEval, int rmPrompts, int rmEvalPrompts, int rmSamples,
             int ppoPrompts, double demoError, double referenceError, String rmCandidates, double candidateError,
@@ -52,9 +53,10 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
         }
 
         public WorldData {
-            if (corpusDocs < 1 || sftExamples < 1 || rmPrompts < 1 || ppoPrompts < 1 || sftEval < 0 || rmEvalPrompts < 0
-                    || rmDemonstratorPrompts < 0)
+            if (corpusDocs < 1 || sftExamples < 1 || rmPrompts < 1 || ppoPrompts < 1 || sftEval < 0 || rmEvalPrompts < 0)
                 throw new IllegalArgumentException("corpus_docs, sft_examples, rm_prompts and ppo_prompts must be >= 1");
+            if (rmDemonstratorPrompts < 0)
+                throw new IllegalArgumentException("rm_demonstrator_prompts must be >= 0, got " + rmDemonstratorPrompts);
             if (rmSamples < 2) throw new IllegalArgumentException("rm_samples must be >= 2 (pairs need two), got " + rmSamples);
             if (!(tieThreshold >= 0)) throw new IllegalArgumentException("tie_threshold must be >= 0, got " + tieThreshold);
             for (double p : new double[] {demoError, referenceError, candidateError, labelNoise})
