@@ -70,7 +70,7 @@ final class Instruments {
         double agree = 0, goldAgree = 0, ceiling = 0;
         for (int i = 0; i < n; i++) {
             var p = heldOut.get(i);
-            agree += chosen[i] > rejected[i] ? 1 : chosen[i] == rejected[i] ? 0.5 : 0;
+            agree += agreement(chosen[i], rejected[i]);
             double goldSign = Math.signum(p.goldChosen() - p.goldRejected()), rmSign = Math.signum(chosen[i] - rejected[i]);
             goldAgree += rmSign == 0 ? 0.5 : rmSign == goldSign ? 1 : 0;
             ceiling += p.ceiling();
@@ -90,6 +90,11 @@ final class Instruments {
         return b;
     }
 
+    /** A pair scored as labelled counts 1, a tie half. */
+    private static double agreement(float chosen, float rejected) {
+        return chosen > rejected ? 1 : chosen == rejected ? 0.5 : 0;
+    }
+
     /** Where the gold gaps of held-out pairs are cut into bands for the reward model's diagnosis: [tie threshold, 0.1), [0.1, 0.3), [0.3, 1]. */
     static final double[] GOLD_GAP_BANDS = {0.1, 0.3};
 
@@ -107,13 +112,13 @@ final class Instruments {
             int band = 0;
             while (band < GOLD_GAP_BANDS.length && gap >= GOLD_GAP_BANDS[band]) band++;
             count[band]++;
-            agree[band] += chosen[i] > rejected[i] ? 1 : chosen[i] == rejected[i] ? 0.5 : 0;
+            agree[band] += agreement(chosen[i], rejected[i]);
             ceiling[band] += p.ceiling();
         }
         JsonObject out = new JsonObject();
         for (int b = 0; b < bands; b++) {
-            String low = b == 0 ? "tie" : String.valueOf(GOLD_GAP_BANDS[b - 1]), high = b == bands - 1 ? "1" : String.valueOf(GOLD_GAP_BANDS[b]);
             if (count[b] == 0) continue;
+            String low = b == 0 ? "tie" : String.valueOf(GOLD_GAP_BANDS[b - 1]), high = b == bands - 1 ? "1" : String.valueOf(GOLD_GAP_BANDS[b]);
             JsonObject o = new JsonObject();
             o.addProperty("pairs", count[b]);
             o.addProperty("accuracy", agree[b] / count[b]);

@@ -136,21 +136,30 @@ final class WorldData {
             candidates = methods.sample(ModelDir.policy(sftDir), ModelDir.tokenizer(sftDir), prompts(inputs), wd.rmSamples(), 1.0f,
                     seed * 4001 + 17);
         else {
-            candidates = new String[inputs.size()][wd.rmSamples()];
-            for (int i = 0; i < inputs.size(); i++)
-                for (int j = 0; j < wd.rmSamples(); j++) candidates[i][j] = w.demonstrate(inputs.get(i), wd.candidateError(), rng);
+            candidates = new String[inputs.size()][];
+            for (int i = 0; i < inputs.size(); i++) candidates[i] = demonstrations(w, inputs.get(i), rng);
         }
         var annotator = Preferences.Annotator.of(wd);
         int n = wd.rmPrompts();
-        List<Preferences.Labelled> train = new ArrayList<>(
-                Preferences.label(w, inputs.subList(0, n), Arrays.copyOfRange(candidates, 0, n), annotator, rng));
         int v = n + wd.rmEvalPrompts() / 2;
-        List<Preferences.Labelled> validation = Preferences.label(w, inputs.subList(n, v), Arrays.copyOfRange(candidates, n, v),
-                annotator, rng);
-        List<Preferences.Labelled> test = Preferences.label(w, inputs.subList(v, inputs.size()),
-                Arrays.copyOfRange(candidates, v, inputs.size()), annotator, rng);
+        List<Preferences.Labelled> train = new ArrayList<>(label(w, inputs, candidates, 0, n, annotator, rng));
+        List<Preferences.Labelled> validation = label(w, inputs, candidates, n, v, annotator, rng);
+        List<Preferences.Labelled> test = label(w, inputs, candidates, v, inputs.size(), annotator, rng);
         train.addAll(demonstratorPairs(w, seed, annotator));
         return new RmData(train, validation, test);
+    }
+
+    /** The labelled pairs of inputs [from, to) and their candidates. */
+    private static List<Preferences.Labelled> label(World w, List<World.Example> inputs, String[][] candidates, int from, int to,
+            Preferences.Annotator annotator, SplittableRandom rng) {
+        return Preferences.label(w, inputs.subList(from, to), Arrays.copyOfRange(candidates, from, to), annotator, rng);
+    }
+
+    /** rm_samples demonstrations of one input, each erring at candidate_error. */
+    private String[] demonstrations(World w, World.Example e, SplittableRandom rng) {
+        String[] out = new String[c.world().rmSamples()];
+        for (int j = 0; j < out.length; j++) out[j] = w.demonstrate(e, c.world().candidateError(), rng);
+        return out;
     }
 
     /** The pairs of rm_demonstrator_prompts further prompts, each with rm_samples demonstrations erring at candidate_error (a stream of its own). */
@@ -158,11 +167,10 @@ final class WorldData {
         var wd = c.world();
         SplittableRandom rng = rng(seed, w.name(), "rm-demonstrator");
         List<World.Example> inputs = new ArrayList<>();
-        String[][] candidates = new String[wd.rmDemonstratorPrompts()][wd.rmSamples()];
+        String[][] candidates = new String[wd.rmDemonstratorPrompts()][];
         for (int i = 0; i < candidates.length; i++) {
-            World.Example e = w.example("id", rng);
-            inputs.add(e);
-            for (int j = 0; j < wd.rmSamples(); j++) candidates[i][j] = w.demonstrate(e, wd.candidateError(), rng);
+            inputs.add(w.example("id", rng));
+            candidates[i] = demonstrations(w, inputs.get(i), rng);
         }
         return Preferences.label(w, inputs, candidates, annotator, rng);
     }
