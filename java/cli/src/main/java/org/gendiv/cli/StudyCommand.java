@@ -96,7 +96,7 @@ final class StudyCommand implements Callable<Integer> {
         Path dir = runDir();
         System.err.println("gendiv study: " + spec.task() + " on " + spec.baseModel() + ", " + spec.stages().seeds()
                 + " seed(s), run directory " + dir);
-        return report(new DataStudy(spec, dir).run(resume), dir);
+        return report(new Study(spec, dir).run(resume), dir);
     }
 
     private static Integer report(JsonObject r, Path dir) throws IOException {

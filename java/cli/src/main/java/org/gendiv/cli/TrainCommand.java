@@ -11,6 +11,7 @@ import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.train.Ppo;
+import org.gendiv.core.train.PpoConfig;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
@@ -32,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
                 case pretrain -> Pretrain.Config.defaults();
                 case sft -> Sft.Config.defaults();
                 case rm -> RewardTraining.Config.defaults();
-                case ppo -> Ppo.Config.defaults();
+                case ppo -> PpoConfig.defaults();
             };
         }
     }
@@ -72,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
                 case pretrain -> Pretrain.run((Pretrain.Config) c, run, resume, false, group);
                 case sft -> Sft.run((Sft.Config) c, run, resume, false, group);
                 case rm -> RewardTraining.run((RewardTraining.Config) c, run, resume, false, group);
-                case ppo -> Ppo.run((Ppo.Config) c, run, resume, false, group);
+                case ppo -> Ppo.run((PpoConfig) c, run, resume, false, group);
             };
             if (!group.isMain()) return 0;
         }

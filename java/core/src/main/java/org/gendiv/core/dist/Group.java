@@ -1,12 +1,11 @@
 package org.gendiv.core.dist;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.Backend;
@@ -14,6 +13,7 @@ import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.StringVector;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
@@ -36,9 +36,9 @@ public final class Group implements AutoCloseable {
     private final TCPStore store;
     private final Backend backend;
     /** Each rank's host and process id, exchanged at the rendezvous, to name a rank that died. */
-    private final List<String> peers;
+    private final Peers peers;
 
-    private Group(Env env, Duration timeout, TCPStore store, Backend backend, List<String> peers) {
+    private Group(Env env, Duration timeout, TCPStore store, Backend backend, Peers peers) {
         this.env = env;
         this.timeout = timeout;
         this.store = store;
@@ -46,7 +46,7 @@ public final class Group implements AutoCloseable {
         this.peers = peers;
     }
 
-    private static final Group SINGLE = new Group(Env.SINGLE, Duration.ZERO, null, null, List.of());
+    private static final Group SINGLE = new Group(Env.SINGLE, Duration.ZERO, null, null, new Peers(List.of()));
 
     public static Group single() {
         return SINGLE;
@@ -104,7 +104,7 @@ public final class Group implements AutoCloseable {
         List<String> peers = new ArrayList<>();
         Backend backend;
         try {
-            store.set("gendiv/peer/" + env.rank(), new ByteVector(self().getBytes(StandardCharsets.UTF_8)));
+            store.set("gendiv/peer/" + env.rank(), new ByteVector(Peers.self().getBytes(StandardCharsets.UTF_8)));
             for (int r = 0; r < env.worldSize(); r++)
                 peers.add(new String(store.get("gendiv/peer/" + r).get(), StandardCharsets.UTF_8));
             backend = Devices.cuda() ? nccl(store, env) : gloo(store, env, timeout);
@@ -112,12 +112,12 @@ public final class Group implements AutoCloseable {
             throw new Failed("rank " + env.rank() + " of " + env.worldSize() + ": the rendezvous at " + where + " did not complete within "
                     + timeout.toSeconds() + " s (did every rank start?): " + firstLine(e));
         }
-        return new Group(env, timeout, store, backend, peers);
+        return new Group(env, timeout, store, backend, new Peers(peers));
     }
 
     private static Backend gloo(TCPStore store, Env env, Duration timeout) {
         var o = ProcessGroupGloo.Options.create(new Milliseconds(timeout.toMillis()));
-        String host = env.masterAddr().equals("127.0.0.1") || env.masterAddr().equals("localhost") ? "127.0.0.1" : hostname();
+        String host = env.masterAddr().equals("127.0.0.1") || env.masterAddr().equals("localhost") ? "127.0.0.1" : Peers.hostname();
         o.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(host)));
         return new ProcessGroupGloo(store, env.rank(), env.worldSize(), o);
     }
@@ -208,10 +208,10 @@ public final class Group implements AutoCloseable {
         String k = "gendiv/done/" + key;
         try {
             if (isMain()) store.set(k, new ByteVector((byte) 1));
-            else store._wait(new org.bytedeco.pytorch.StringVector(k), new Milliseconds(timeout.toMillis()));
+            else store._wait(new StringVector(k), new Milliseconds(timeout.toMillis()));
         } catch (RuntimeException e) {
-            throw new Failed("rank " + rank() + " of " + size() + ": waiting for rank 0 (" + key + ") failed: " + suspect() + " ("
-                    + firstLine(e) + ")");
+            throw new Failed("rank " + rank() + " of " + size() + ": waiting for rank 0 (" + key + ") failed: "
+                    + peers.suspect(rank(), timeout) + " (" + firstLine(e) + ")");
         }
     }
 
@@ -231,7 +231,7 @@ public final class Group implements AutoCloseable {
     /** This rank's contiguous share of a global batch's items. */
     public int[] shard(int[] global) {
         int[] r = shard(global.length);
-        return java.util.Arrays.copyOfRange(global, r[0], r[1]);
+        return Arrays.copyOfRange(global, r[0], r[1]);
     }
 
     /** A global batch is shared out in equal parts: its size must be a multiple of the world size. */
@@ -253,56 +253,7 @@ public final class Group implements AutoCloseable {
             collective.run();
             collectiveNanos += System.nanoTime() - t0;
         } catch (RuntimeException e) {
-            throw new Failed("rank " + rank() + " of " + size() + ": " + what + " failed: " + suspect() + " (" + firstLine(e) + ")");
-        }
-    }
-
-    /** Which peer is gone, where this rank can see it (a rank on this host whose process ended); else what may have happened. */
-    private String suspect() {
-        String me = hostname();
-        List<String> dead = new ArrayList<>();
-        // A peer killed a moment ago may still be ending (its sockets close first): look for up to 2 s.
-        for (long until = System.nanoTime() + 2_000_000_000L; dead.isEmpty() && System.nanoTime() < until; ) {
-            for (int r = 0; r < peers.size(); r++) {
-                if (r == rank()) continue;
-                String[] hp = peers.get(r).split(" ");
-                if (hp.length == 2 && hp[0].equals(me) && exited(Long.parseLong(hp[1])))
-                    dead.add("rank " + r + " (pid " + hp[1] + ") has exited");
-            }
-            if (dead.isEmpty()) sleep(100);
-        }
-        return dead.isEmpty() ? "a peer died or did not answer within " + timeout.toSeconds() + " s" : String.join(", ", dead);
-    }
-
-    /** Gone, or a zombie (killed, its parent has not yet collected it). */
-    private static boolean exited(long pid) {
-        Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isEmpty() || !h.get().isAlive()) return true;
-        try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-            return stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;  // no /proc (not Linux): alive as far as we can tell
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String self() {
-        return hostname() + " " + ProcessHandle.current().pid();
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
+            throw new Failed("rank " + rank() + " of " + size() + ": " + what + " failed: " + peers.suspect(rank(), timeout) + " (" + firstLine(e) + ")");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.gendiv.core.judge;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,20 @@ public interface Judge {
 
     /** Per comparison, the probability the output is preferred over the reference, in [0, 1] (a tie is 0.5). */
     double[] preferences(List<Comparison> comparisons) throws IOException;
+
+    /**
+     * A judgement with what the judge knows of the output besides: its gold quality and its
+     * meaning, where the judge knows them (the embedded worlds' gold judge does; NaN and "" else).
+     */
+    record Verdict(double preference, double gold, String meaning) {}
+
+    /** Per comparison, the preference and what the judge knows of the output. */
+    default List<Verdict> verdicts(List<Comparison> comparisons) throws IOException {
+        double[] p = preferences(comparisons);
+        List<Verdict> out = new ArrayList<>(p.length);
+        for (double v : p) out.add(new Verdict(v, Double.NaN, ""));
+        return out;
+    }
 
     /** A short name for reports ("gold", "reward model", the command). */
     String describe();

@@ -15,31 +15,16 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import org.bytedeco.pytorch.global.torch;
-import org.gendiv.core.checkpoint.AtomicFiles;
 import org.gendiv.core.checkpoint.TextFiles;
 import org.gendiv.core.data.Datasets;
 import org.gendiv.core.io.Configs;
-import org.gendiv.core.io.ModelDir;
-import org.gendiv.core.judge.CommandJudge;
 import org.gendiv.core.judge.Judge;
-import org.gendiv.core.judge.RewardModelJudge;
-import org.gendiv.core.model.Flops;
-import org.gendiv.core.model.Gpt;
-import org.gendiv.core.model.RewardModel;
-import org.gendiv.core.semantic.Embedder;
-import org.gendiv.core.semantic.MiniLm;
-import org.gendiv.core.semantic.NliModel;
-import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.train.Ppo;
-import org.gendiv.core.train.RewardTraining;
-import org.gendiv.core.train.Sft;
 import org.gendiv.diversity.JsonErrors;
-import org.gendiv.kernels.Kernels;
 
 /**
- * The study on a real base model and real data sets: `gendiv study --config real.json` with a
- * config that names a base_model. The same stages and measurements as the embedded study (SFT ->
+ * The config of a study on a real base model and real data sets: `gendiv study --config real.json`
+ * with a config that names a base_model ({@link #read}); {@link DataSource} is its data, and
+ * {@link Study} runs it. The same stages and measurements as the embedded study (SFT ->
  * RM -> PPO, and BoN; K samples per input on the ID test set and each OOD test set; win rate
  * against the data set's reference through a {@link Judge}; per-input and across-input
  * diversity), with the base model, the demonstrations, the preference pairs and the test sets read
@@ -168,45 +153,6 @@ public final class DataStudy {
         return cmd;
     }
 
-    // ---- the run ------------------------------------------------------------------------------
-
-    private final Spec spec;
-    private final Path out;
-    private final Study study;  // the embedded study's stage runner, sampler and scorer
-    private final StudyConfig c;
-
-    public DataStudy(Spec spec, Path out) {
-        this.spec = spec;
-        this.out = out;
-        this.c = spec.stages();
-        this.study = new Study(c, out);
-    }
-
-    private static void log(String msg) {
-        System.err.println("gendiv study: " + msg);
-    }
-
-    public JsonObject run(boolean resume) throws IOException {
-        Path cfg = out.resolve("config.json");
-        if (Files.exists(cfg) && !resume)
-            throw new Configs.BadConfig(out + ": already holds a study; pass --resume to continue it, or choose another --out");
-        Files.createDirectories(out);
-        AtomicFiles.writeString(cfg, Configs.pretty(describe(spec)) + "\n");
-        long t0 = System.nanoTime();
-        Data data = load();
-        List<JsonObject> perSeed = new ArrayList<>();
-        List<String> samples = new ArrayList<>();
-        for (int s = 0; s < c.seeds(); s++) perSeed.add(runSeed(c.seed() + s, data, samples));
-        AtomicFiles.writeString(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
-        study.timings().put("total_s", (System.nanoTime() - t0) / 1e9);
-        study.measureMatmulRate();
-        Map<String, Double> timings = study.timings();
-        JsonObject results = Results.combine(c, perSeed, timings);
-        Results.write(out.resolve("results.json"), results);
-        Report.write(out, results);
-        return results;
-    }
-
     /** The config as it was read, with every path absolute and the stage settings in force. */
     public static JsonObject describe(Spec spec) {
         StudyConfig c = spec.stages();
@@ -243,139 +189,5 @@ public final class DataStudy {
         o.addProperty("file", s.file().toString());
         o.addProperty("format", s.format());
         return o;
-    }
-
-    /** Everything read from the files, checked before any training starts. */
-    record Data(List<Sft.Demo> demos, List<Sft.Demo> demosEval, List<RewardTraining.Pair> pairs, List<RewardTraining.Pair> pairsEval,
-            List<String> ppoPrompts, Map<String, List<Datasets.Example>> tests) {}
-
-    Data load() throws IOException {
-        var t = spec.templates();
-        List<Datasets.Example> train = Datasets.examples(spec.train().file(), spec.train().format(), t);
-        List<Sft.Demo> demos = new ArrayList<>();
-        for (var e : train) demos.add(new Sft.Demo(e.prompt(), e.reference()));
-        int heldDemos = Math.max(1, (int) Math.round(demos.size() * spec.heldOut()));
-        List<RewardTraining.Pair> pairs = Datasets.pairs(spec.preferences().file(), spec.preferences().format(), t);
-        int heldPairs = Math.max(1, (int) Math.round(pairs.size() * spec.heldOut()));
-        if (demos.size() < 2 || pairs.size() < 2)
-            throw new Configs.BadConfig("the study needs at least 2 demonstrations and 2 preference pairs (got " + demos.size()
-                    + " in " + spec.train().file() + ", " + pairs.size() + " in " + spec.preferences().file() + ")");
-        List<String> prompts = new ArrayList<>();
-        for (int i = 0; i < Math.min(spec.ppoPrompts(), train.size()); i++) prompts.add(train.get(i).prompt());
-        Map<String, List<Datasets.Example>> tests = new LinkedHashMap<>();
-        tests.put("id", first(Datasets.examples(spec.idTest().file(), spec.idTest().format(), t)));
-        for (var e : spec.oodTests().entrySet()) tests.put(e.getKey(), first(Datasets.examples(e.getValue().file(), e.getValue().format(), t)));
-        return new Data(demos.subList(0, demos.size() - heldDemos), demos.subList(demos.size() - heldDemos, demos.size()),
-                pairs.subList(0, pairs.size() - heldPairs), pairs.subList(pairs.size() - heldPairs, pairs.size()), prompts, tests);
-    }
-
-    private List<Datasets.Example> first(List<Datasets.Example> all) {
-        return all.subList(0, Math.min(c.eval().inputs(), all.size()));
-    }
-
-    JsonObject runSeed(long seed, Data data, List<String> samples) throws IOException {
-        Path td = out.resolve("seed-" + seed).resolve(spec.task());
-        Path base = spec.baseModel();
-        Path sft = study.stage(td.resolve("sft"), c.sft(), c.sft().schedule(), () -> {
-            log("seed " + seed + ": SFT of " + base.getFileName() + " on " + data.demos().size() + " demonstrations");
-            torch.manual_seed(seed);
-            return Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), data.demos(), data.demosEval());
-        });
-        Path rm = study.stage(td.resolve("rm"), c.rm(), c.rm().schedule(), () -> {
-            log("seed " + seed + ": reward model on " + data.pairs().size() + " preference pairs");
-            torch.manual_seed(seed + 1);
-            return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
-                    ModelDir.tokenizerFile(sft), data.pairs(), data.pairsEval());
-        });
-        Path ppo = study.stage(td.resolve("ppo"), c.ppo(), c.ppo().schedule(), () -> {
-            log("seed " + seed + ": PPO (beta " + c.ppo().beta() + ") on " + data.ppoPrompts().size() + " prompts");
-            torch.manual_seed(seed + 2);
-            return new Ppo(c.ppo(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.rewardModel(rm),
-                    ModelDir.tokenizer(sft), ModelDir.tokenizerFile(sft), data.ppoPrompts(), Kernels.cpu());
-        });
-        JsonObject tasks = new JsonObject();
-        tasks.add(spec.task(), evaluate(seed, data, sft, rm, ppo, samples));
-        JsonObject o = new JsonObject();
-        o.addProperty("seed", seed);
-        o.add("tasks", tasks);
-        return o;
-    }
-
-    JsonObject evaluate(long seed, Data data, Path sftDir, Path rmDir, Path ppoDir, List<String> samples) throws IOException {
-        long t0 = System.nanoTime(), flops0 = Flops.total();
-        Tokenizer tok = ModelDir.tokenizer(sftDir);
-        Gpt sft = ModelDir.policy(sftDir), ppo = ModelDir.policy(ppoDir);
-        RewardModel rm = ModelDir.rewardModel(rmDir);
-        var e = c.eval();
-        Judge judge = spec.judgeCommand() == null ? new RewardModelJudge(rm, tok, e.batch()) : new CommandJudge(spec.judgeCommand());
-        Evaluation.Semantics semantics = semantics(e.batch());
-        JsonObject splits = new JsonObject();
-        Map<String, Evaluation.MethodResults> methods = new LinkedHashMap<>();
-        for (String m : Study.METHODS) methods.put(m, new Evaluation.MethodResults());
-        int shift = 0;  // the OOD tests in the config's order: shift 1, 2, ...
-        for (var test : data.tests().entrySet()) {
-            String split = test.getKey();
-            Source src = split.equals("id") ? spec.idTest() : spec.oodTests().get(split);
-            splits.addProperty(split, src.format() + " (" + src.file().getFileName() + ", " + test.getValue().size() + " inputs)");
-            log("seed " + seed + ": evaluating on " + split + " (" + test.getValue().size() + " inputs)");
-            List<String> prompts = test.getValue().stream().map(Datasets.Example::prompt).toList();
-            for (var o : study.methods.outputs(sft, ppo, rm, tok, prompts, seed, spec.task(), split).entrySet()) {
-                List<Evaluation.Judged> judged = judge(judge, test.getValue(), o.getValue());
-                methods.get(o.getKey()).add(split, o.getValue(), judged, semantics, shift, e.bootstrap(), seed);
-                for (var j : judged) samples.add(Study.sampleLine(seed, spec.task(), o.getKey(), split, j).toString());
-            }
-            shift++;
-        }
-        JsonObject block = new JsonObject();
-        block.addProperty("judge", judge.describe());
-        if (spec.embeddingModel() != null || c.eval().embedding())
-            block.addProperty("embedding_model", spec.embeddingModel() != null ? spec.embeddingModel().toString() : MiniLm.NAME);
-        block.add("splits", splits);
-        block.add("methods", Evaluation.MethodResults.json(methods, e.bootstrap(), seed));
-        block.add("effects", Effects.of(methods, e.bootstrap(), seed));
-        block.add("training", Study.training(sftDir, rmDir, ppoDir));
-        study.account(spec.task() + "/eval", t0, flops0);
-        return block;
-    }
-
-    /**
-     * Model-backed semantic diversity: embedding diversity (per input and across inputs) from the
-     * sentence-transformers model the config names, else from the built-in all-MiniLM-L6-v2
-     * (unless eval.embedding is false); NLI diversity from the MNLI classifier it names (per input).
-     */
-    private Embedder embedder(int batch) throws IOException {
-        return spec.embeddingModel() != null || c.eval().embedding() ? Embedder.open(spec.embeddingModel(), batch) : null;
-    }
-
-    private Evaluation.Semantics semantics(int batch) throws IOException {
-        Embedder embedder = embedder(batch);
-        NliModel nli = spec.nliModel() == null ? null : new NliModel(spec.nliModel());
-        if (embedder == null && nli == null) return Evaluation.Semantics.NONE;
-        return new Evaluation.Semantics() {
-            public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
-                Map<String, Double> m = new LinkedHashMap<>();
-                if (embedder != null) m.put("embedding", embedder.diversity(set));
-                if (nli != null) m.put("nli", nli.diversity(set, batch));
-                return m;
-            }
-
-            public Map<String, Double> across(List<String> firsts, String[] meanings) {
-                return embedder == null ? Map.of() : Map.of("embedding", embedder.diversity(firsts));
-            }
-        };
-    }
-
-    /** Every output against its input's reference, in one call to the judge. */
-    static List<Evaluation.Judged> judge(Judge judge, List<Datasets.Example> inputs, Evaluation.Outputs o) throws IOException {
-        List<Judge.Comparison> cs = new ArrayList<>();
-        for (int i = 0; i < o.texts().length; i++)
-            for (String text : o.texts()[i]) cs.add(new Judge.Comparison(inputs.get(i).prompt(), text, inputs.get(i).reference()));
-        double[] p = judge.preferences(cs);
-        List<Evaluation.Judged> out = new ArrayList<>();
-        int at = 0;
-        for (int i = 0; i < o.texts().length; i++)
-            for (int k = 0; k < o.texts()[i].length; k++, at++)
-                out.add(new Evaluation.Judged(i, k, o.texts()[i][k], Double.NaN, p[at], o.rmScores()[i][k], o.kl(i, k), ""));
-        return out;
     }
 }

@@ -19,7 +19,7 @@ final class Effects {
     private Effects() {}
 
     /** {"ppo_minus_sft": {...}, "bon_minus_sft": {...}} for the methods present besides sft. */
-    static JsonObject of(Map<String, Evaluation.MethodResults> methods, int bootstrap, long seed) {
+    static JsonObject of(Map<String, MethodResults> methods, int bootstrap, long seed) {
         JsonObject o = new JsonObject();
         var sft = methods.get("sft");
         if (sft == null) return o;
@@ -28,7 +28,7 @@ final class Effects {
         return o;
     }
 
-    static JsonObject difference(Evaluation.MethodResults a, Evaluation.MethodResults b, int bootstrap, long seed) {
+    static JsonObject difference(MethodResults a, MethodResults b, int bootstrap, long seed) {
         List<String> splits = new ArrayList<>(a.wins().keySet());
         double[] shift = splits.stream().mapToDouble(s -> a.shifts().get(s)).toArray();
         SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 91);
@@ -107,6 +107,6 @@ final class Effects {
     }
 
     private static JsonObject interval(double mean, double[] draws) {
-        return Evaluation.MethodResults.interval(mean, draws);
+        return MethodResults.interval(mean, draws);
     }
 }

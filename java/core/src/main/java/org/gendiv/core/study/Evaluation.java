@@ -1,14 +1,13 @@
 package org.gendiv.core.study;
 
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
 import com.google.gson.JsonArray;
@@ -100,17 +99,18 @@ public final class Evaluation {
     public record Judged(int input, int sample, String text, double gold, double win, float rmScore, double klToSft,
             String meaning) {}
 
-    /** Judges every output; referenceGold[i] is the gold quality of input i's reference. */
-    public static List<Judged> judge(World w, List<World.Example> inputs, Outputs o, double[] referenceGold) {
+    /** Every output against its input's reference (prompts[i], references[i]), in one call to the judge. */
+    public static List<Judged> judge(Judge judge, List<String> prompts, List<String> references, Outputs o) throws IOException {
+        List<Judge.Comparison> cs = new ArrayList<>();
+        for (int i = 0; i < o.texts().length; i++)
+            for (String text : o.texts()[i]) cs.add(new Judge.Comparison(prompts.get(i), text, references.get(i)));
+        List<Judge.Verdict> v = judge.verdicts(cs);
         List<Judged> out = new ArrayList<>();
-        for (int i = 0; i < o.texts().length; i++) {
-            double ref = referenceGold[i];
-            for (int k = 0; k < o.texts()[i].length; k++) {
-                var j = w.judge(inputs.get(i), o.texts()[i][k]);
-                out.add(new Judged(i, k, o.texts()[i][k], j.quality(), Judge.win(j.quality(), ref), o.rmScores()[i][k],
-                        o.kl(i, k), j.meaning()));
-            }
-        }
+        int at = 0;
+        for (int i = 0; i < o.texts().length; i++)
+            for (int k = 0; k < o.texts()[i].length; k++, at++)
+                out.add(new Judged(i, k, o.texts()[i][k], v.get(at).gold(), v.get(at).preference(), o.rmScores()[i][k], o.kl(i, k),
+                        v.get(at).meaning()));
         return out;
     }
 
@@ -144,7 +144,7 @@ public final class Evaluation {
         return meaning;
     }
 
-    private static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed,
+    static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed,
             Map<String, double[]> perInput) {
         int n = o.texts().length;
         String[][] meaning = meanings(o, judged);
@@ -189,94 +189,6 @@ public final class Evaluation {
     private static void addKnown(JsonObject b, String key, double[] v, int bootstrap, long seed) {
         for (double x : v) if (!Double.isFinite(x)) return;
         b.add(key, summary(Summary.of(v, bootstrap, seed)));
-    }
-
-    /**
-     * One method's results over the splits: each split's block, and its mean OOD win rate and
-     * generalisation gap (ID win rate minus the mean OOD win rate) with bootstrap CIs, each
-     * split's inputs resampled on their own.
-     */
-    public static final class MethodResults {
-        private final JsonObject splits = new JsonObject();
-        private final Map<String, double[]> wins = new LinkedHashMap<>();
-        private final Map<String, Integer> shifts = new LinkedHashMap<>();
-        private final Map<String, Map<String, double[]>> diversity = new LinkedHashMap<>();
-
-        public void add(String split, Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed) {
-            Map<String, double[]> perInput = perInputDiversity(o, judged, semantics);
-            splits.add(split, measure(o, judged, semantics, shift, bootstrap, seed, perInput));
-            wins.put(split, perInput(judged, o.texts().length, Judged::win));
-            shifts.put(split, shift);
-            diversity.put(split, perInput);
-        }
-
-        /** Each input's win rate (the mean over its K outputs), per split. */
-        Map<String, double[]> wins() {
-            return wins;
-        }
-
-        Map<String, Integer> shifts() {
-            return shifts;
-        }
-
-        /** Each per-input diversity metric by input, per split. */
-        Map<String, Map<String, double[]>> diversity() {
-            return diversity;
-        }
-
-        /** The methods block of a task: each method's results, in order. */
-        public static JsonObject json(Map<String, MethodResults> methods, int bootstrap, long seed) {
-            JsonObject o = new JsonObject();
-            methods.forEach((m, r) -> o.add(m, r.json(bootstrap, seed)));
-            return o;
-        }
-
-        public JsonObject json(int bootstrap, long seed) {
-            JsonObject m = new JsonObject();
-            m.add("splits", splits);
-            List<double[]> ood = wins.entrySet().stream().filter(e -> !e.getKey().equals("id")).map(Map.Entry::getValue).toList();
-            double[] id = wins.get("id");
-            if (id == null || ood.isEmpty()) return m;
-            var rng = new SplittableRandom(seed * 31 + 7);
-            int draws = Math.max(bootstrap, 0);
-            double[] oodDraws = new double[draws], gapDraws = new double[draws];
-            for (int b = 0; b < draws; b++) {
-                double o = 0;
-                for (double[] w : ood) o += resampledMean(w, rng) / ood.size();
-                oodDraws[b] = o;
-                gapDraws[b] = resampledMean(id, rng) - o;
-            }
-            double oodMean = 0;
-            for (double[] w : ood) oodMean += mean(w) / ood.size();
-            m.add("ood_win_rate", interval(oodMean, oodDraws));
-            m.add("generalisation_gap", interval(mean(id) - oodMean, gapDraws));
-            return m;
-        }
-
-        private static double resampledMean(double[] v, SplittableRandom rng) {
-            double s = 0;
-            for (int i = 0; i < v.length; i++) s += v[rng.nextInt(v.length)];
-            return s / v.length;
-        }
-
-        private static double mean(double[] v) {
-            double s = 0;
-            for (double x : v) s += x;
-            return s / v.length;
-        }
-
-        /** mean with the 2.5% and 97.5% quantiles of its bootstrap draws as the CI. */
-        static JsonObject interval(double mean, double[] draws) {
-            double[] sorted = draws.clone();
-            Arrays.sort(sorted);
-            JsonObject o = new JsonObject();
-            o.addProperty("mean", mean);
-            JsonArray ci = new JsonArray();
-            ci.add(sorted.length == 0 ? mean : Summary.quantile(sorted, 0.025));
-            ci.add(sorted.length == 0 ? mean : Summary.quantile(sorted, 0.975));
-            o.add("ci95", ci);
-            return o;
-        }
     }
 
     /** The study's per-input and across-input metrics of a set: EAD, distinct-n, Self-BLEU (lower = more diverse), compression. */

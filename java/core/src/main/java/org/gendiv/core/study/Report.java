@@ -16,6 +16,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -52,7 +53,7 @@ public final class Report {
             List<String> parts = new ArrayList<>();
             for (String s : splits.keySet()) parts.add("**" + s + "** " + splits.get(s).getAsString());
             md.append(String.join("; ", parts)).append(".\n\n");
-            md.append(Instruments.markdown(t.getAsJsonObject("instruments")));
+            md.append(InstrumentTable.markdown(t.getAsJsonObject("instruments")));
 
             String judge = t.has("judge") ? t.get("judge").getAsString() : "gold judge";
             md.append("### Generalisation: win rate against the reference (").append(judge).append(")\n\n| method |");
@@ -286,7 +287,7 @@ public final class Report {
         return chart;
     }
 
-    static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path out, String file) throws IOException {
+    static void save(Chart<?, ?> chart, Path out, String file) throws IOException {
         Files.createDirectories(out.resolve(file).getParent());
         BitmapEncoder.saveBitmap(chart, out.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
     }

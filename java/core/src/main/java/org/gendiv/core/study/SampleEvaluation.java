@@ -68,20 +68,18 @@ public final class SampleEvaluation {
 
     private static JsonObject task(Study study, StudyConfig c, Path file, long seed, String task,
             Map<String, Map<String, Map<Integer, List<Sample>>>> methods) throws IOException {
-        World w = World.of(task);
         JsonObject splits = new JsonObject();
-        Map<String, Evaluation.MethodResults> results = new LinkedHashMap<>();
-        Map<String, WorldData.Split> inputs = new LinkedHashMap<>();
-        for (String split : w.splits()) {
+        Map<String, MethodResults> results = new LinkedHashMap<>();
+        List<TestSplit> tests = study.source.testSplits(task, seed, null, null);  // the world judges; no reward model needed
+        for (int shift = 0; shift < tests.size(); shift++) {
+            TestSplit s = tests.get(shift);
             for (var m : methods.entrySet()) {
-                Map<Integer, List<Sample>> bySplit = m.getValue().get(split);
+                Map<Integer, List<Sample>> bySplit = m.getValue().get(s.name());
                 if (bySplit == null) continue;
-                WorldData.Split s = inputs.computeIfAbsent(split, x -> study.data.split(w, seed, x));
-                splits.addProperty(split, w.describe(split));
-                Evaluation.Outputs o = outputs(file, seed, task, m.getKey(), split, bySplit, s.inputs().size());
-                results.computeIfAbsent(m.getKey(), x -> new Evaluation.MethodResults()).add(split, o,
-                        Evaluation.judge(w, s.inputs(), o, s.referenceGold()), study.semantics(w, s.inputs()), w.splits().indexOf(split),
-                        c.eval().bootstrap(), seed);
+                splits.addProperty(s.name(), s.description());
+                Evaluation.Outputs o = outputs(file, seed, task, m.getKey(), s.name(), bySplit, s.prompts().size());
+                results.computeIfAbsent(m.getKey(), x -> new MethodResults()).add(s.name(), o,
+                        Evaluation.judge(s.judge(), s.prompts(), s.references(), o), s.semantics(), shift, c.eval().bootstrap(), seed);
             }
         }
         for (var m : methods.entrySet())
@@ -90,7 +88,7 @@ public final class SampleEvaluation {
                         + ": no samples on the ID split (\"id\"), which the report compares the OOD splits with");
         JsonObject block = new JsonObject();
         block.add("splits", splits);
-        block.add("methods", Evaluation.MethodResults.json(results, c.eval().bootstrap(), seed));
+        block.add("methods", MethodResults.json(results, c.eval().bootstrap(), seed));
         block.add("effects", Effects.of(results, c.eval().bootstrap(), seed));
         return block;
     }

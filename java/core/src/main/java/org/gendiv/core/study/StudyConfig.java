@@ -3,7 +3,7 @@ package org.gendiv.core.study;
 import java.util.List;
 
 import org.gendiv.core.io.Configs;
-import org.gendiv.core.train.Ppo;
+import org.gendiv.core.train.PpoConfig;
 import org.gendiv.core.train.Pretrain;
 import org.gendiv.core.train.RewardTraining;
 import org.gendiv.core.train.Sft;
@@ -15,7 +15,7 @@ import org.gendiv.core.train.Sft;
  * unused here because the study makes its data from the world.
  */
 public record StudyConfig(String task, int seeds, long seed, WorldData world, Pretrain.Config pretrain, Sft.Config sft,
-        RewardTraining.Config rm, Ppo.Config ppo, Eval eval) {
+        RewardTraining.Config rm, PpoConfig ppo, Eval eval) {
 
     /**
      * How much data the world writes, and how its simulated people behave: demonstrators err at
@@ -146,7 +146,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                   "probe_steps": 0,                     // head-only steps on the frozen trunk first (LP-FT; 0 = off)
                   "schedule": {"log_every": 10, "eval_every": 100, "checkpoint_every": 100, "seed": 1}
                 }""");
-        var ppo = Configs.with(Ppo.Config.defaults(), "StudyConfig.ppo", """
+        var ppo = Configs.with(PpoConfig.defaults(), "StudyConfig.ppo", """
                 {
                   "shared_value_trunk": false,          // the critic has a trunk of its own (a copy of the RM's)
                   "optim": {"lr": 1e-4, "warmup_steps": 0},  // the actor's AdamW (the rest: OptimConfig's defaults)
@@ -184,7 +184,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
         return new StudyConfig(task, n, seed, world, pretrain, sft, rm, ppo, eval);
     }
 
-    public StudyConfig withPpo(Ppo.Config p) {
+    public StudyConfig withPpo(PpoConfig p) {
         return new StudyConfig(task, seeds, seed, world, pretrain, sft, rm, p, eval);
     }
 

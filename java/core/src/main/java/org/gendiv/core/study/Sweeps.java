@@ -12,7 +12,6 @@ import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.tokenizer.Tokenizer;
-import org.gendiv.core.world.World;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -60,15 +59,14 @@ public final class Sweeps {
         study.join();
         long seed = c.seed();
         Path dir = out.resolve("seed-" + seed);
-        Path base = study.pretrainBase(seed, dir);
+        Path base = study.baseModel(seed, dir);
         JsonObject result = new JsonObject();
         result.addProperty("kind", kind.flag);
         result.addProperty("axis", kind.axis);
         result.addProperty("seed", seed);
         for (String task : c.tasks()) {
-            World w = World.of(task);
             Path td = dir.resolve(task);
-            Path sftDir = study.trainSft(w, seed, base, td), rmDir = study.trainRm(w, seed, sftDir, td);
+            Path sftDir = study.trainSft(task, seed, base, td), rmDir = study.trainRm(task, seed, sftDir, td);
             Tokenizer tok = ModelDir.tokenizer(sftDir);
             RewardModel rm = ModelDir.rewardModel(rmDir);
             JsonArray points = new JsonArray();
@@ -77,7 +75,7 @@ public final class Sweeps {
                 float temperature = c.eval().temperature();
                 int bonN = 0;
                 switch (kind) {
-                    case KL -> policy = ModelDir.policy(study.trainPpo(w, seed, sftDir, rmDir,
+                    case KL -> policy = ModelDir.policy(study.trainPpo(task, seed, sftDir, rmDir,
                             td.resolve("ppo-beta-" + v), c.ppo().withBeta((float) v)));
                     case TEMPERATURE -> {
                         policy = ModelDir.policy(sftDir);
@@ -88,7 +86,7 @@ public final class Sweeps {
                         bonN = (int) v;
                     }
                 }
-                points.add(point(study, c, w, seed, policy, kind == Kind.KL ? ModelDir.policy(sftDir) : null, rm, tok, temperature,
+                points.add(point(study, c, task, seed, policy, kind == Kind.KL ? ModelDir.policy(sftDir) : null, rm, tok, temperature,
                         bonN, v));
                 System.err.printf(Locale.ROOT, "gendiv sweep: %s %s = %s done%n", task, kind.flag, v);
             }
@@ -106,15 +104,17 @@ public final class Sweeps {
      * One value: win rate per split, and per-input diversity on ID (and, given the SFT model, the
      * policy's KL to it per response). bonN = 0 samples the policy directly.
      */
-    private static JsonObject point(Study study, StudyConfig c, World w, long seed, Gpt policy, Gpt sft, RewardModel rm,
+    private static JsonObject point(Study study, StudyConfig c, String task, long seed, Gpt policy, Gpt sft, RewardModel rm,
             Tokenizer tok, float temperature, int bonN, double value) throws IOException {
         JsonObject p = new JsonObject();
         p.addProperty("value", value);
         double oodSum = 0;
         int ood = 0;
-        for (String split : w.splits()) {
-            WorldData.Split s = study.data.split(w, seed, split);
-            List<String> prompts = WorldData.prompts(s.inputs());
+        List<TestSplit> splits = study.source.testSplits(task, seed, rm, tok);
+        for (int shift = 0; shift < splits.size(); shift++) {
+            TestSplit s = splits.get(shift);
+            String split = s.name();
+            List<String> prompts = s.prompts();
             int k = c.eval().samples();
             Evaluation.Outputs o;
             if (bonN > 0) {
@@ -125,8 +125,8 @@ public final class Sweeps {
                 o = new Evaluation.Outputs(drawn.texts(), study.methods.score(rm, tok, prompts, drawn.texts()),
                         sft == null ? null : study.methods.klToSft(sft, drawn, temperature));
             }
-            JsonObject m = Evaluation.measure(o, Evaluation.judge(w, s.inputs(), o, s.referenceGold()), study.semantics(w, s.inputs()),
-                    w.splits().indexOf(split), c.eval().bootstrap(), seed);
+            JsonObject m = Evaluation.measure(o, Evaluation.judge(s.judge(), prompts, s.references(), o), s.semantics(), shift,
+                    c.eval().bootstrap(), seed);
             double win = m.getAsJsonObject("win_rate").get("mean").getAsDouble();
             p.addProperty(split + "_win_rate", win);
             if (split.equals("id")) {

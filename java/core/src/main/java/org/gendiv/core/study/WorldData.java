@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import com.google.gson.JsonObject;
+import org.gendiv.core.judge.GoldJudge;
 import org.gendiv.core.io.Jsonl;
 import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.tokenizer.WordTokenizer;
@@ -191,7 +192,17 @@ final class WorldData {
     }
 
     /** The evaluation inputs of a split, their references (the demonstrators' outputs) and the references' gold quality. */
-    record Split(List<World.Example> inputs, String[] references, double[] referenceGold) {}
+    record Split(List<World.Example> inputs, String[] references, double[] referenceGold) {
+        /** The world's gold judge of these inputs. */
+        GoldJudge judge(World w) {
+            return new GoldJudge(w, inputs);
+        }
+
+        /** The split as the evaluation reads it, named name, with these semantic measures. */
+        TestSplit test(World w, String name, Evaluation.Semantics semantics) {
+            return new TestSplit(name, w.describe(name), prompts(inputs), List.of(references), judge(w), semantics, referenceGold);
+        }
+    }
 
     Split split(World w, long seed, String split) {
         SplittableRandom rng = rng(seed, w.name(), "eval", split);

@@ -1,7 +1,17 @@
 package org.gendiv.core.train;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.model.ActorCritic;
 import org.gendiv.core.model.Devices;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
+import static org.gendiv.core.model.Tensors.floats;
+import org.gendiv.core.tokenizer.Tokenizer;
+import org.gendiv.kernels.Kernels;
 
 /** A batch of PPO experience: right-padded sequences and, per response token, everything the update needs. */
 final class Experience {
@@ -11,6 +21,73 @@ final class Experience {
     float[] mask, oldLogprobs, refLogprobs, oldValues, advantages, returns, scores, kl;
     double timePolicy, timeReference, timeReward;  // seconds spent scoring, for the step's breakdown
     int firstRow;             // these rows are rows [firstRow, firstRow + B) of the global batch (0 alone)
+
+    /** The layout of a rollout batch: right-padded sequences, and each response's actions and mask [B, L]. */
+    static Experience of(List<Rollouts.Rollout> rollouts, int padId) {
+        Experience x = new Experience();
+        x.rows = rollouts.size();
+        List<int[]> full = new ArrayList<>();
+        x.promptLength = new int[x.rows];
+        x.responseLength = new int[x.rows];
+        for (int r = 0; r < x.rows; r++) {
+            full.add(rollouts.get(r).full());
+            x.promptLength[r] = rollouts.get(r).prompt().length;
+            x.responseLength[r] = rollouts.get(r).response().length;
+            x.length = Math.max(x.length, x.responseLength[r]);
+        }
+        Batches.Padded p = Batches.rightPad(full, padId);
+        x.width = p.width();
+        x.tokens = p.tokens();
+        int n = x.rows * x.length;
+        x.actions = new int[n];
+        x.mask = new float[n];
+        for (int r = 0; r < x.rows; r++)
+            for (int j = 0; j < x.responseLength[r]; j++) {
+                x.actions[r * x.length + j] = rollouts.get(r).response()[j];
+                x.mask[r * x.length + j] = 1f;
+            }
+        return x;
+    }
+
+    /** Old log-probs and values (policy), reference log-probs (SFT), and scores (RM) of a rollout batch. */
+    static Experience scored(List<Rollouts.Rollout> rollouts, ActorCritic ac, Gpt reference, RewardModel rm, Tokenizer tok,
+            Kernels kernels, PpoConfig c) {
+        Experience x = Experience.of(rollouts, tok.padId());
+        Tensor tokens = Tensor.create(x.tokens, x.rows, x.width), index = x.sourceIndex(allRows(x.rows));
+        ac.train(false);
+        try (var g = new NoGradGuard()) {
+            long t0 = System.nanoTime();
+            Tensor[] lv = ac.forward(tokens);
+            x.oldLogprobs = Scoring.logprobs(kernels, PpoLoss.gatherRows(lv[0], index), x.actions, c.temperature());
+            x.oldValues = floats(lv[1].reshape(-1).index_select(0, index));
+            long t1 = System.nanoTime();
+            x.refLogprobs = Scoring.logprobs(kernels, PpoLoss.gatherRows(reference.forward(tokens), index), x.actions,
+                    c.temperature());
+            long t2 = System.nanoTime();
+            x.scores = rewardScores(rollouts, rm, tok, c.missingEosPenalty());
+            x.timePolicy = (t1 - t0) / 1e9;
+            x.timeReference = (t2 - t1) / 1e9;
+            x.timeReward = (System.nanoTime() - t2) / 1e9;
+        }
+        return x;
+    }
+
+    /**
+     * The reward model's score of each rollout as it was trained to read one (prompt, response,
+     * EOS: a response cut at the length limit gets its EOS appended), less missing_eos_penalty
+     * for each cut one.
+     */
+    private static float[] rewardScores(List<Rollouts.Rollout> rollouts, RewardModel rm, Tokenizer tok, float missingEosPenalty) {
+        float[] s = Scoring.rolloutScores(rm, tok, rollouts, rollouts.size());
+        for (int i = 0; i < s.length; i++) if (!rollouts.get(i).ended(tok.eosId())) s[i] -= missingEosPenalty;
+        return s;
+    }
+
+    private static int[] allRows(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
+    }
 
     /** Of some rows of the global batch, those this experience holds, renumbered as its own rows, in the order given. */
     int[] ownRows(int[] global) {

@@ -8,7 +8,14 @@ package org.gendiv.core.train;
 public record OptimConfig(double lr, double weightDecay, double beta1, double beta2, double eps, int warmupSteps,
         double minLrRatio, double gradClip, double freezeFraction) {
     public static OptimConfig of(double lr) {
-        return new OptimConfig(lr, 0.01, 0.9, 0.95, 1e-8, 10, 0.1, 1.0, 0.0);
+        return new OptimConfig(lr,
+                0.01,         // weight_decay
+                0.9, 0.95,    // beta1, beta2 (nanoGPT's)
+                1e-8,         // eps
+                10,           // warmup_steps: linear from 0
+                0.1,          // min_lr_ratio: the cosine decay ends at lr * 0.1
+                1.0,          // grad_clip: the global gradient norm's limit
+                0.0);         // freeze_fraction: the share of the bottom layers kept frozen
     }
 
     public OptimConfig withWarmup(int steps) {

@@ -27,8 +27,16 @@ public final class Pretrain {
             int width, int context, double dropout, OptimConfig optim, int steps, int batchSize,
             Trainer.Schedule schedule) {
         public static Config defaults() {
-            return new Config(null, null, null, 1024, 4, 4, 128, 64, 0.0, OptimConfig.of(1e-3).withWarmup(20), 600, 32,
-                    new Trainer.Schedule(10, 100, 100, 1));
+            return new Config(
+                    null, null, null,                        // data, eval_data, tokenizer: the config names them
+                    1024,                                    // vocab_size of the tokenizer trained on the data
+                    4, 4, 128,                               // layers, heads, width
+                    64,                                      // context: tokens per sequence
+                    0.0,                                     // dropout
+                    OptimConfig.of(1e-3).withWarmup(20),     // AdamW
+                    600,                                     // steps
+                    32,                                      // batch_size: sequences per step
+                    new Trainer.Schedule(10, 100, 100, 1));  // log every 10 steps, evaluate and checkpoint every 100, seed 1
         }
 
         public Config {

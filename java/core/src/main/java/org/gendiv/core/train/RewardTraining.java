@@ -3,7 +3,6 @@ package org.gendiv.core.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +42,16 @@ public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
             int normalizeSamples, boolean keepBest, String pooling, int probeSteps, Trainer.Schedule schedule) {
         public static Config defaults() {
-            return new Config(null, null, null, OptimConfig.of(1e-4).withWarmup(10), 300, 32, 256, true, "mean", 0,
-                    new Trainer.Schedule(10, 50, 50, 1));
+            return new Config(
+                    null, null, null,                      // data, eval_data, init (the SFT model): the config names them
+                    OptimConfig.of(1e-4).withWarmup(10),   // AdamW
+                    300,                                   // steps
+                    32,                                    // batch_size: prompts per step, each with all its pairs
+                    256,                                   // normalize_samples: SFT samples that set the score's mean 0, std 1
+                    true,                                  // keep_best: export the evaluation with the best held-out accuracy
+                    "mean",                                // pooling of the head over the response
+                    0,                                     // probe_steps: head-only steps first (0 = off)
+                    new Trainer.Schedule(10, 50, 50, 1));  // log every 10 steps, evaluate and checkpoint every 50, seed 1
         }
 
         public Config {
@@ -59,41 +66,6 @@ public final class RewardTraining implements Stage {
     }
 
     public record Pair(String prompt, String chosen, String rejected) {}
-
-    /** One prompt's pairs: its distinct responses once, and each pair as indices into them. */
-    record Comparisons(String prompt, List<String> responses, int[] chosen, int[] rejected) {
-        int pairs() {
-            return chosen.length;
-        }
-    }
-
-    /**
-     * Pairs grouped as the data lays them out: a run of consecutive pairs with the same prompt is
-     * one group (a prompt's K responses compared, as InstructGPT writes them); the same prompt
-     * again later starts a new group.
-     */
-    static List<Comparisons> groups(List<Pair> pairs) {
-        List<Map.Entry<String, List<Pair>>> runs = new ArrayList<>();
-        for (Pair p : pairs) {
-            if (runs.isEmpty() || !runs.get(runs.size() - 1).getKey().equals(p.prompt()))
-                runs.add(Map.entry(p.prompt(), new ArrayList<>()));
-            runs.get(runs.size() - 1).getValue().add(p);
-        }
-        List<Comparisons> out = new ArrayList<>();
-        for (var e : runs) {
-            List<String> responses = new ArrayList<>();
-            Map<String, Integer> index = new HashMap<>();
-            int n = e.getValue().size();
-            int[] chosen = new int[n], rejected = new int[n];
-            for (int i = 0; i < n; i++) {
-                Pair p = e.getValue().get(i);
-                chosen[i] = index.computeIfAbsent(p.chosen(), r -> { responses.add(r); return responses.size() - 1; });
-                rejected[i] = index.computeIfAbsent(p.rejected(), r -> { responses.add(r); return responses.size() - 1; });
-            }
-            out.add(new Comparisons(e.getKey(), responses, chosen, rejected));
-        }
-        return out;
-    }
 
     private final Config c;
     private final RewardModel rm;
@@ -116,8 +88,8 @@ public final class RewardTraining implements Stage {
     /** sftPolicy (for normalisation; may be null when normalizeSamples is 0) is a separate copy of the init model. */
     public RewardTraining(Config c, Gpt init, Gpt sftPolicy, Tokenizer tok, Path tokFile, List<Pair> train,
             List<Pair> eval) {
-        this.train = groups(train);
-        this.eval = groups(eval);
+        this.train = Comparisons.of(train);
+        this.eval = Comparisons.of(eval);
         this.evalPairs = eval.size();
         Stages.checkBatch(c.batchSize(), this.train.size(), "the preference data's prompts");
         this.c = c;
@@ -141,7 +113,7 @@ public final class RewardTraining implements Stage {
         Path init = Stages.required(c.init(), "init", "the SFT model directory");
         List<Pair> train = pairs(Stages.required(c.data(), "data", "a JSONL file of {\"prompt\", \"chosen\", \"rejected\"}"));
         List<Pair> eval = c.evalData() == null ? List.of() : pairs(Path.of(c.evalData()));
-        Stages.checkBatch(c.batchSize(), groups(train).size(), c.data() + "'s prompts");
+        Stages.checkBatch(c.batchSize(), Comparisons.of(train).size(), c.data() + "'s prompts");
         Tokenizer tok = ModelDir.tokenizer(init);
         Gpt sft = c.normalizeSamples() > 0 ? ModelDir.policy(init) : null;
         if (group.isMain()) run.begin(Configs.toJson(c), resume);

@@ -21,8 +21,12 @@ public final class Sft {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
             Trainer.Schedule schedule) {
         public static Config defaults() {
-            return new Config(null, null, null, OptimConfig.of(3e-4).withWarmup(10), 300, 32,
-                    new Trainer.Schedule(10, 50, 50, 1));
+            return new Config(
+                    null, null, null,                      // data, eval_data, init (the base model): the config names them
+                    OptimConfig.of(3e-4).withWarmup(10),   // AdamW
+                    300,                                   // steps
+                    32,                                    // batch_size: demonstrations per step
+                    new Trainer.Schedule(10, 50, 50, 1));  // log every 10 steps, evaluate and checkpoint every 50, seed 1
         }
 
         public Config {

@@ -162,19 +162,19 @@ class TrainTest {
         assertEquals(RewardModel.Pooling.LAST, ModelDir.rewardModel(copy).pooling);
     }
 
-    Ppo ppo(Ppo.Config c) throws IOException {
+    Ppo ppo(PpoConfig c) throws IOException {
         return new Ppo(c, ModelDir.policy(sftDir), ModelDir.policy(sftDir), ModelDir.rewardModel(rmDir), task.tok,
                 task.tokFile, TinyTask.prompts(64, 11), Kernels.cpu());
     }
 
-    static Ppo.Config ppoConfig(int steps, float beta, int checkpointEvery) {
-        return new Ppo.Config(null, null, null, false, OptimConfig.of(1e-3).withWarmup(0), steps, 16, 8, 2, 4, 1f, 0.2f,
+    static PpoConfig ppoConfig(int steps, float beta, int checkpointEvery) {
+        return new PpoConfig(null, null, null, false, OptimConfig.of(1e-3).withWarmup(0), steps, 16, 8, 2, 4, 1f, 0.2f,
                 0.2f, 0.1f, 1f, 0.95f, beta, Params.KlEstimator.K2, 0f, 10000, 0f, 0f, TINY_CRITIC, 0f,
                 TinyTask.schedule(checkpointEvery));
     }
 
     /** The critic: a zero value head (as the study's) at the actor's rate, no warm-up. */
-    static final Ppo.Critic TINY_CRITIC = new Ppo.Critic(1e-3, 0, "zero");
+    static final PpoConfig.Critic TINY_CRITIC = new PpoConfig.Critic(1e-3, 0, "zero");
 
     static List<Map<String, Double>> metrics(Ppo stage) {
         List<Map<String, Double>> out = new ArrayList<>();
@@ -214,7 +214,7 @@ class TrainTest {
     void adaptiveKlControllerFollowsItsTarget() throws IOException {
         for (float target : new float[] {1e-4f, 1e4f}) {
             var base = ppoConfig(4, 0.05f, 0);
-            var c = new Ppo.Config(null, null, null, false, base.optim(), 4, 16, 8, 2, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f,
+            var c = new PpoConfig(null, null, null, false, base.optim(), 4, 16, 8, 2, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f,
                     0.05f, Params.KlEstimator.K2, target, 100, 0f, 0f, TINY_CRITIC, 0f, base.schedule());
             var m = metrics(ppo(c));
             double first = m.get(1).get("beta"), last = m.get(3).get("beta");
@@ -227,7 +227,7 @@ class TrainTest {
     /** The fused kernel's gradients equal those of the same loss built from LibTorch ops, through the whole model. */
     @Test
     void fusedLossGradientsMatchTheLibTorchComposite() throws IOException {
-        var c = new Ppo.Config(null, null, null, true, new OptimConfig(1e-3, 0, 0.9, 0.95, 1e-8, 0, 0.1, 0, 0), 1, 16, 16,
+        var c = new PpoConfig(null, null, null, true, new OptimConfig(1e-3, 0, 0.9, 0.95, 1e-8, 0, 0.1, 0, 0), 1, 16, 16,
                 1, 4, 1f, 0.2f, 0.2f, 0.1f, 1f, 0.95f, 0.05f, Params.KlEstimator.K2, 0f, 10000, 0f, 0.01f, TINY_CRITIC, 0f,
                 TinyTask.schedule(0));
         Ppo stage = ppo(c);
@@ -325,7 +325,7 @@ class TrainTest {
 
     private Path runPpo(String name, int killAt) throws IOException {
         RunDir run = new RunDir(dir.resolve(name));
-        Ppo.Config c = ppoConfig(8, 0.05f, 2);
+        PpoConfig c = ppoConfig(8, 0.05f, 2);
         run.begin(Configs.toJson(c), false);
         org.bytedeco.pytorch.global.torch.manual_seed(42);
         Trainer t = new Trainer(run, c.schedule()).quiet(true);

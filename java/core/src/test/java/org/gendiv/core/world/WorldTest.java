@@ -177,10 +177,10 @@ class WorldTest {
      */
     @org.junit.jupiter.api.Test
     void summarisationEntitiesMustBeCopied() {
-        var people = Summarisation.PEOPLE;
+        var people = SummarisationText.PEOPLE;
         assertEquals(List.of(200, 40, 40), List.of(people.seen().size(), people.newCombinations().size(), people.rareUnit().size()));
         Set<String> all = new HashSet<>(people.all());
-        all.addAll(Summarisation.PLACE.all());
+        all.addAll(SummarisationText.PLACE.all());
         assertEquals(280 + 140, all.size(), "people and places are distinct entities");
         World w = World.of("summarisation");
         SplittableRandom rng = new SplittableRandom(31);
@@ -191,9 +191,9 @@ class WorldTest {
             idWords.addAll(List.of(World.words(p)));
             if (i < 500) idText.append(p).append(" | ");
         }
-        for (String rare : Summarisation.RARE_UNITS) assertTrue(!idWords.contains(rare), rare + " appears in ID");
+        for (String rare : SummarisationText.RARE_UNITS) assertTrue(!idWords.contains(rare), rare + " appears in ID");
         for (String e : people.newCombinations()) assertTrue(!idText.toString().contains(" " + e + " "), e + " appears in ID");
-        for (String word : Summarisation.UNITS) assertTrue(w.lexicon().contains(word), word + " is not in the lexicon");
+        for (String word : SummarisationText.UNITS) assertTrue(w.lexicon().contains(word), word + " is not in the lexicon");
         var e = w.example("id", new SplittableRandom(1));
         String right = w.demonstrate(e, 0, new SplittableRandom(2));
         String who = ((Summarisation.Facts) e.truth()).slots().get("who");
@@ -208,9 +208,9 @@ class WorldTest {
         SplittableRandom rng = new SplittableRandom(7);
         for (int i = 0; i < 500; i++) {
             var f = ((Summarisation.Facts) w.example("ood2", rng).truth()).slots();
-            assertTrue(Summarisation.PEOPLE.rareUnit().contains(f.get("who")), f.toString());
-            assertTrue(Summarisation.PLACE.newCombinations().contains(f.get("where")), f.toString());
-            if (f.containsKey("with")) assertTrue(Summarisation.PEOPLE.newCombinations().contains(f.get("with")), f.toString());
+            assertTrue(SummarisationText.PEOPLE.rareUnit().contains(f.get("who")), f.toString());
+            assertTrue(SummarisationText.PLACE.newCombinations().contains(f.get("where")), f.toString());
+            if (f.containsKey("with")) assertTrue(SummarisationText.PEOPLE.newCombinations().contains(f.get("with")), f.toString());
         }
     }
 }
