@@ -1,6 +1,7 @@
 package org.gendiv.cli;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -62,7 +63,7 @@ public final class Main implements Runnable {
             };
             return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + why;
         }
-        if (e instanceof java.nio.charset.CharacterCodingException) return "a file is not valid UTF-8 (" + e + ")";
+        if (e instanceof CharacterCodingException) return "a file is not valid UTF-8 (" + e + ")";
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 

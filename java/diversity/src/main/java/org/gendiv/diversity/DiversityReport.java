@@ -2,6 +2,7 @@ package org.gendiv.diversity;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +116,7 @@ public final class DiversityReport {
         Map<String, Double>[] results = new Map[sets.size() + 1];
         IntStream.rangeClosed(0, sets.size()).parallel().forEach(i ->
                 results[i] = setMetrics(i == sets.size() ? firsts : sets.get(i).outputs, o, index.get()));
-        Map<String, Double>[] per = java.util.Arrays.copyOf(results, sets.size());
+        Map<String, Double>[] per = Arrays.copyOf(results, sets.size());
 
         JsonObject block = new JsonObject();
         block.addProperty("n_inputs", inputs.size());

@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * The fast path of {@link Generations#read}: one JSONL line, as UTF-8 bytes, parsed without a
@@ -100,7 +101,7 @@ final class FastLine {
      * The items of an array or object up to `close`, p just past the opening bracket: none, or
      * item, then item again after each ",", whitespace around each; p ends past `close`.
      */
-    private boolean items(char close, java.util.function.BooleanSupplier item) {
+    private boolean items(char close, BooleanSupplier item) {
         ws();
         if (at() == close) {
             p++;

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ public final class StudyWords {
                 byte b = text[i];
                 if (b == ' ') break;
                 if (b == '.' || b == '\n') continue;
-                if (len == buf.length) buf = java.util.Arrays.copyOf(buf, 2 * len);
+                if (len == buf.length) buf = Arrays.copyOf(buf, 2 * len);
                 buf[len++] = b;
             }
             if (len > 0) {

@@ -7,6 +7,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -16,7 +19,7 @@ import java.util.Optional;
 public final class CudaMemory implements AutoCloseable {
     private static final Linker LINKER = Linker.nativeLinker();
     private final MethodHandle malloc, free, memcpy;
-    private final java.util.List<MemorySegment> owned = new java.util.ArrayList<>();
+    private final List<MemorySegment> owned = new ArrayList<>();
 
     private CudaMemory(SymbolLookup cudart) {
         malloc = LINKER.downcallHandle(cudart.find("cudaMalloc").orElseThrow(),
@@ -33,7 +36,7 @@ public final class CudaMemory implements AutoCloseable {
         for (String name : new String[] {"libcudart.so", "libcudart.so.13", "libcudart.so.12"}) {
             try {
                 return Optional.of(new CudaMemory(SymbolLookup.libraryLookup(name, Arena.global())));
-            } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+            } catch (IllegalArgumentException | NoSuchElementException e) {
                 // try the next name
             }
         }

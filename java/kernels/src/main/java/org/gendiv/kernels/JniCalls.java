@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.gendiv.kernels.jni.GendivLibrary;
 import org.gendiv.kernels.jni.GendivLibrary.Address;
@@ -18,7 +19,7 @@ final class JniCalls implements NativeCalls {
     static final JniCalls INSTANCE = new JniCalls();
 
     private JniCalls() {
-        org.bytedeco.javacpp.Loader.load(GendivLibrary.class);
+        Loader.load(GendivLibrary.class);
     }
 
     /** Native views of a call's segments; heap ones copied, and outputs copied back on close. */

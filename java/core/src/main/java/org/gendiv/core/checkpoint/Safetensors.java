@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -230,7 +231,7 @@ public final class Safetensors implements AutoCloseable {
             long total = 8 + padded.length + offset;
             MemorySegment out = a.allocate(Math.min(total, 1 << 24));
             // header
-            var head = java.nio.ByteBuffer.allocate(8 + padded.length).order(ByteOrder.LITTLE_ENDIAN);
+            var head = ByteBuffer.allocate(8 + padded.length).order(ByteOrder.LITTLE_ENDIAN);
             head.putLong(padded.length).put(padded).flip();
             while (head.hasRemaining()) ch.write(head);
             for (Tensor32 t : order) {

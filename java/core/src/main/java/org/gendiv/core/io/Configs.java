@@ -1,6 +1,7 @@
 package org.gendiv.core.io;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -65,7 +66,7 @@ public final class Configs {
      * them by position. source names the settings in errors.
      */
     public static <R extends Record> R with(R defaults, String source, String settings) {
-        JsonReader reader = new JsonReader(new java.io.StringReader(settings));
+        JsonReader reader = new JsonReader(new StringReader(settings));
         reader.setStrictness(com.google.gson.Strictness.LENIENT);  // for the comments
         return merge(defaults, JsonParser.parseReader(reader).getAsJsonObject(), source, "");
     }

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.LongVector;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -86,7 +87,7 @@ public final class Encoder extends org.bytedeco.pytorch.Module {
         if (t + config.positionOffset() > config.positions())
             throw new IllegalArgumentException(t + " tokens exceed the encoder's " + (config.positions() - config.positionOffset()) + " positions");
         // RoBERTa numbers real tokens from pad_token_id + 1; right padding keeps them 0..n-1 before the offset
-        Tensor pos = torch.arange(new Scalar(t), new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long))
+        Tensor pos = torch.arange(new Scalar(t), new TensorOptions(torch.ScalarType.Long))
                 .add(new Scalar(config.positionOffset())).unsqueeze(0).expand(ids.size(0), t);
         pos = Devices.to(pos);
         Tensor x = word.forward(ids).add(position.forward(pos));

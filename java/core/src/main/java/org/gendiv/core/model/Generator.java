@@ -3,6 +3,7 @@ package org.gendiv.core.model;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -145,12 +146,12 @@ public final class Generator {
     /** The distinct prompts of a batch, in first-seen order, and for each row the index of its prompt among them. */
     private record Distinct(int[][] prompts, long[] source) {
         static Distinct of(int[][] rows) {
-            Map<java.nio.IntBuffer, Integer> index = new HashMap<>();  // IntBuffer: equality by content
+            Map<IntBuffer, Integer> index = new HashMap<>();  // IntBuffer: equality by content
             List<int[]> prompts = new ArrayList<>();
             long[] source = new long[rows.length];
             for (int r = 0; r < rows.length; r++) {
                 int[] p = rows[r];
-                source[r] = index.computeIfAbsent(java.nio.IntBuffer.wrap(p), k -> {
+                source[r] = index.computeIfAbsent(IntBuffer.wrap(p), k -> {
                     prompts.add(p);
                     return prompts.size() - 1;
                 });

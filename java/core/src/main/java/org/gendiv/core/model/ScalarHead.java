@@ -1,6 +1,8 @@
 package org.gendiv.core.model;
 
+import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.LinearImpl;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /** A scalar per position from hidden states [B, T, width] -> [B, T]: the critic's value head, or the reward head. */
@@ -9,8 +11,8 @@ public final class ScalarHead extends org.bytedeco.pytorch.Module {
 
     public ScalarHead(int width) {
         proj = register_module("score", new LinearImpl(width, 1));
-        try (var g = new org.bytedeco.pytorch.NoGradGuard()) {
-            proj.weight().normal_(0, 1.0 / Math.sqrt(width + 1.0), new org.bytedeco.pytorch.GeneratorOptional());
+        try (var g = new NoGradGuard()) {
+            proj.weight().normal_(0, 1.0 / Math.sqrt(width + 1.0), new GeneratorOptional());
             proj.bias().zero_();
         }
         Devices.place(this);

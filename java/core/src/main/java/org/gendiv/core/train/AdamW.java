@@ -1,6 +1,7 @@
 package org.gendiv.core.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class AdamW {
 
     /** The parameters it updates (the trainable ones), in a fixed order. */
     public List<Tensor> parameters() {
-        return java.util.Collections.unmodifiableList(params);
+        return Collections.unmodifiableList(params);
     }
 
     public void zeroGrad() {

@@ -1,6 +1,7 @@
 package org.gendiv.core.train;
 
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.Devices;
@@ -22,12 +23,12 @@ final class CompositePpo {
         Tensor logp = logpAll.gather(1, Devices.to(Tensor.create(actions, n, 1))).squeeze(1);
         Tensor mask = Devices.to(Tensor.create(s.mask, n)), adv = Devices.to(Tensor.create(s.advantages, n));
         Tensor logRatio = logp.sub(Devices.to(Tensor.create(s.oldLogprobs, n)))
-                .clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-p.logRatioClamp())),
-                        new org.bytedeco.pytorch.ScalarOptional(new Scalar(p.logRatioClamp())));
+                .clamp(new ScalarOptional(new Scalar(-p.logRatioClamp())),
+                        new ScalarOptional(new Scalar(p.logRatioClamp())));
         Tensor ratio = logRatio.exp();
         Tensor unclipped = adv.neg().mul(ratio);
-        Tensor clipped = adv.neg().mul(ratio.clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(1 - p.epsLow())),
-                new org.bytedeco.pytorch.ScalarOptional(new Scalar(1 + p.epsHigh()))));
+        Tensor clipped = adv.neg().mul(ratio.clamp(new ScalarOptional(new Scalar(1 - p.epsLow())),
+                new ScalarOptional(new Scalar(1 + p.epsHigh()))));
         Tensor perToken = torch.maximum(unclipped, clipped);
         Tensor denom = mask.sum();
         Tensor entropy = logpAll.exp().mul(logpAll).sum(new long[] {1}).neg();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
@@ -78,7 +79,7 @@ public final class Rollouts {
             for (int j = 0; j < encoded.length; j++) encoded[j] = keepTail(Batches.prompt(tok, chunk.get(j)), room);
             Params.Sampling s = new Params.Sampling(sampling.temperature(), sampling.topK(), sampling.topP(),
                     sampling.minP(), sampling.seed() + batchNo, 0);
-            try (var scope = new org.bytedeco.javacpp.PointerScope()) {
+            try (var scope = new PointerScope()) {
                 Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true, firstRow);
                 for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
             }

@@ -1,5 +1,6 @@
 package org.gendiv.kernels.ffm;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,7 +30,7 @@ public final class GendivLibraryPath {
                 throw new IllegalStateException("libgendiv is not packaged for platform " + Loader.getPlatform()
                         + " (looked for resource " + resource + " beside " + GendivLibrary.class.getName() + ")");
             return file.toPath();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("could not extract " + resource + ": " + e.getMessage(), e);
         }
     }
