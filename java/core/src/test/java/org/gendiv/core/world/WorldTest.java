@@ -1,6 +1,7 @@
 package org.gendiv.core.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import org.gendiv.core.judge.GoldJudge;
+import org.gendiv.core.judge.Judge;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -107,21 +111,47 @@ class WorldTest {
         World w = World.of(name);
         SplittableRandom rng = new SplittableRandom(17);
         List<World.Example> inputs = new java.util.ArrayList<>();
-        List<org.gendiv.core.judge.Judge.Comparison> cs = new java.util.ArrayList<>();
+        List<Judge.Comparison> cs = new java.util.ArrayList<>();
         List<Double> want = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             World.Example e = w.example("id", rng);
             inputs.add(e);
             String good = w.demonstrate(e, 0, rng), bad = w.demonstrate(e, 1, rng);
-            cs.add(new org.gendiv.core.judge.Judge.Comparison(e.prompt(), good, bad));
+            cs.add(new Judge.Comparison(e.prompt(), good, bad));
             double g = w.judge(e, good).quality(), b = w.judge(e, bad).quality();
             want.add(g > b + 1e-9 ? 1.0 : g < b - 1e-9 ? 0.0 : 0.5);
-            cs.add(new org.gendiv.core.judge.Judge.Comparison(e.prompt(), good, good));
+            cs.add(new Judge.Comparison(e.prompt(), good, good));
             want.add(0.5);
         }
-        double[] got = new org.gendiv.core.judge.GoldJudge(w, inputs).preferences(cs);
+        double[] got = new GoldJudge(w, inputs).preferences(cs);
         for (int i = 0; i < got.length; i++) assertEquals(want.get(i), got[i], "comparison " + i);
         assertTrue(want.stream().filter(v -> v == 1.0).count() >= 10, "most right demonstrations beat wrong ones");
+    }
+
+    /**
+     * The gold judge's verdicts, worked by hand on the instructions world: "first word" of
+     * "pear fig kiwi" is pear. A right answer in 3 words scores 0.85 + 0.15 * 6 / (6 + 3) (the
+     * concision term, budget 1 + 5 words) and beats a wrong one (the concision term alone); each
+     * verdict carries the output's gold and the meaning the world reads into it.
+     */
+    @Test
+    void goldJudgeVerdictsCarryGoldAndMeaning() {
+        World w = World.of("instructions");
+        World.Example e = new World.Example("id", "what is the first word : pear fig kiwi",
+                new Instructions.Answer("word", List.of("pear"), List.of("pear", "fig", "kiwi"), Instructions.Op.FIRST, null));
+        var judge = new GoldJudge(w, List.of(e));
+        var v = judge.verdicts(List.of(new Judge.Comparison(e.prompt(), "it is pear", "it is kiwi"),
+                new Judge.Comparison(e.prompt(), "it is kiwi", "it is pear")));
+        assertEquals(1.0, v.get(0).preference());
+        assertEquals(0.85 + 0.15 * 6 / 9.0, v.get(0).gold(), 1e-12);
+        assertEquals("word:pear", v.get(0).meaning());
+        assertEquals(0.0, v.get(1).preference());
+        assertEquals(0.15 * 6 / 9.0, v.get(1).gold(), 1e-12);
+        assertEquals("word:kiwi", v.get(1).meaning());
+        World.Example other = new World.Example("id", e.prompt(), new Instructions.Answer("word", List.of("kiwi")));
+        assertThrows(IllegalArgumentException.class, () -> new GoldJudge(w, List.of(e, other)), "one prompt, two inputs");
+        assertThrows(IllegalArgumentException.class,
+                () -> judge.verdicts(List.of(new Judge.Comparison("sort these words : fig", "fig", "fig"))), "unknown prompt");
     }
 
     /**
