@@ -101,10 +101,10 @@ public final class Study {
 
     /** Starts (or, with resume, continues) the study; returns results.json's content. */
     public JsonObject run(boolean resume) throws IOException {
+        source.prepare();  // the source's files read and checked before the run directory is claimed
         if (group.isMain()) begin(resume);
         group.barrier();  // config.json is there (or the study stopped) before any rank looks at the directory
         long t0 = System.nanoTime();
-        source.prepare();
         List<JsonObject> perSeed = new ArrayList<>();
         List<String> samples = new ArrayList<>();
         for (int s = 0; s < c.seeds(); s++) {
@@ -204,7 +204,7 @@ public final class Study {
     Path trainSft(String task, long seed, Path base, Path td) throws IOException {
         return stage(td.resolve("sft"), c.sft(), c.sft().schedule(), () -> {
             StudySource.Demonstrations d = source.demonstrations(task, seed);
-            log("seed " + seed + ", " + task + ": SFT of " + base.getFileName() + " on " + d.train().size() + " demonstrations");
+            log("seed " + seed + ", " + task + ": SFT on " + d.train().size() + " demonstrations");
             torch.manual_seed(seed);
             return Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), d.train(),
                     d.heldOut());
