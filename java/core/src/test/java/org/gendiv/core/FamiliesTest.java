@@ -24,6 +24,7 @@ import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.train.AdamW;
 import org.gendiv.core.train.OptimConfig;
 import org.gendiv.kernels.Kernels;
@@ -356,6 +357,8 @@ public class FamiliesTest {
         Gpt m = GptCheckpoint.load(dir.resolve("llama"));
         assertEquals(2, m.config.arch().kvHeads());
         assertLogits(LLAMA.reference(w, TOKENS), m, LLAMA.vocab());
+        torch.manual_seed(24);
+        ModelTest.packedMatchesUnpacked(new RewardModel(m, RewardModel.Pooling.MEAN));  // rotary positions restart per response
     }
 
     /** Qwen2's variant: biases on Q, K, V, a tied head, another rope theta; fp16 weights. */

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -384,6 +385,47 @@ class ModelTest {
             float[] alone = values(rm.scores(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5), new int[] {5}, new int[] {2}));
             assertEquals((second[2] + second[3] + second[4]) / 3, alone[0], 1e-5);
         }
+    }
+
+    /**
+     * Packed rows (a prompt once, then each of its responses) give each response the score of its
+     * own sequence prompt + response, for every pooling: the reference is {@link RewardModel#scores}
+     * on the sequences one by one. Prompts of 2-4 tokens, responses of 0-5 (an empty one pools the
+     * prompt's last token, as a response clipped away does).
+     */
+    @Test
+    void packedRowsScoreAsTheirSequences() {
+        for (RewardModel.Pooling pooling : RewardModel.Pooling.values()) {
+            torch.manual_seed(23);
+            packedMatchesUnpacked(new RewardModel(new Gpt(TINY), pooling));
+        }
+    }
+
+    /** Checks {@link RewardModel#packedScores} against {@link RewardModel#scores} on a few prompts and responses. */
+    public static void packedMatchesUnpacked(RewardModel rm) {
+        int v = rm.trunk.config.vocab();
+        List<int[]> prompts = List.of(new int[] {1, 2, 3, 4}, new int[] {5, 6}, new int[] {7 % v, 8 % v, 9 % v});
+        List<List<int[]>> responses = List.of(
+                List.of(new int[] {5, 6, 7}, new int[] {8}, new int[] {9 % v, 10 % v, 1, 2, 3}),
+                List.of(new int[] {1, 2}, new int[] {}),
+                List.of(new int[] {4, 4, 4, 4}));
+        rm.eval();
+        try (var g = new NoGradGuard()) {
+            float[] packed = values(rm.packedScores(prompts, responses, 0));
+            int k = 0;
+            for (int i = 0; i < prompts.size(); i++)
+                for (int[] r : responses.get(i)) {
+                    int[] p = prompts.get(i);
+                    long[] row = new long[p.length + r.length];
+                    for (int j = 0; j < p.length; j++) row[j] = p[j];
+                    for (int j = 0; j < r.length; j++) row[p.length + j] = r[j];
+                    float alone = values(rm.scores(Tensor.create(row, 1, row.length), new int[] {row.length}, new int[] {p.length}))[0];
+                    assertEquals(alone, packed[k++], 1e-5, rm.pooling + ": prompt " + i + ", response " + Arrays.toString(r));
+                }
+            assertEquals(k, packed.length);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> rm.packedScores(List.of(new int[rm.trunk.config.context()]), List.of(List.of(new int[] {1})), 0));
     }
 
     /** Scores of the rows {1, 2, 3} (right-padded to 5) and {4, 5, 6, 7, 8}, their responses starting at starts. */

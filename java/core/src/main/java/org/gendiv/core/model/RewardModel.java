@@ -1,8 +1,12 @@
 package org.gendiv.core.model;
 
+import java.util.List;
 import java.util.Locale;
 
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * The reward model: a GPT trunk (initialised from the SFT policy) and a scalar head on each
@@ -58,5 +62,76 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
         }
         Tensor perPosition = head.forward(trunk.hidden(tokens, Positions.rightPadded(b, t), null, null));
         return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
+    }
+
+    /** Whether {@link #packedScores} may read this trunk: its layers attend by position alone (no sliding window). */
+    public boolean canPack() {
+        for (int i = 0; i < trunk.config.layers(); i++) if (trunk.config.arch().window(i) != 0) return false;
+        return true;
+    }
+
+    /**
+     * One score per response, the responses to a prompt packed after it in one row: row g holds
+     * prompts[g] and then each of responses[g] (tokens, EOS included, right-padded to the longest
+     * row). Each response attends to the prompt and to its own earlier tokens, at the positions it
+     * would have after the prompt alone, so its score is {@link #scores}'s of the sequence prompt +
+     * response (to float rounding), and the prompt is read once instead of once per response.
+     * Every prompt + response must fit the context; an empty response pools the prompt's last
+     * token, as scores() does for a response clipped away. Scores in order, prompt by prompt.
+     */
+    public Tensor packedScores(List<int[]> prompts, List<List<int[]>> responses, int padId) {
+        if (prompts.size() != responses.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " groups of responses");
+        if (!canPack()) throw new IllegalStateException("a sliding-window trunk cannot read packed rows");
+        int g = prompts.size(), t = 1, total = 0;
+        for (int i = 0; i < g; i++) {
+            int p = prompts.get(i).length, row = p;
+            if (p < 1) throw new IllegalArgumentException("prompt " + i + " is empty");
+            for (int[] r : responses.get(i)) {
+                if (p + r.length > trunk.config.context())
+                    throw new IllegalArgumentException("prompt " + i + " and a response of " + r.length + " tokens exceed the context ("
+                            + trunk.config.context() + ")");
+                row += r.length;
+                total++;
+            }
+            t = Math.max(t, row);
+        }
+        long[] tokens = new long[g * t], positions = new long[g * t], segment = new long[g * t];
+        float[] weights = new float[total * g * t];
+        int response = 0;
+        for (int i = 0; i < g; i++) {
+            int[] prompt = prompts.get(i);
+            int at = i * t;
+            for (int j = 0; j < t; j++) {
+                tokens[at + j] = padId;
+                segment[at + j] = -2 - j;  // padding: each position alone
+            }
+            for (int j = 0; j < prompt.length; j++) {
+                tokens[at + j] = prompt[j];
+                positions[at + j] = j;
+                segment[at + j] = -1;      // the prompt: every response sees it
+            }
+            int k = at + prompt.length;
+            for (int[] r : responses.get(i)) {
+                int from = k;
+                for (int j = 0; j < r.length; j++, k++) {
+                    tokens[k] = r[j];
+                    positions[k] = prompt.length + j;
+                    segment[k] = response;
+                }
+                int first = r.length == 0 ? at + prompt.length - 1 : pooling == Pooling.LAST ? k - 1 : from;
+                int last = r.length == 0 ? first + 1 : k;
+                float w = pooling == Pooling.SUM ? 1f : 1f / (last - first);
+                for (int j = first; j < last; j++) weights[response * g * t + j] = w;
+                response++;
+            }
+        }
+        Tensor seg = Devices.to(Tensor.create(segment, g, t));
+        Tensor index = Devices.to(torch.arange(new Scalar(t), new TensorOptions(torch.ScalarType.Long)));
+        Tensor causal = index.view(1, 1, 1, t).le(index.view(1, 1, t, 1));
+        Tensor keys = seg.view(g, 1, 1, t);
+        Tensor mask = causal.logical_and(keys.eq(seg.view(g, 1, t, 1)).logical_or(keys.eq(new Scalar(-1))));
+        Tensor perPosition = head.forward(trunk.hidden(Tensor.create(tokens, g, t), Tensor.create(positions, g, t), mask, null));
+        return Devices.to(Tensor.create(weights, total, (long) g * t)).matmul(perPosition.reshape(-1));
     }
 }

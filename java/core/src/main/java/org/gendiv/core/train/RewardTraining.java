@@ -3,6 +3,7 @@ package org.gendiv.core.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ import org.gendiv.kernels.Params;
  */
 public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
-            int normalizeSamples, boolean keepBest, String pooling, int probeSteps, Trainer.Schedule schedule) {
+            int normalizeSamples, boolean keepBest, String pooling, int probeSteps, boolean packResponses, Trainer.Schedule schedule) {
         public static Config defaults() {
             return new Config(
                     null, null, null,                      // data, eval_data, init (the SFT model): the config names them
@@ -51,6 +52,7 @@ public final class RewardTraining implements Stage {
                     true,                                  // keep_best: export the evaluation with the best held-out accuracy
                     "mean",                                // pooling of the head over the response
                     0,                                     // probe_steps: head-only steps first (0 = off)
+                    false,                                 // pack_responses: a prompt's responses in one row, the prompt read once
                     new Trainer.Schedule(10, 50, 50, 1));  // log every 10 steps, evaluate and checkpoint every 50, seed 1
         }
 
@@ -187,29 +189,50 @@ public final class RewardTraining implements Stage {
 
     /** The batch's share of the mean Bradley-Terry loss and of the fraction of pairs ranked right, over {@code pairs} pairs in all. */
     private Tensor[] lossAndAccuracy(List<Comparisons> batch, long pairs) {
-        List<int[]> seqs = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
         int own = 0;
         for (Comparisons g : batch) own += g.pairs();
         long[] chosen = new long[own], rejected = new long[own];
-        int at = 0;
+        int at = 0, base = 0;
         for (Comparisons g : batch) {
-            int base = seqs.size();
-            int[] prompt = Batches.prompt(tok, g.prompt());
-            for (String r : g.responses()) {
-                seqs.add(Batches.clip(Batches.sequence(tok, prompt, r), rm.trunk.config.context()));
-                starts.add(prompt.length);
-            }
             for (int i = 0; i < g.pairs(); i++, at++) {
                 chosen[at] = base + g.chosen()[i];
                 rejected[at] = base + g.rejected()[i];
             }
+            base += g.responses().size();
         }
-        Batches.Padded padded = Batches.rightPad(seqs, tok.padId());
-        Tensor r = rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
+        Tensor r = responseScores(batch);
         Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, own))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, own))));
         Scalar n = new Scalar(pairs);  // sum / n: how LibTorch's mean divides on the CPU
         return new Tensor[] {torch.softplus(margin.neg()).sum().div(n), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).sum().div(n)};
+    }
+
+    /**
+     * The score of every response of the batch, group by group: each (prompt, response, EOS)
+     * clipped to the context as one row, or, with pack_responses, each prompt once with its
+     * responses after it ({@link RewardModel#packedScores}: the same scores to float rounding).
+     */
+    private Tensor responseScores(List<Comparisons> batch) {
+        int context = rm.trunk.config.context();
+        List<int[]> prompts = new ArrayList<>();
+        for (Comparisons g : batch) prompts.add(Batches.prompt(tok, g.prompt()));
+        boolean pack = c.packResponses() && rm.canPack() && prompts.stream().allMatch(p -> p.length <= context);
+        List<int[]> seqs = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        List<List<int[]>> responses = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            int[] prompt = prompts.get(i);
+            List<int[]> own = new ArrayList<>();
+            for (String response : batch.get(i).responses()) {
+                int[] seq = Batches.clip(Batches.sequence(tok, prompt, response), context);
+                seqs.add(seq);
+                starts.add(prompt.length);
+                own.add(Arrays.copyOfRange(seq, Math.min(prompt.length, seq.length), seq.length));
+            }
+            responses.add(own);
+        }
+        if (pack) return rm.packedScores(prompts, responses, tok.padId());
+        Batches.Padded padded = Batches.rightPad(seqs, tok.padId());
+        return rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
     }
 
     @Override

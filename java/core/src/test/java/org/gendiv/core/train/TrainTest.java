@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
@@ -21,6 +22,7 @@ import org.gendiv.core.io.RunDir;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
 import org.gendiv.core.model.RewardModel;
+import org.gendiv.core.model.Tensors;
 import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.Params;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,7 +54,7 @@ class TrainTest {
         sftDir = sftRun.model();
 
         var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64, true,
-                "mean", 0, TinyTask.schedule(0));
+                "mean", 0, false, TinyTask.schedule(0));
         RunDir rmRun = new RunDir(dir.resolve("rm"));
         rmRun.begin(Configs.toJson(rmConfig), false);
         var rm = new RewardTraining(rmConfig, ModelDir.policy(sftDir), ModelDir.policy(sftDir), task.tok, task.tokFile,
@@ -92,7 +94,7 @@ class TrainTest {
         long seed = 4;  // a head whose best evaluation has a near-tie pair (the tolerance below)
         org.bytedeco.pytorch.global.torch.manual_seed(seed);
         var c = new RewardTraining.Config(null, null, null, OptimConfig.of(3e-2).withWarmup(0), 40, 16, 0, true,
-                "last", 0, new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
+                "last", 0, false, new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
         RunDir run = new RunDir(dir.resolve("rm-best"));
         run.begin(Configs.toJson(c), false);
         List<RewardTraining.Pair> eval = TinyTask.pairs(100, 5);
@@ -125,7 +127,7 @@ class TrainTest {
     @Test
     void rewardModelProbeTrainsTheHeadAloneFirst() throws IOException {
         var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 6, 8, 0, false, "mean", 3,
-                TinyTask.schedule(0));
+                false, TinyTask.schedule(0));
         var stage = new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile, TinyTask.pairs(64, 4), List.of());
         var rm = stage.model();
         java.util.Map<String, org.bytedeco.pytorch.Tensor> before = new java.util.LinkedHashMap<>();
@@ -140,7 +142,33 @@ class TrainTest {
         assertTrue(moved > 0, "no trunk parameter moved after the probe");
         assertTrue(stage.state().containsKey("probe.adamw.steps"), "the probe's optimizer is checkpointed");
         assertThrows(IllegalArgumentException.class, () -> new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2), 6, 8, 0,
-                false, "mean", 6, TinyTask.schedule(0)));
+                false, "mean", 6, false, TinyTask.schedule(0)));
+    }
+
+    /**
+     * pack_responses reads each prompt once with its responses after it: from the same start the
+     * loss, the accuracy and the gradients of a step are those of one row per sequence (the
+     * reference), to float rounding; a held-out evaluation likewise.
+     */
+    @Test
+    void rewardModelPackedRowsTrainAsOneRowPerSequence() throws IOException {
+        double[][] losses = new double[2][];
+        double[] accuracy = new double[2];
+        float[][] head = new float[2][];
+        for (int packed = 0; packed < 2; packed++) {
+            var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 3, 8, 0, false, "mean", 0,
+                    packed == 1, TinyTask.schedule(0));
+            torch.manual_seed(31);
+            var stage = new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile, TinyTask.pairs(64, 4),
+                    TinyTask.pairs(16, 9));
+            losses[packed] = new double[3];
+            for (int step = 0; step < 3; step++) losses[packed][step] = stage.step(step).get("loss");
+            accuracy[packed] = stage.evaluate().get("accuracy");
+            head[packed] = Tensors.floats(stage.model().head.weight());
+        }
+        for (int step = 0; step < 3; step++) assertEquals(losses[0][step], losses[1][step], 1e-4, "loss at step " + step);
+        assertEquals(accuracy[0], accuracy[1], 1e-9, "held-out accuracy");
+        for (int i = 0; i < head[0].length; i++) assertEquals(head[0][i], head[1][i], 1e-4, "head weight " + i + " after 3 steps");
     }
 
     /** The RM directory's reward.json says how it pools; a bad one is a one-line error naming the file. */

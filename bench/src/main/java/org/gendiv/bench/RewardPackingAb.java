@@ -1,0 +1,94 @@
+package org.gendiv.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.Gpt;
+import org.gendiv.core.model.GptConfig;
+import org.gendiv.core.model.RewardModel;
+
+/**
+ * A reward-model training step's forward and backward (the study's model: context 112, 4 layers,
+ * 4 heads, width 128; a batch of 16 prompts with 4 responses each, as rm.batch_size and
+ * world.rm_samples), one row per sequence (A, the reference) against each prompt packed once with
+ * its responses after it (B, rm.pack_responses). A and B alternate in one process, round after
+ * round, so the machine's drift falls on both; prints each round's ratio A / B and their median.
+ * Args: prompt tokens and response tokens (default: summarisation's 80 and 16, then instructions'
+ * 14 and 6).
+ */
+public final class RewardPackingAb {
+    private RewardPackingAb() {}
+
+    public static void main(String[] args) {
+        torch.set_num_threads(2);
+        int[][] shapes = args.length >= 2 ? new int[][] {{Integer.parseInt(args[0]), Integer.parseInt(args[1])}}
+                : new int[][] {{80, 16}, {14, 6}};
+        for (int[] shape : shapes) run(shape[0], shape[1]);
+    }
+
+    static void run(int promptLength, int responseLength) {
+        torch.manual_seed(0);
+        int vocab = 300, groups = 16, perPrompt = 4, rounds = 8, steps = 4;
+        RewardModel rm = new RewardModel(new Gpt(new GptConfig(vocab, 112, 4, 4, 128, 0.0)), RewardModel.Pooling.MEAN);
+        rm.train(true);
+        SplittableRandom rng = new SplittableRandom(1);
+        List<int[]> prompts = new ArrayList<>();
+        List<List<int[]>> responses = new ArrayList<>();
+        List<long[]> rows = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            int[] p = rng.ints(promptLength, 1, vocab).toArray();
+            prompts.add(p);
+            List<int[]> rs = new ArrayList<>();
+            for (int k = 0; k < perPrompt; k++) {
+                int[] r = rng.ints(responseLength - rng.nextInt(responseLength / 2 + 1), 1, vocab).toArray();
+                rs.add(r);
+                long[] row = new long[p.length + r.length];
+                for (int j = 0; j < p.length; j++) row[j] = p[j];
+                for (int j = 0; j < r.length; j++) row[p.length + j] = r[j];
+                rows.add(row);
+            }
+            responses.add(rs);
+        }
+        int width = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
+        long[] padded = new long[rows.size() * width];
+        int[] lengths = new int[rows.size()], starts = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, padded, i * width, rows.get(i).length);
+            lengths[i] = rows.get(i).length;
+            starts[i] = promptLength;
+        }
+        Tensor tokens = Tensor.create(padded, rows.size(), width);
+        Runnable plain = () -> rm.scores(tokens, lengths, starts).sum().backward();
+        Runnable packed = () -> rm.packedScores(prompts, responses, 0).sum().backward();
+        for (int w = 0; w < 2; w++) {  // warm-up
+            time(plain, steps);
+            time(packed, steps);
+        }
+        double[] ratio = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            double a = time(plain, steps), b = time(packed, steps);
+            ratio[r] = a / b;
+            System.out.printf(Locale.ROOT, "prompt %d, responses <= %d: round %d  one row per sequence %.1f ms  packed %.1f ms  ratio %.2f%n",
+                    promptLength, responseLength, r, a, b, ratio[r]);
+        }
+        Arrays.sort(ratio);
+        System.out.printf(Locale.ROOT, "prompt %d, responses <= %d: median ratio %.2f (one row per sequence / packed, %d rounds)%n",
+                promptLength, responseLength, (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2, rounds);
+    }
+
+    /** Mean milliseconds of one forward + backward over steps runs. */
+    private static double time(Runnable step, int steps) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++)
+            try (PointerScope scope = new PointerScope()) {
+                step.run();
+            }
+        return (System.nanoTime() - t0) / 1e6 / steps;
+    }
+}
