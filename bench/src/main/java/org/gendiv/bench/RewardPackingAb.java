@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.Gpt;
@@ -14,13 +15,14 @@ import org.gendiv.core.model.GptConfig;
 import org.gendiv.core.model.RewardModel;
 
 /**
- * A reward-model training step's forward and backward (the study's model: context 112, 4 layers,
- * 4 heads, width 128; a batch of 16 prompts with 4 responses each, as rm.batch_size and
- * world.rm_samples), one row per sequence (A, the reference) against each prompt packed once with
- * its responses after it (B, rm.pack_responses). A and B alternate in one process, round after
- * round, so the machine's drift falls on both; prints each round's ratio A / B and their median.
- * Args: prompt tokens and response tokens (default: summarisation's 80 and 16, then instructions'
- * 14 and 6).
+ * The reward model's scores one row per sequence (A, the reference) against each prompt packed
+ * once with its responses after it (B), on the study's model (context 112, 4 layers, 4 heads,
+ * width 128): a training step's forward and backward (16 prompts with 4 responses each, as
+ * rm.batch_size and world.rm_samples; rm.pack_responses) and the evaluation's scoring without
+ * gradients (8 prompts with 16 responses each, a 128-row batch; eval.pack_responses 16). A and B
+ * alternate in one process, round after round, so the machine's drift falls on both; prints each
+ * round's ratio A / B and their median. Args: prompt tokens and response tokens (default:
+ * summarisation's 80 and 16, then instructions' 14 and 6).
  */
 public final class RewardPackingAb {
     private RewardPackingAb() {}
@@ -29,14 +31,19 @@ public final class RewardPackingAb {
         torch.set_num_threads(2);
         int[][] shapes = args.length >= 2 ? new int[][] {{Integer.parseInt(args[0]), Integer.parseInt(args[1])}}
                 : new int[][] {{80, 16}, {14, 6}};
-        for (int[] shape : shapes) run(shape[0], shape[1]);
+        for (int[] shape : shapes) {
+            run(shape[0], shape[1], 16, 4, true);
+            run(shape[0], shape[1], 8, 16, false);
+        }
     }
 
-    static void run(int promptLength, int responseLength) {
+    static void run(int promptLength, int responseLength, int groups, int perPrompt, boolean training) {
         torch.manual_seed(0);
-        int vocab = 300, groups = 16, perPrompt = 4, rounds = 8, steps = 4;
+        int vocab = 300, rounds = 8, steps = 4;
         RewardModel rm = new RewardModel(new Gpt(new GptConfig(vocab, 112, 4, 4, 128, 0.0)), RewardModel.Pooling.MEAN);
-        rm.train(true);
+        rm.train(training);
+        String what = String.format(Locale.ROOT, "%s, prompt %d, %d x %d responses <= %d", training ? "training" : "scoring",
+                promptLength, groups, perPrompt, responseLength);
         SplittableRandom rng = new SplittableRandom(1);
         List<int[]> prompts = new ArrayList<>();
         List<List<int[]>> responses = new ArrayList<>();
@@ -64,8 +71,16 @@ public final class RewardPackingAb {
             starts[i] = promptLength;
         }
         Tensor tokens = Tensor.create(padded, rows.size(), width);
-        Runnable plain = () -> rm.scores(tokens, lengths, starts).sum().backward();
-        Runnable packed = () -> rm.packedScores(prompts, responses, 0).sum().backward();
+        Runnable plain = training ? () -> rm.scores(tokens, lengths, starts).sum().backward() : () -> {
+            try (var g = new NoGradGuard()) {
+                rm.scores(tokens, lengths, starts).sum().item_float();
+            }
+        };
+        Runnable packed = training ? () -> rm.packedScores(prompts, responses, 0).sum().backward() : () -> {
+            try (var g = new NoGradGuard()) {
+                rm.packedScores(prompts, responses, 0).sum().item_float();
+            }
+        };
         for (int w = 0; w < 2; w++) {  // warm-up
             time(plain, steps);
             time(packed, steps);
@@ -74,12 +89,12 @@ public final class RewardPackingAb {
         for (int r = 0; r < rounds; r++) {
             double a = time(plain, steps), b = time(packed, steps);
             ratio[r] = a / b;
-            System.out.printf(Locale.ROOT, "prompt %d, responses <= %d: round %d  one row per sequence %.1f ms  packed %.1f ms  ratio %.2f%n",
-                    promptLength, responseLength, r, a, b, ratio[r]);
+            System.out.printf(Locale.ROOT, "%s: round %d  one row per sequence %.1f ms  packed %.1f ms  ratio %.2f%n", what, r, a, b,
+                    ratio[r]);
         }
         Arrays.sort(ratio);
-        System.out.printf(Locale.ROOT, "prompt %d, responses <= %d: median ratio %.2f (one row per sequence / packed, %d rounds)%n",
-                promptLength, responseLength, (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2, rounds);
+        System.out.printf(Locale.ROOT, "%s: median ratio %.2f (one row per sequence / packed, %d rounds)%n", what,
+                (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2, rounds);
     }
 
     /** Mean milliseconds of one forward + backward over steps runs. */

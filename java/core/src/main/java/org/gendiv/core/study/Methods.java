@@ -84,7 +84,8 @@ final class Methods {
                 ps.add(prompts.get(i));
                 ts.add(t);
             }
-        float[] flat = Scoring.scores(rm, tok, ps, ts, eval.batch());
+        float[] flat = eval.packResponses() > 0 ? Scoring.packedScores(rm, tok, ps, ts, eval.packResponses(), eval.batch())
+                : Scoring.scores(rm, tok, ps, ts, eval.batch());
         float[][] out = new float[texts.length][];
         for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = Arrays.copyOfRange(flat, at, at + texts[i].length);
         return out;

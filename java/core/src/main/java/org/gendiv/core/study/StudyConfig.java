@@ -74,7 +74,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
      * the world's exact semantic diversity), as the study reported it.
      */
     public record Eval(int inputs, int samples, float temperature, int bonN, int maxNewTokens, int bootstrap, int batch,
-            boolean embedding) {
+            boolean embedding, int packResponses) {
         public static Eval defaults() {
             return new Eval(
                     64,     // inputs per split
@@ -84,7 +84,8 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     24,     // max_new_tokens per output
                     1000,   // bootstrap draws for the CIs over inputs
                     128,    // batch: rows per sampling / scoring batch
-                    true);  // embedding: all-MiniLM-L6-v2 embedding diversity
+                    true,   // embedding: all-MiniLM-L6-v2 embedding diversity
+                    0);     // pack_responses: RM scoring packs this many responses to a prompt in one row (0 = one row each)
         }
 
         public Eval {
@@ -95,6 +96,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
             if (maxNewTokens < 1) throw new IllegalArgumentException("max_new_tokens must be >= 1, got " + maxNewTokens);
             if (bootstrap < 0) throw new IllegalArgumentException("bootstrap must be >= 0, got " + bootstrap);
             if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+            if (packResponses < 0) throw new IllegalArgumentException("pack_responses must be >= 0 (0 = off), got " + packResponses);
         }
     }
 

@@ -36,6 +36,48 @@ public final class Scoring {
     }
 
     /**
+     * The same scores as {@link #scores(RewardModel, Tokenizer, List, List, int)}, to float
+     * rounding, with the responses to one prompt packed perRow to a row after it (consecutive
+     * texts with the same prompt: {@link RewardModel#packedScores}), rows / perRow rows a batch
+     * (at least one). Falls back to one row per sequence for a trunk that cannot read packed rows
+     * or a prompt longer than the context.
+     */
+    public static float[] packedScores(RewardModel rm, Tokenizer tok, List<String> prompts, List<String> texts, int perRow, int rows) {
+        if (perRow < 1) throw new IllegalArgumentException("perRow must be >= 1, got " + perRow);
+        int context = rm.trunk.config.context();
+        List<int[]> rowPrompts = new ArrayList<>();
+        List<List<int[]>> rowResponses = new ArrayList<>();
+        String last = null;
+        for (int i = 0; i < texts.size(); i++) {
+            int[] prompt = Batches.prompt(tok, prompts.get(i));
+            if (!rm.canPack() || prompt.length > context) return scores(rm, tok, prompts, texts, rows);
+            if (!prompts.get(i).equals(last) || rowResponses.get(rowResponses.size() - 1).size() == perRow) {
+                rowPrompts.add(prompt);
+                rowResponses.add(new ArrayList<>());
+                last = prompts.get(i);
+            }
+            int[] seq = Batches.clip(Batches.sequence(tok, prompt, texts.get(i)), context);
+            rowResponses.get(rowResponses.size() - 1).add(Arrays.copyOfRange(seq, prompt.length, seq.length));
+        }
+        float[] out = new float[texts.size()];
+        int per = Math.max(1, rows / perRow), at = 0;
+        boolean was = rm.is_training();
+        rm.eval();
+        try (var g = new NoGradGuard()) {
+            for (int r = 0; r < rowPrompts.size(); r += per)
+                try (PointerScope scope = new PointerScope()) {
+                    int to = Math.min(rowPrompts.size(), r + per);
+                    float[] s = Tensors.floats(rm.packedScores(rowPrompts.subList(r, to), rowResponses.subList(r, to), tok.padId()));
+                    System.arraycopy(s, 0, out, at, s.length);
+                    at += s.length;
+                }
+        } finally {
+            rm.train(was);
+        }
+        return out;
+    }
+
+    /**
      * The reward model's score of each rollout as training lays a pair's side out (prompt,
      * response, EOS: a response cut at the length limit gets its EOS appended), clipped to the
      * RM's context.

@@ -80,7 +80,7 @@ class StudyTest {
 
         // A resume with a changed setting is a new run: refused, naming the key, and config.json is left as it was.
         String stored = Files.readString(out.resolve("config.json"));
-        StudyConfig changed = tiny(dir).withTask("summarisation").withEval(new StudyConfig.Eval(3, 3, 1.0f, 2, 8, 51, 128, true));
+        StudyConfig changed = tiny(dir).withTask("summarisation").withEval(new StudyConfig.Eval(3, 3, 1.0f, 2, 8, 51, 128, true, 0));
         var e = assertThrows(Configs.BadConfig.class, () -> new Study(changed, out).run(true));
         assertTrue(e.getMessage().contains("'eval.bootstrap' (stored 50, now 51)"), e.getMessage());
         assertEquals(stored, Files.readString(out.resolve("config.json")));

@@ -171,6 +171,29 @@ class TrainTest {
         for (int i = 0; i < head[0].length; i++) assertEquals(head[0][i], head[1][i], 1e-4, "head weight " + i + " after 3 steps");
     }
 
+    /**
+     * Scoring with packed rows gives every text the score one row per sequence gives it (the
+     * reference), in the texts' order: runs of a repeated prompt cut perRow to a row, a prompt
+     * seen once, rows spread over several batches.
+     */
+    @Test
+    void packedScoringScoresAsOneRowPerSequence() throws IOException {
+        RewardModel rm = ModelDir.rewardModel(rmDir);
+        List<String> prompts = new ArrayList<>(), texts = new ArrayList<>();
+        List<RewardTraining.Pair> pairs = TinyTask.pairs(12, 8);
+        for (int i = 0; i < pairs.size(); i++) {
+            int repeat = i % 3 == 0 ? 5 : 1;
+            for (int k = 0; k < repeat; k++) {
+                prompts.add(pairs.get(i).prompt());
+                texts.add(k % 2 == 0 ? pairs.get(i).chosen() : pairs.get(i).rejected());
+            }
+        }
+        float[] want = Scoring.scores(rm, task.tok, prompts, texts, 7);
+        float[] got = Scoring.packedScores(rm, task.tok, prompts, texts, 2, 6);
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-5, "text " + i);
+    }
+
     /** The RM directory's reward.json says how it pools; a bad one is a one-line error naming the file. */
     @Test
     void rewardJsonRecordsThePooling() throws IOException {
