@@ -19,10 +19,11 @@ import org.gendiv.core.model.RewardModel;
  * once with its responses after it (B), on the study's model (context 112, 4 layers, 4 heads,
  * width 128): a training step's forward and backward (16 prompts with 4 responses each, as
  * rm.batch_size and world.rm_samples; rm.pack_responses) and the evaluation's scoring without
- * gradients (8 prompts with 16 responses each, a 128-row batch; eval.pack_responses 16). A and B
- * alternate in one process, round after round, so the machine's drift falls on both; prints each
- * round's ratio A / B and their median. Args: prompt tokens and response tokens (default:
- * summarisation's 80 and 16, then instructions' 14 and 6).
+ * gradients (a 128-row batch, pack_responses responses to a row: 8 prompts with 16 each by
+ * default). A and B alternate in one process, round after round, so the machine's drift falls on
+ * both; prints each round's ratio A / B and their median. Args: prompt tokens and response tokens
+ * (default: summarisation's 80 and 16, then instructions' 14 and 6), and the responses per
+ * scoring row (default 16).
  */
 public final class RewardPackingAb {
     private RewardPackingAb() {}
@@ -31,9 +32,10 @@ public final class RewardPackingAb {
         torch.set_num_threads(2);
         int[][] shapes = args.length >= 2 ? new int[][] {{Integer.parseInt(args[0]), Integer.parseInt(args[1])}}
                 : new int[][] {{80, 16}, {14, 6}};
+        int perRow = args.length >= 3 ? Integer.parseInt(args[2]) : 16;  // eval.pack_responses
         for (int[] shape : shapes) {
             run(shape[0], shape[1], 16, 4, true);
-            run(shape[0], shape[1], 8, 16, false);
+            run(shape[0], shape[1], 128 / perRow, perRow, false);
         }
     }
 
