@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,8 @@ import org.gendiv.core.world.World;
 final class WorldSource implements StudySource {
     private final StudyConfig c;
     final WorldData data;
+    /** Each split's inputs and references by task, seed and split: drawn once for the evaluation and its checks. */
+    private final Map<List<Object>, WorldData.Split> splits = new HashMap<>();
 
     WorldSource(StudyConfig c, Methods methods) {
         this.c = c;
@@ -100,8 +103,12 @@ final class WorldSource implements StudySource {
 
     /** One split of the world: its inputs, references and gold judge, and the world's exact semantics (and MiniLM's when asked). */
     TestSplit test(World w, long seed, String split) throws IOException {
-        WorldData.Split s = data.split(w, seed, split);
+        WorldData.Split s = split(w, seed, split);
         return s.test(w, split, Evaluation.of(w, s.inputs(), c.eval().embedding() ? MiniLm.shared() : null));
+    }
+
+    private WorldData.Split split(World w, long seed, String split) {
+        return splits.computeIfAbsent(List.of(w.name(), seed, split), k -> data.split(w, seed, split));
     }
 
     @Override
@@ -110,7 +117,7 @@ final class WorldSource implements StudySource {
         World w = World.of(task);
         JsonObject splitChecks = new JsonObject();
         for (TestSplit t : splits) {
-            WorldData.Split s = data.split(w, seed, t.name());
+            WorldData.Split s = split(w, seed, t.name());
             double sftWin = judged.get(t.name()).get("sft").stream().mapToDouble(Evaluation.Judged::win).average().orElse(Double.NaN);
             splitChecks.add(t.name(), Instruments.split(w, t.name(), s.inputs(), s.referenceGold(), sftWin,
                     WorldData.rng(seed, task, t.name(), "scripted")));

@@ -97,6 +97,12 @@ public final class Batches {
     }
 
     /** The first max tokens of a training sequence (a longer one is cut at the end). */
+    /** The response's tokens (EOS included) after an encoded prompt, as far as prompt + response fit max tokens. */
+    public static int[] clippedResponse(Tokenizer tok, int[] prompt, String response, int max) {
+        int[] seq = clip(sequence(tok, prompt, response), max);
+        return Arrays.copyOfRange(seq, Math.min(prompt.length, seq.length), seq.length);
+    }
+
     public static int[] clip(int[] seq, int max) {
         return seq.length <= max ? seq : Arrays.copyOf(seq, max);
     }

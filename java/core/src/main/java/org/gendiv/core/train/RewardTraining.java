@@ -3,7 +3,6 @@ package org.gendiv.core.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,22 +214,22 @@ public final class RewardTraining implements Stage {
         int context = rm.trunk.config.context();
         List<int[]> prompts = new ArrayList<>();
         for (Comparisons g : batch) prompts.add(Batches.prompt(tok, g.prompt()));
-        boolean pack = c.packResponses() && rm.canPack() && prompts.stream().allMatch(p -> p.length <= context);
+        if (c.packResponses() && rm.canPack() && prompts.stream().allMatch(p -> p.length <= context)) {
+            List<List<int[]>> responses = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                List<int[]> own = new ArrayList<>();
+                for (String response : batch.get(i).responses()) own.add(Batches.clippedResponse(tok, prompts.get(i), response, context));
+                responses.add(own);
+            }
+            return rm.packedScores(prompts, responses, tok.padId());
+        }
         List<int[]> seqs = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
-        List<List<int[]>> responses = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            int[] prompt = prompts.get(i);
-            List<int[]> own = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++)
             for (String response : batch.get(i).responses()) {
-                int[] seq = Batches.clip(Batches.sequence(tok, prompt, response), context);
-                seqs.add(seq);
-                starts.add(prompt.length);
-                own.add(Arrays.copyOfRange(seq, Math.min(prompt.length, seq.length), seq.length));
+                seqs.add(Batches.clip(Batches.sequence(tok, prompts.get(i), response), context));
+                starts.add(prompts.get(i).length);
             }
-            responses.add(own);
-        }
-        if (pack) return rm.packedScores(prompts, responses, tok.padId());
         Batches.Padded padded = Batches.rightPad(seqs, tok.padId());
         return rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
     }

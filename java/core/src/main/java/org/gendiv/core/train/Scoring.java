@@ -45,19 +45,23 @@ public final class Scoring {
     public static float[] packedScores(RewardModel rm, Tokenizer tok, List<String> prompts, List<String> texts, int perRow, int rows) {
         if (perRow < 1) throw new IllegalArgumentException("perRow must be >= 1, got " + perRow);
         int context = rm.trunk.config.context();
+        if (!rm.canPack()) return scores(rm, tok, prompts, texts, rows);
         List<int[]> rowPrompts = new ArrayList<>();
         List<List<int[]>> rowResponses = new ArrayList<>();
         String last = null;
+        int[] prompt = null;
         for (int i = 0; i < texts.size(); i++) {
-            int[] prompt = Batches.prompt(tok, prompts.get(i));
-            if (!rm.canPack() || prompt.length > context) return scores(rm, tok, prompts, texts, rows);
-            if (!prompts.get(i).equals(last) || rowResponses.get(rowResponses.size() - 1).size() == perRow) {
-                rowPrompts.add(prompt);
-                rowResponses.add(new ArrayList<>());
+            boolean newPrompt = !prompts.get(i).equals(last);
+            if (newPrompt) {
+                prompt = Batches.prompt(tok, prompts.get(i));
+                if (prompt.length > context) return scores(rm, tok, prompts, texts, rows);
                 last = prompts.get(i);
             }
-            int[] seq = Batches.clip(Batches.sequence(tok, prompt, texts.get(i)), context);
-            rowResponses.get(rowResponses.size() - 1).add(Arrays.copyOfRange(seq, prompt.length, seq.length));
+            if (newPrompt || rowResponses.get(rowResponses.size() - 1).size() == perRow) {
+                rowPrompts.add(prompt);
+                rowResponses.add(new ArrayList<>());
+            }
+            rowResponses.get(rowResponses.size() - 1).add(Batches.clippedResponse(tok, prompt, texts.get(i), context));
         }
         float[] out = new float[texts.size()];
         int per = Math.max(1, rows / perRow), at = 0;
