@@ -25,14 +25,17 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
      * instrument check's), rmSamples samples of the SFT policy and all their pairs (rmCandidates "policy",
      * as InstructGPT and AlpacaFarm collect them), or rmSamples demonstrations erring at
      * candidateError ("demonstrator"); rmDemonstratorPrompts more prompts with demonstrations
-     * erring at candidateError add their pairs to the training set (never to the held-out ones).
+     * erring at candidateError add their pairs to the training set (never to the held-out ones);
+     * a candidateSlips fraction of those candidates are instead right but for one slip of the kinds
+     * a learnt policy makes and demonstrators do not (World.slip: a syllable or list word not
+     * copied from the input, a fact the input does not state).
      * Annotators call a pair whose gold qualities differ by less than tieThreshold a tie
      * (dropped), else prefer by sigmoid(gold difference / annotatorTau), then flip a labelNoise
      * fraction of labels.
      */
     public record WorldData(int corpusDocs, int sftExamples, int sftEval, int rmPrompts, int rmEvalPrompts, int rmSamples,
             int ppoPrompts, double demoError, double referenceError, String rmCandidates, double candidateError,
-            int rmDemonstratorPrompts, double annotatorTau, double labelNoise, double tieThreshold) {
+            int rmDemonstratorPrompts, double candidateSlips, double annotatorTau, double labelNoise, double tieThreshold) {
         public static WorldData defaults() {
             return new WorldData(
                     8000,     // corpus_docs: pretraining documents, both worlds together
@@ -47,6 +50,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     "policy", // rm_candidates: "policy" (SFT samples) or "demonstrator"
                     0.6,      // candidate_error: a demonstrator candidate's error rate (rm_candidates "demonstrator")
                     4000,     // rm_demonstrator_prompts: more prompts whose candidates are demonstrations erring at candidate_error, to train on beside the policy's
+                    0.0,      // candidate_slips: of those candidates, the fraction right but for one slip a learnt policy makes (0 = none)
                     0.03,     // annotator_tau: P(a over b) = sigmoid((gold(a) - gold(b)) / tau)
                     0.05,     // label_noise: fraction of labels flipped
                     0.02);    // tie_threshold: |gold(a) - gold(b)| below it is a tie, dropped
@@ -59,7 +63,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                 throw new IllegalArgumentException("rm_demonstrator_prompts must be >= 0, got " + rmDemonstratorPrompts);
             if (rmSamples < 2) throw new IllegalArgumentException("rm_samples must be >= 2 (pairs need two), got " + rmSamples);
             if (!(tieThreshold >= 0)) throw new IllegalArgumentException("tie_threshold must be >= 0, got " + tieThreshold);
-            for (double p : new double[] {demoError, referenceError, candidateError, labelNoise})
+            for (double p : new double[] {demoError, referenceError, candidateError, candidateSlips, labelNoise})
                 if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("error and noise rates must be in [0, 1], got " + p);
             if (!(annotatorTau > 0)) throw new IllegalArgumentException("annotator_tau must be > 0, got " + annotatorTau);
             if (!List.of("policy", "demonstrator").contains(rmCandidates))

@@ -163,15 +163,23 @@ final class WorldData {
         return out;
     }
 
-    /** The pairs of rm_demonstrator_prompts further prompts, each with rm_samples demonstrations erring at candidate_error (a stream of its own). */
+    /**
+     * The pairs of rm_demonstrator_prompts further prompts (a stream of its own), each with
+     * rm_samples demonstrations erring at candidate_error, a candidate_slips fraction of them
+     * right but for one slip (World.slip) instead.
+     */
     private List<Preferences.Labelled> demonstratorPairs(World w, long seed, Preferences.Annotator annotator) {
         var wd = c.world();
         SplittableRandom rng = rng(seed, w.name(), "rm-demonstrator");
         List<World.Example> inputs = new ArrayList<>();
         String[][] candidates = new String[wd.rmDemonstratorPrompts()][];
         for (int i = 0; i < candidates.length; i++) {
-            inputs.add(w.example("id", rng));
-            candidates[i] = demonstrations(w, inputs.get(i), rng);
+            World.Example e = w.example("id", rng);
+            inputs.add(e);
+            candidates[i] = new String[wd.rmSamples()];
+            for (int j = 0; j < candidates[i].length; j++)
+                candidates[i][j] = wd.candidateSlips() > 0 && rng.nextDouble() < wd.candidateSlips()
+                        ? w.slip(e, rng) : w.demonstrate(e, wd.candidateError(), rng);
         }
         return Preferences.label(w, inputs, candidates, annotator, rng);
     }

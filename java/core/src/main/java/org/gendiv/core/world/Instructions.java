@@ -126,6 +126,17 @@ public final class Instructions implements World {
         return phrase(a.kind(), v, rng) + tail;
     }
 
+    @Override
+    public String slip(Example e, SplittableRandom rng) {  // a word the list does not have (a count off by one)
+        Answer a = (Answer) e.truth();
+        if (a.kind().equals("count")) return phrase(a.kind(), corrupt(a.kind(), a.value(), rng), rng);
+        List<String> v = new ArrayList<>(a.value());
+        String w;
+        do w = World.pick(ITEMS, rng); while (a.items().contains(w));
+        v.set(rng.nextInt(v.size()), w);
+        return phrase(a.kind(), v, rng);
+    }
+
     private static List<String> corrupt(String kind, List<String> v, SplittableRandom rng) {
         List<String> out = new ArrayList<>(v);
         switch (kind) {

@@ -111,6 +111,26 @@ public final class Summarisation implements World {
         return summary(f, rng) + tail;
     }
 
+    @Override
+    public String slip(Example e, SplittableRandom rng) {
+        Map<String, String> f = new LinkedHashMap<>(((Facts) e.truth()).slots());
+        if (!f.containsKey("reason") && rng.nextBoolean()) {  // a reason the post never gives
+            f.put("reason", World.pick(REASONS, rng));
+            return summary(f, rng);
+        }
+        // an entity copied with one syllable changed
+        List<String> entities = new ArrayList<>(List.of("who", "where"));
+        if (f.containsKey("with")) entities.add("with");
+        String slot = World.pick(entities, rng);
+        String[] units = f.get(slot).split(" ");
+        int i = rng.nextInt(units.length);
+        String u;
+        do u = World.pick(COMMON_UNITS, rng); while (u.equals(units[i]));
+        units[i] = u;
+        f.put(slot, String.join(" ", units));
+        return summary(f, rng);
+    }
+
     private static String wrong(String slot, String value, SplittableRandom rng) {
         List<String> pool = switch (slot) {
             case "where" -> PLACES;

@@ -35,6 +35,14 @@ public interface World {
     /** A demonstration: a valid phrasing of the right meaning, imperfect with probability errorRate. */
     String demonstrate(Example e, double errorRate, SplittableRandom rng);
 
+    /**
+     * An answer that is right but for one slip of the kinds a learnt policy makes and demonstrate's
+     * errors (a fact dropped, or swapped for another whole value) never do: something not copied
+     * from the input (an entity with a syllable changed; a list word the input does not have), or
+     * (summarisation) a fact the input does not state. The reward model must learn to see them.
+     */
+    String slip(Example e, SplittableRandom rng);
+
     /** Raw documents for pretraining the base model (every register and entity, no prompt-answer pairs). */
     String document(SplittableRandom rng);
 

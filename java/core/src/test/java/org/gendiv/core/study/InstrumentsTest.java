@@ -139,6 +139,10 @@ class InstrumentsTest {
             return "a";
         }
 
+        public String slip(Example e, SplittableRandom rng) {
+            return "b";
+        }
+
         public String document(SplittableRandom rng) {
             return "";
         }

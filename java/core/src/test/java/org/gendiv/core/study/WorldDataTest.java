@@ -11,11 +11,15 @@ import org.junit.jupiter.api.Test;
 /** The reward model's preference data as the world writes it (no model involved: demonstrator candidates). */
 class WorldDataTest {
     private static WorldData data(int demonstratorPrompts) {
+        return data(demonstratorPrompts, 0);
+    }
+
+    private static WorldData data(int demonstratorPrompts, double slips) {
         var d = StudyConfig.defaults();
         var w = d.world();
         var world = new StudyConfig.WorldData(w.corpusDocs(), w.sftExamples(), w.sftEval(), 60, 20, w.rmSamples(), w.ppoPrompts(),
-                w.demoError(), w.referenceError(), w.rmCandidates(), w.candidateError(), demonstratorPrompts, w.annotatorTau(),
-                w.labelNoise(), w.tieThreshold());
+                w.demoError(), w.referenceError(), w.rmCandidates(), w.candidateError(), demonstratorPrompts, slips,
+                w.annotatorTau(), w.labelNoise(), w.tieThreshold());
         var c = new StudyConfig(d.task(), d.seeds(), d.seed(), world, d.pretrain(), d.sft(), d.rm(), d.ppo(), d.eval());
         return new WorldData(c, null);
     }
@@ -47,5 +51,20 @@ class WorldDataTest {
         assertTrue(validation.size() > 5 && validation.size() <= 10, "10 validation prompts, got " + validation.size());
         assertTrue(test.size() > 5 && test.size() <= 10, "10 test prompts, got " + test.size());
         assertTrue(test.stream().noneMatch(validation::contains), "validation and test prompts are distinct");
+    }
+
+    /** candidate_slips changes only the demonstrator prompts' candidates: the policy's and the held-out pairs stay as they were. */
+    @Test
+    void slipsOnlyChangeTheDemonstratorPairs() throws Exception {
+        for (String task : List.of("summarisation", "instructions")) {
+            World w = World.of(task);
+            var plain = data(40).rmData(w, 3, null);
+            var slipped = data(40, 0.5).rmData(w, 3, null);
+            assertEquals(plain.validation(), slipped.validation(), task);
+            assertEquals(plain.test(), slipped.test(), task);
+            int policy = data(0).rmData(w, 3, null).train().size();
+            assertEquals(plain.train().subList(0, policy), slipped.train().subList(0, policy), task);
+            assertTrue(!plain.train().equals(slipped.train()), task + ": the demonstrator pairs change");
+        }
     }
 }

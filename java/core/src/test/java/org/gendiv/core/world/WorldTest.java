@@ -69,6 +69,56 @@ class WorldTest {
         assertTrue(conflicts > 50, "contradictions between right and wrong answers: " + conflicts);
     }
 
+    /**
+     * A slip is a right answer but for one mistake: summarisation either states a reason the post
+     * never gives (every fact right besides) or writes one entity with one syllable changed;
+     * instructions write one word the input's list does not have (a count off by one). The judge
+     * scores a slip below the right answer.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"summarisation", "instructions"})
+    void slipsGetOneThingWrong(String name) {
+        World w = World.of(name);
+        SplittableRandom rng = new SplittableRandom(4);
+        int reasons = 0, entities = 0;
+        for (int i = 0; i < 300; i++) {
+            var e = w.example("id", rng);
+            String right = w.demonstrate(e, 0, rng), slip = w.slip(e, rng);
+            assertTrue(w.judge(e, slip).quality() < w.judge(e, right).quality() - 0.03, right + " vs " + slip);
+            if (e.truth() instanceof Summarisation.Facts f) {
+                var said = Summarisation.parse(slip);
+                Set<String> written = new HashSet<>(), truth = new HashSet<>();
+                for (String slot : List.of("who", "where", "with")) if (f.slots().containsKey(slot)) truth.add(f.slots().get(slot));
+                for (String m : Summarisation.mentions(slip)) if (SummarisationText.UNITS.contains(m.split(" ")[0])) written.add(m);
+                if (!f.slots().containsKey("reason") && said.containsKey("reason")) {
+                    reasons++;
+                    assertEquals(truth, written, "every entity copied: " + slip);
+                    continue;
+                }
+                entities++;
+                Set<String> wrong = new HashSet<>(written), missing = new HashSet<>(truth);
+                wrong.removeAll(truth);
+                missing.removeAll(written);
+                assertEquals(1, wrong.size(), e.prompt() + " -> " + slip);
+                assertEquals(1, missing.size(), e.prompt() + " -> " + slip);
+                String[] x = wrong.iterator().next().split(" "), y = missing.iterator().next().split(" ");
+                assertEquals(1, (x[0].equals(y[0]) ? 0 : 1) + (x[1].equals(y[1]) ? 0 : 1), "one syllable changed: " + slip);
+            } else {
+                var a = (Instructions.Answer) e.truth();
+                var said = Instructions.parse(a.kind(), slip).value();
+                assertEquals(a.value().size(), said.size(), slip);
+                int differ = 0;
+                for (int k = 0; k < said.size(); k++)
+                    if (!said.get(k).equals(a.value().get(k))) {
+                        differ++;
+                        if (!a.kind().equals("count")) assertTrue(!a.items().contains(said.get(k)), e.prompt() + " -> " + slip);
+                    }
+                assertEquals(1, differ, e.prompt() + " -> " + slip);
+            }
+        }
+        if (name.equals("summarisation")) assertTrue(reasons > 50 && entities > 50, reasons + " reasons, " + entities + " entities");
+    }
+
     /** Each OOD split shifts what it says: unseen words (summarisation ood2, instructions ood1), longer lists, another register or chained instructions. */
     @ParameterizedTest
     @ValueSource(strings = {"summarisation", "instructions"})
