@@ -50,7 +50,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     "policy", // rm_candidates: "policy" (SFT samples) or "demonstrator"
                     0.6,      // candidate_error: a demonstrator candidate's error rate (rm_candidates "demonstrator")
                     4000,     // rm_demonstrator_prompts: more prompts whose candidates are demonstrations erring at candidate_error, to train on beside the policy's
-                    0.0,      // candidate_slips: of those candidates, the fraction right but for one slip a learnt policy makes (0 = none)
+                    0.3,      // candidate_slips: of those candidates, the fraction right but for one slip a learnt policy makes (0 = none)
                     0.03,     // annotator_tau: P(a over b) = sigmoid((gold(a) - gold(b)) / tau)
                     0.05,     // label_noise: fraction of labels flipped
                     0.02);    // tie_threshold: |gold(a) - gold(b)| below it is a tie, dropped
@@ -89,7 +89,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     1000,   // bootstrap draws for the CIs over inputs
                     128,    // batch: rows per sampling / scoring batch
                     true,   // embedding: all-MiniLM-L6-v2 embedding diversity
-                    0);     // pack_responses: RM scoring packs this many responses to a prompt in one row (0 = one row each)
+                    4);     // pack_responses: RM scoring packs this many responses to a prompt in one row (0 = one row each; 4 is fastest)
         }
 
         public Eval {
@@ -150,6 +150,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                   "keep_best": true,                    // export the evaluation with the best held-out accuracy
                   "pooling": "mean",                    // the head's mean over the response (a wrong fact is credited where it stands)
                   "probe_steps": 0,                     // head-only steps on the frozen trunk first (LP-FT; 0 = off)
+                  "pack_responses": true,               // a prompt read once, its responses after it (2.2x a step on summarisation)
                   "schedule": {"log_every": 10, "eval_every": 100, "checkpoint_every": 100, "seed": 1}
                 }""");
         var ppo = Configs.with(PpoConfig.defaults(), "StudyConfig.ppo", """
