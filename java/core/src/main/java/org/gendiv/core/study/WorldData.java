@@ -138,7 +138,7 @@ final class WorldData {
                     seed * 4001 + 17);
         else {
             candidates = new String[inputs.size()][];
-            for (int i = 0; i < inputs.size(); i++) candidates[i] = demonstrations(w, inputs.get(i), rng);
+            for (int i = 0; i < inputs.size(); i++) candidates[i] = demonstrations(w, inputs.get(i), 0, rng);
         }
         var annotator = Preferences.Annotator.of(wd);
         int n = wd.rmPrompts();
@@ -156,10 +156,11 @@ final class WorldData {
         return Preferences.label(w, inputs.subList(from, to), Arrays.copyOfRange(candidates, from, to), annotator, rng);
     }
 
-    /** rm_samples demonstrations of one input, each erring at candidate_error. */
-    private String[] demonstrations(World w, World.Example e, SplittableRandom rng) {
+    /** rm_samples demonstrations of one input, each erring at candidate_error, or a slip with probability slips. */
+    private String[] demonstrations(World w, World.Example e, double slips, SplittableRandom rng) {
         String[] out = new String[c.world().rmSamples()];
-        for (int j = 0; j < out.length; j++) out[j] = w.demonstrate(e, c.world().candidateError(), rng);
+        for (int j = 0; j < out.length; j++)
+            out[j] = slips > 0 && rng.nextDouble() < slips ? w.slip(e, rng) : w.demonstrate(e, c.world().candidateError(), rng);
         return out;
     }
 
@@ -174,12 +175,8 @@ final class WorldData {
         List<World.Example> inputs = new ArrayList<>();
         String[][] candidates = new String[wd.rmDemonstratorPrompts()][];
         for (int i = 0; i < candidates.length; i++) {
-            World.Example e = w.example("id", rng);
-            inputs.add(e);
-            candidates[i] = new String[wd.rmSamples()];
-            for (int j = 0; j < candidates[i].length; j++)
-                candidates[i][j] = wd.candidateSlips() > 0 && rng.nextDouble() < wd.candidateSlips()
-                        ? w.slip(e, rng) : w.demonstrate(e, wd.candidateError(), rng);
+            inputs.add(w.example("id", rng));
+            candidates[i] = demonstrations(w, inputs.get(i), wd.candidateSlips(), rng);
         }
         return Preferences.label(w, inputs, candidates, annotator, rng);
     }
