@@ -114,21 +114,24 @@ public final class Summarisation implements World {
     @Override
     public String slip(Example e, SplittableRandom rng) {
         Map<String, String> f = new LinkedHashMap<>(((Facts) e.truth()).slots());
-        if (!f.containsKey("reason") && rng.nextBoolean()) {  // a reason the post never gives
-            f.put("reason", World.pick(REASONS, rng));
-            return summary(f, rng);
+        if (!f.containsKey("reason") && rng.nextBoolean()) f.put("reason", World.pick(REASONS, rng));  // a reason the post never gives
+        else {
+            List<String> entities = new ArrayList<>(List.of("who", "where"));
+            if (f.containsKey("with")) entities.add("with");
+            String slot = World.pick(entities, rng);
+            f.put(slot, oneUnitChanged(f.get(slot), rng));
         }
-        // an entity copied with one syllable changed
-        List<String> entities = new ArrayList<>(List.of("who", "where"));
-        if (f.containsKey("with")) entities.add("with");
-        String slot = World.pick(entities, rng);
-        String[] units = f.get(slot).split(" ");
+        return summary(f, rng);
+    }
+
+    /** The entity with one of its syllables replaced by another common one (a copy gone wrong). */
+    private static String oneUnitChanged(String entity, SplittableRandom rng) {
+        String[] units = entity.split(" ");
         int i = rng.nextInt(units.length);
         String u;
         do u = World.pick(COMMON_UNITS, rng); while (u.equals(units[i]));
         units[i] = u;
-        f.put(slot, String.join(" ", units));
-        return summary(f, rng);
+        return String.join(" ", units);
     }
 
     private static String wrong(String slot, String value, SplittableRandom rng) {
