@@ -148,7 +148,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                   "batch_size": 16,                     // prompts per step, each with all its pairs (InstructGPT)
                   "normalize_samples": 256,             // SFT samples that set the score's mean 0 and std 1
                   "keep_best": true,                    // export the evaluation with the best held-out accuracy
-                  "pooling": "mean",                    // the head's mean over the response (a wrong fact is credited where it stands)
+                  "pooling": "last",                    // the head at the last token, as the study and InstructGPT (dev seed 0: mean stayed at 0.65)
                   "probe_steps": 0,                     // head-only steps on the frozen trunk first (LP-FT; 0 = off)
                   "pack_responses": true,               // a prompt read once, its responses after it (2.2x a step on summarisation)
                   "schedule": {"log_every": 10, "eval_every": 100, "checkpoint_every": 100, "seed": 1}
