@@ -171,7 +171,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                   "kl_horizon": 10000,
                   "score_clip": 0.0,                    // off
                   "entropy_coef": 0.0,
-                  // head zero: a mean-pooled RM head scores tokens, not returns
+                  // head zero, as AlpacaFarm (the settings were chosen with it; "reward_model" is untried on these worlds)
                   "critic": {"lr": 1e-3, "warmup_steps": 5, "head_init": "zero"},
                   "missing_eos_penalty": 1.0,           // subtracted from a cut response's score (RM units: SFT std)
                   "schedule": {"log_every": 1, "eval_every": 0, "checkpoint_every": 10, "seed": 1}
