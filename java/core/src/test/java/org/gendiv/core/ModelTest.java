@@ -368,6 +368,23 @@ class ModelTest {
     }
 
     /**
+     * MEAN_LAST: half the head's mean over the response plus half the head at the last token, in
+     * float64 from the trunk's hidden states (a start past the end: the last token alone).
+     */
+    @Test
+    void rewardHalfMeanHalfLast() {
+        torch.manual_seed(22);
+        var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN_LAST);
+        rm.eval();
+        try (var g = new NoGradGuard()) {
+            float[] batch = twoRows(rm, new int[] {1, 7});
+            double[] first = headAt(rm, new long[] {1, 2, 3}), second = headAt(rm, new long[] {4, 5, 6, 7, 8});
+            assertEquals(0.5 * (first[1] + first[2]) / 2 + 0.5 * first[2], batch[0], 1e-5);
+            assertEquals(second[4], batch[1], 1e-5);
+        }
+    }
+
+    /**
      * MEAN: the reward is the head's mean over the response's positions [start, length), in
      * float64 from the trunk's hidden states; padding changes nothing, and a start past the end
      * pools the last token alone.

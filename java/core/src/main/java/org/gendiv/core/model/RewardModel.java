@@ -12,18 +12,34 @@ import org.bytedeco.pytorch.global.torch;
  * The reward model: a GPT trunk (initialised from the SFT policy) and a scalar head on each
  * position, pooled into one score per sequence: the head at the last token (LAST, as InstructGPT
  * reads it), or the mean of the head over the response's tokens, EOS included (MEAN: every
- * response token gets its own gradient, so a wrong fact is credited where it is written), or
- * their sum (SUM: additive credit per token, so a response's length counts as the tokens it adds).
+ * response token gets its own gradient, so a wrong fact is credited where it is written), their
+ * sum (SUM: additive credit per token, so a response's length counts as the tokens it adds), or
+ * half of each of MEAN and LAST (MEAN_LAST: per-token credit, and the last token's view of the
+ * whole response).
  * Sequences are right-padded here (prompt + response, then pad).
  */
 public final class RewardModel extends org.bytedeco.pytorch.Module {
     /** How the per-position scores become one score per sequence. */
     public enum Pooling {
-        LAST, MEAN, SUM;
+        LAST, MEAN, SUM, MEAN_LAST;
 
         public static Pooling of(String name) {
             for (Pooling p : values()) if (p.key().equals(name)) return p;
-            throw new IllegalArgumentException("pooling must be last, mean or sum, got '" + name + "'");
+            throw new IllegalArgumentException("pooling must be last, mean, sum or mean_last, got '" + name + "'");
+        }
+
+        /** Each of the n pooled positions' weight, from the first pooled one; MEAN_LAST adds {@link #lastWeight} at the last. */
+        float weight(int n) {
+            return switch (this) {
+                case SUM -> 1f;
+                case MEAN_LAST -> 0.5f / n;
+                default -> 1f / n;
+            };
+        }
+
+        /** The weight the last token gets on top of {@link #weight}. */
+        float lastWeight() {
+            return this == MEAN_LAST ? 0.5f : 0f;
         }
 
         public String key() {
@@ -57,8 +73,9 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
                 throw new IllegalArgumentException("lengths[" + r + "] = " + lengths[r] + " is outside [1, " + t + "]");
             if (responseStarts[r] < 0) throw new IllegalArgumentException("responseStarts[" + r + "] = " + responseStarts[r] + " < 0");
             int from = pooling == Pooling.LAST ? lengths[r] - 1 : Math.min(responseStarts[r], lengths[r] - 1);
-            float w = pooling == Pooling.SUM ? 1f : 1f / (lengths[r] - from);
+            float w = pooling.weight(lengths[r] - from);
             for (int j = from; j < lengths[r]; j++) weights[(int) (r * t + j)] = w;
+            weights[(int) (r * t + lengths[r] - 1)] += pooling.lastWeight();
         }
         Tensor perPosition = head.forward(trunk.hidden(tokens, Positions.rightPadded(b, t), null, null));
         return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
@@ -121,8 +138,9 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
                 }
                 int first = r.length == 0 ? at + prompt.length - 1 : pooling == Pooling.LAST ? k - 1 : from;
                 int last = r.length == 0 ? first + 1 : k;
-                float w = pooling == Pooling.SUM ? 1f : 1f / (last - first);
+                float w = pooling.weight(last - first);
                 for (int j = first; j < last; j++) weights[response * g * t + j] = w;
+                weights[response * g * t + last - 1] += pooling.lastWeight();
                 response++;
             }
         }

@@ -25,9 +25,9 @@ import org.gendiv.kernels.Params;
 
 /**
  * The reward model: initialised from the SFT policy, a scalar head pooled over the response
- * (pooling "mean", the default) or read at the last token ("last"; {@link RewardModel}), trained
- * with the Bradley-Terry loss -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL:
- * "prompt", "chosen", "rejected"). As in InstructGPT, a prompt's pairs train together: a batch is
+ * (pooling "mean", the default), summed ("sum"), read at the last token ("last") or half of each of
+ * mean and last ("mean_last"; {@link RewardModel}), trained with the Bradley-Terry loss
+ * -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL: "prompt", "chosen", "rejected"). As in InstructGPT, a prompt's pairs train together: a batch is
  * batch_size groups (a group: consecutive lines with the same prompt), each distinct response is
  * scored once, and the loss is the mean over every pair of the batch (K responses give K(K-1)/2
  * pairs for K forward passes). Held out: pairwise accuracy, at every evaluation; with keep_best
