@@ -368,40 +368,39 @@ class ModelTest {
     }
 
     /**
-     * MEAN_LAST: half the head's mean over the response plus half the head at the last token, in
-     * float64 from the trunk's hidden states (a start past the end: the last token alone).
+     * MEAN, SUM and MEAN_LAST pool the head over the response's positions [start, length): its
+     * mean, its sum, or half its mean plus half the head at the last token, each in float64 from
+     * the trunk's hidden states; padding changes nothing, and a start past the end pools the last
+     * token alone.
      */
     @Test
-    void rewardHalfMeanHalfLast() {
-        torch.manual_seed(22);
-        var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN_LAST);
-        rm.eval();
-        try (var g = new NoGradGuard()) {
-            float[] batch = twoRows(rm, new int[] {1, 7});
-            double[] first = headAt(rm, new long[] {1, 2, 3}), second = headAt(rm, new long[] {4, 5, 6, 7, 8});
-            assertEquals(0.5 * (first[1] + first[2]) / 2 + 0.5 * first[2], batch[0], 1e-5);
-            assertEquals(second[4], batch[1], 1e-5);
+    void rewardPooledOverTheResponse() {
+        for (RewardModel.Pooling pooling : List.of(RewardModel.Pooling.MEAN, RewardModel.Pooling.SUM, RewardModel.Pooling.MEAN_LAST)) {
+            torch.manual_seed(22);
+            var rm = new RewardModel(new Gpt(TINY), pooling);
+            rm.eval();
+            try (var g = new NoGradGuard()) {
+                float[] batch = twoRows(rm, new int[] {1, 7});
+                double[] first = headAt(rm, new long[] {1, 2, 3}), second = headAt(rm, new long[] {4, 5, 6, 7, 8});
+                assertEquals(pooled(pooling, first, 1), batch[0], 1e-5, pooling.key());
+                assertEquals(second[4], batch[1], 1e-5, pooling.key());
+                float[] alone = values(rm.scores(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5), new int[] {5}, new int[] {2}));
+                assertEquals(pooled(pooling, second, 2), alone[0], 1e-5, pooling.key());
+            }
         }
     }
 
-    /**
-     * MEAN: the reward is the head's mean over the response's positions [start, length), in
-     * float64 from the trunk's hidden states; padding changes nothing, and a start past the end
-     * pools the last token alone.
-     */
-    @Test
-    void rewardMeanOverTheResponse() {
-        torch.manual_seed(22);
-        var rm = new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN);
-        rm.eval();
-        try (var g = new NoGradGuard()) {
-            float[] batch = twoRows(rm, new int[] {1, 7});
-            double[] first = headAt(rm, new long[] {1, 2, 3}), second = headAt(rm, new long[] {4, 5, 6, 7, 8});
-            assertEquals((first[1] + first[2]) / 2, batch[0], 1e-5);
-            assertEquals(second[4], batch[1], 1e-5);
-            float[] alone = values(rm.scores(Tensor.create(new long[] {4, 5, 6, 7, 8}, 1, 5), new int[] {5}, new int[] {2}));
-            assertEquals((second[2] + second[3] + second[4]) / 3, alone[0], 1e-5);
-        }
+    /** The hand-worked pooling of per-position head values over [start, end of head). */
+    private static double pooled(RewardModel.Pooling pooling, double[] head, int start) {
+        double sum = 0;
+        for (int i = start; i < head.length; i++) sum += head[i];
+        double mean = sum / (head.length - start), last = head[head.length - 1];
+        return switch (pooling) {
+            case SUM -> sum;
+            case MEAN -> mean;
+            case MEAN_LAST -> 0.5 * mean + 0.5 * last;
+            case LAST -> last;
+        };
     }
 
     /**
