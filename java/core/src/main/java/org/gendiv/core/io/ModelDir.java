@@ -71,7 +71,7 @@ public final class ModelDir {
         if (!Files.exists(f)) return RewardModel.Pooling.LAST;
         try {
             var o = com.google.gson.JsonParser.parseString(TextFiles.read(f)).getAsJsonObject();
-            if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"last\" | \"mean\" | \"sum\" | \"mean_last\"}");
+            if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"" + RewardModel.Pooling.keys("\" | \"") + "\"}");
             return RewardModel.Pooling.of(o.get("pooling").getAsString());
         } catch (com.google.gson.JsonParseException e) {
             throw new Configs.BadConfig(f + ": not valid JSON (" + JsonErrors.reason(e) + ")");

@@ -1,5 +1,6 @@
 package org.gendiv.core.model;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,21 +26,28 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
 
         public static Pooling of(String name) {
             for (Pooling p : values()) if (p.key().equals(name)) return p;
-            throw new IllegalArgumentException("pooling must be last, mean, sum or mean_last, got '" + name + "'");
+            throw new IllegalArgumentException("pooling must be one of " + keys(", ") + ", got '" + name + "'");
         }
 
-        /** Each of the n pooled positions' weight, from the first pooled one; MEAN_LAST adds {@link #lastWeight} at the last. */
-        float weight(int n) {
-            return switch (this) {
+        /** Every pooling's key, joined by the separator. */
+        public static String keys(String separator) {
+            return String.join(separator, Arrays.stream(values()).map(Pooling::key).toList());
+        }
+
+        /**
+         * Writes this pooling's weights into w[offset + j] for the positions j in [from, end) that
+         * a sequence pools (its response, or its last token alone; end - 1 is the last token).
+         */
+        void spread(float[] w, int offset, int from, int end) {
+            if (this == LAST) from = end - 1;
+            int n = end - from;
+            float each = switch (this) {
                 case SUM -> 1f;
                 case MEAN_LAST -> 0.5f / n;
                 default -> 1f / n;
             };
-        }
-
-        /** The weight the last token gets on top of {@link #weight}. */
-        float lastWeight() {
-            return this == MEAN_LAST ? 0.5f : 0f;
+            for (int j = from; j < end; j++) w[offset + j] = each;
+            if (this == MEAN_LAST) w[offset + end - 1] += 0.5f;
         }
 
         public String key() {
@@ -72,10 +80,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             if (lengths[r] < 1 || lengths[r] > t)
                 throw new IllegalArgumentException("lengths[" + r + "] = " + lengths[r] + " is outside [1, " + t + "]");
             if (responseStarts[r] < 0) throw new IllegalArgumentException("responseStarts[" + r + "] = " + responseStarts[r] + " < 0");
-            int from = pooling == Pooling.LAST ? lengths[r] - 1 : Math.min(responseStarts[r], lengths[r] - 1);
-            float w = pooling.weight(lengths[r] - from);
-            for (int j = from; j < lengths[r]; j++) weights[(int) (r * t + j)] = w;
-            weights[(int) (r * t + lengths[r] - 1)] += pooling.lastWeight();
+            pooling.spread(weights, (int) (r * t), Math.min(responseStarts[r], lengths[r] - 1), lengths[r]);
         }
         Tensor perPosition = head.forward(trunk.hidden(tokens, Positions.rightPadded(b, t), null, null));
         return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
@@ -136,11 +141,8 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
                     positions[k] = prompt.length + j;
                     segment[k] = response;
                 }
-                int first = r.length == 0 ? at + prompt.length - 1 : pooling == Pooling.LAST ? k - 1 : from;
-                int last = r.length == 0 ? first + 1 : k;
-                float w = pooling.weight(last - first);
-                for (int j = first; j < last; j++) weights[response * g * t + j] = w;
-                weights[response * g * t + last - 1] += pooling.lastWeight();
+                if (r.length == 0) pooling.spread(weights, response * g * t, at + prompt.length - 1, at + prompt.length);
+                else pooling.spread(weights, response * g * t, from, k);
                 response++;
             }
         }

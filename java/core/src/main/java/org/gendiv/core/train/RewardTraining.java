@@ -27,16 +27,17 @@ import org.gendiv.kernels.Params;
  * The reward model: initialised from the SFT policy, a scalar head pooled over the response
  * (pooling "mean", the default), summed ("sum"), read at the last token ("last") or half of each of
  * mean and last ("mean_last"; {@link RewardModel}), trained with the Bradley-Terry loss
- * -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL: "prompt", "chosen", "rejected"). As in InstructGPT, a prompt's pairs train together: a batch is
- * batch_size groups (a group: consecutive lines with the same prompt), each distinct response is
- * scored once, and the loss is the mean over every pair of the batch (K responses give K(K-1)/2
- * pairs for K forward passes). Held out: pairwise accuracy, at every evaluation; with keep_best
- * the exported model is the evaluation's best (by held-out accuracy, the earliest of equals).
- * Optionally the head is rescaled at the end so the SFT policy's own samples score mean 0 and
- * standard deviation 1 (pairwise accuracy is unchanged; PPO's rewards then come in SFT units).
- * With probe_steps > 0 the first steps train the head alone on the frozen trunk, with an
- * optimizer of its own, before everything trains (LP-FT: Kumar et al. 2022, "Fine-tuning can
- * distort pretrained features"; a random head's gradients otherwise reshape the trunk first).
+ * -log sigmoid(r_chosen - r_rejected) on preference pairs (JSONL: "prompt", "chosen", "rejected").
+ * As in InstructGPT, a prompt's pairs train together: a batch is batch_size groups (a group:
+ * consecutive lines with the same prompt), each distinct response is scored once, and the loss is
+ * the mean over every pair of the batch (K responses give K(K-1)/2 pairs for K forward passes).
+ * Held out: pairwise accuracy, at every evaluation; with keep_best the exported model is the
+ * evaluation's best (by held-out accuracy, the earliest of equals). Optionally the head is rescaled
+ * at the end so the SFT policy's own samples score mean 0 and standard deviation 1 (pairwise
+ * accuracy is unchanged; PPO's rewards then come in SFT units). With probe_steps > 0 the first
+ * steps train the head alone on the frozen trunk, with an optimizer of its own, before everything
+ * trains (LP-FT: Kumar et al. 2022, "Fine-tuning can distort pretrained features"; a random head's
+ * gradients otherwise reshape the trunk first).
  */
 public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
