@@ -225,9 +225,13 @@ class ModelTest {
         var index = new com.google.gson.JsonObject();
         index.add("weight_map", weightMap);
         Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toString());
-        var a = GptCheckpoint.load(one).namedParameters();
-        var b = GptCheckpoint.load(sharded).namedParameters();
+        // the models stay reachable while their tensors are read: a collected Gpt frees its parameters (a JVM crash, seen once)
+        Gpt oneModel = GptCheckpoint.load(one), shardedModel = GptCheckpoint.load(sharded);
+        var a = oneModel.namedParameters();
+        var b = shardedModel.namedParameters();
         for (String k : a.keySet()) assertArrayEquals(values(a.get(k)), values(b.get(k)), k);
+        java.lang.ref.Reference.reachabilityFence(oneModel);
+        java.lang.ref.Reference.reachabilityFence(shardedModel);
 
         weightMap.remove("transformer.ln_f.bias");
         Files.writeString(sharded.resolve("model.safetensors.index.json"), index.toString());
@@ -388,6 +392,51 @@ class ModelTest {
                 assertEquals(pooled(pooling, second, 2), alone[0], 1e-5, pooling.key());
             }
         }
+    }
+
+    /**
+     * The log-ratio term, in float64 from the two models' own logits: each response position adds
+     * beta * (log p(token | before) - log p_ref(token | before)) to the head before pooling; the
+     * trunk's term carries a gradient and the reference takes none; packed rows still score as their
+     * sequences.
+     */
+    @Test
+    void logratioAddsEachTokensLogprobAgainstTheReference() {
+        torch.manual_seed(24);
+        Gpt trunk = new Gpt(TINY), reference = new Gpt(TINY);  // two draws, so the ratio is not 0
+        var rm = new RewardModel(trunk, RewardModel.Pooling.MEAN, reference, 0.7);
+        rm.eval();
+        long[] row = {4, 5, 6, 7, 8};
+        try (var g = new NoGradGuard()) {
+            double[] head = headAt(rm, row), own = tokenLogprobs(trunk, row), ref = tokenLogprobs(reference, row);
+            double want = 0;
+            for (int t = 2; t < row.length; t++) want += (head[t] + 0.7 * (own[t] - ref[t])) / (row.length - 2);
+            assertEquals(want, values(rm.scores(Tensor.create(row, 1, row.length), new int[] {5}, new int[] {2}))[0], 1e-5);
+        }
+        try (var g = new NoGradGuard()) {
+            rm.head.weight().zero_();  // the score is then the term alone
+        }
+        rm.scores(Tensor.create(row, 1, row.length), new int[] {5}, new int[] {2}).sum().backward();
+        assertTrue(trunk.namedParameters().values().stream().anyMatch(p -> p.grad().defined() && p.grad().abs().sum().item_double() > 0),
+                "the trunk's log-probabilities take the gradient");
+        assertTrue(reference.namedParameters().values().stream().noneMatch(p -> p.requires_grad()), "the reference is frozen");
+        packedMatchesUnpacked(rm);
+        assertThrows(IllegalArgumentException.class, () -> new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN, null, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new RewardModel(new Gpt(TINY), RewardModel.Pooling.MEAN, new Gpt(TINY), 0));
+    }
+
+    /** log p(row[t] | row[0..t)) in float64 from the model's logits; 0 at t = 0. */
+    private static double[] tokenLogprobs(Gpt m, long[] row) {
+        float[] logits = values(m.forward(Tensor.create(row, 1, row.length)));
+        int v = m.config.vocab();
+        double[] out = new double[row.length];
+        for (int t = 1; t < row.length; t++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int j = 0; j < v; j++) max = Math.max(max, logits[(t - 1) * v + j]);
+            for (int j = 0; j < v; j++) sum += Math.exp(logits[(t - 1) * v + j] - max);
+            out[t] = logits[(t - 1) * v + (int) row[t]] - max - Math.log(sum);
+        }
+        return out;
     }
 
     /** The hand-worked pooling of per-position head values over [start, end of head). */

@@ -20,7 +20,9 @@ import org.gendiv.diversity.JsonErrors;
  * names) and the tokenizer.json it was trained with; a reward model adds its head ("score.weight",
  * "score.bias") beside the trunk's tensors, as GPT2ForSequenceClassification does, and
  * reward.json saying how the head's per-position scores are pooled ({"pooling": "mean"}; without
- * the file, "last", as a sequence-classification checkpoint reads them).
+ * the file, "last", as a sequence-classification checkpoint reads them) and, with a log-ratio
+ * term, its beta ({"pooling": "mean", "logratio": 0.5}) and the frozen reference model in the
+ * subdirectory reference/ (config.json and model.safetensors).
  */
 public final class ModelDir {
     private ModelDir() {}
@@ -48,7 +50,12 @@ public final class ModelDir {
     }
 
     public static RewardModel rewardModel(Path dir) throws IOException {
-        RewardModel rm = new RewardModel(policy(dir), pooling(dir));
+        Reward r = reward(dir);
+        Path ref = dir.resolve(REFERENCE);
+        if (r.logratio() > 0 && !Files.exists(ref.resolve("model.safetensors")))
+            throw new Configs.BadConfig(dir.resolve(REWARD_JSON) + ": logratio " + r.logratio() + " needs the reference model in " + ref
+                    + ", which is missing");
+        RewardModel rm = new RewardModel(policy(dir), r.pooling(), r.logratio() > 0 ? GptCheckpoint.load(ref) : null, r.logratio());
         GptCheckpoint.loadExtra(dir, head(rm));
         return rm;
     }
@@ -60,19 +67,29 @@ public final class ModelDir {
 
     public static void saveRewardModel(RewardModel rm, Path tokenizerFile, Path dir) throws IOException {
         GptCheckpoint.save(rm.trunk, head(rm), dir);
-        AtomicFiles.writeString(dir.resolve(REWARD_JSON), "{\"pooling\": \"" + rm.pooling.key() + "\"}\n");
+        if (rm.reference() != null) GptCheckpoint.save(rm.reference(), dir.resolve(REFERENCE));
+        AtomicFiles.writeString(dir.resolve(REWARD_JSON), "{\"pooling\": \"" + rm.pooling.key() + "\""
+                + (rm.reference() != null ? ", \"logratio\": " + rm.logratio() : "") + "}\n");
         copyTokenizer(tokenizerFile, dir);
     }
 
-    private static final String REWARD_JSON = "reward.json";
+    private static final String REWARD_JSON = "reward.json", REFERENCE = "reference";
 
-    private static RewardModel.Pooling pooling(Path dir) throws IOException {
+    /** What reward.json says: the pooling, and the log-ratio term's beta (0 = none). */
+    private record Reward(RewardModel.Pooling pooling, double logratio) {}
+
+    private static Reward reward(Path dir) throws IOException {
         Path f = dir.resolve(REWARD_JSON);
-        if (!Files.exists(f)) return RewardModel.Pooling.LAST;
+        if (!Files.exists(f)) return new Reward(RewardModel.Pooling.LAST, 0);
         try {
             var o = com.google.gson.JsonParser.parseString(TextFiles.read(f)).getAsJsonObject();
-            if (o.size() != 1 || !o.has("pooling")) throw new IllegalArgumentException("expected {\"pooling\": \"" + RewardModel.Pooling.keys("\" | \"") + "\"}");
-            return RewardModel.Pooling.of(o.get("pooling").getAsString());
+            if (!o.has("pooling") || o.size() != (o.has("logratio") ? 2 : 1))
+                throw new IllegalArgumentException("expected {\"pooling\": \"" + RewardModel.Pooling.keys("\" | \"")
+                        + "\"} and optionally \"logratio\": a number > 0");
+            double logratio = o.has("logratio") ? o.get("logratio").getAsDouble() : 0;
+            if (o.has("logratio") && !(logratio > 0 && Double.isFinite(logratio)))
+                throw new IllegalArgumentException("logratio must be a finite number > 0, got " + o.get("logratio"));
+            return new Reward(RewardModel.Pooling.of(o.get("pooling").getAsString()), logratio);
         } catch (com.google.gson.JsonParseException e) {
             throw new Configs.BadConfig(f + ": not valid JSON (" + JsonErrors.reason(e) + ")");
         } catch (RuntimeException e) {  // a wrong type or value

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -17,6 +18,11 @@ import org.bytedeco.pytorch.global.torch;
  * sum (SUM: additive credit per token, so a response's length counts as the tokens it adds), or
  * half of each of MEAN and LAST (MEAN_LAST: per-token credit, and the last token's view of the
  * whole response).
+ * With a reference model and logratio beta > 0, each position's score adds
+ * beta * (log p(token | before) - log p_ref(token | before)): the trunk's own LM head against the
+ * frozen reference it started from (the SFT policy), DPO's implicit reward (Rafailov et al. 2023)
+ * per token. It is 0 at initialisation, and lets the reward model blame a token the way its trunk
+ * predicts it (a reason not copied from the post) rather than through the head alone.
  * Sequences are right-padded here (prompt + response, then pad).
  */
 public final class RewardModel extends org.bytedeco.pytorch.Module {
@@ -58,11 +64,72 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
     public final Gpt trunk;
     public final ScalarHead head;
     public final Pooling pooling;
+    /** The frozen model of the log-ratio term (null without one): not a submodule, so neither trained nor saved with the trunk. */
+    private final Gpt reference;
+    /** The log-ratio term's beta (0 without a reference); normalisation rescales it with the head. */
+    private double logratio;
 
     public RewardModel(Gpt trunk, Pooling pooling) {
+        this(trunk, pooling, null, 0);
+    }
+
+    /** With a reference (same vocabulary) and logratio > 0: the log-ratio term of the class comment. */
+    public RewardModel(Gpt trunk, Pooling pooling, Gpt reference, double logratio) {
+        if ((reference == null) != (logratio == 0) || !(logratio >= 0) || Double.isInfinite(logratio))
+            throw new IllegalArgumentException("a log-ratio term needs both a reference model and a finite beta > 0, got "
+                    + (reference == null ? "no reference" : "a reference") + " and beta " + logratio);
+        if (reference != null && reference.config.vocab() != trunk.config.vocab())
+            throw new IllegalArgumentException("the reference's vocabulary (" + reference.config.vocab() + ") is not the trunk's ("
+                    + trunk.config.vocab() + ")");
         this.trunk = register_module("transformer", trunk);
         this.head = register_module("head", new ScalarHead(trunk.hiddenWidth()));
         this.pooling = pooling;
+        this.reference = reference;
+        this.logratio = logratio;
+        if (reference != null) {
+            reference.eval();
+            for (Tensor p : reference.namedParameters().values()) p.requires_grad_(false);
+        }
+    }
+
+    /** The log-ratio term's reference model, or null. */
+    public Gpt reference() {
+        return reference;
+    }
+
+    /** The log-ratio term's beta (0 = none). */
+    public double logratio() {
+        return logratio;
+    }
+
+    /** Divides the log-ratio term's beta by std, as normalisation divides the head. */
+    public void rescaleLogratio(double std) {
+        if (!(std > 0)) throw new IllegalArgumentException("std must be > 0, got " + std);
+        logratio /= std;
+    }
+
+    /**
+     * Each position's score [rows, cols]: the head on the trunk's hidden states, plus the log-ratio
+     * term when there is one. previous[k] is the flat index of the position whose prediction
+     * position k's token is (the token before it in its sequence; a position's own index where it
+     * has none, as its weight is 0 there), and the reference reads the same tokens, positions and mask.
+     */
+    private Tensor perPosition(Tensor tokens, Tensor positions, Tensor mask, long[] previous) {
+        Tensor hidden = trunk.hidden(tokens, positions, mask, null);
+        Tensor scores = head.forward(hidden);
+        if (reference == null) return scores;
+        Tensor prev = Devices.to(Tensor.create(previous)), next = Devices.to(tokens).reshape(-1, 1);
+        Tensor own = tokenLogprobs(trunk, hidden, prev, next), ref;
+        try (var g = new NoGradGuard()) {
+            ref = tokenLogprobs(reference, reference.hidden(tokens, positions, mask, null), prev, next);
+        }
+        return scores.add(own.sub(ref).view_as(scores).mul(new Scalar(logratio)));
+    }
+
+    /** log p(token k | what position previous[k] read) for every flat position k, by model's LM head on hidden. */
+    private static Tensor tokenLogprobs(Gpt model, Tensor hidden, Tensor previous, Tensor tokens) {
+        Tensor logp = torch.log_softmax(model.lmHead(hidden), hidden.dim() - 1).reshape(-1, model.config.vocab());
+        return logp.index_select(0, previous).gather(1, tokens).squeeze(1);
     }
 
     /**
@@ -82,7 +149,9 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             if (responseStarts[r] < 0) throw new IllegalArgumentException("responseStarts[" + r + "] = " + responseStarts[r] + " < 0");
             pooling.spread(weights, (int) (r * t), Math.min(responseStarts[r], lengths[r] - 1), lengths[r]);
         }
-        Tensor perPosition = head.forward(trunk.hidden(tokens, Positions.rightPadded(b, t), null, null));
+        long[] previous = new long[(int) (b * t)];
+        for (int k = 0; k < previous.length; k++) previous[k] = k % t == 0 ? k : k - 1;
+        Tensor perPosition = perPosition(tokens, Positions.rightPadded(b, t), null, previous);
         return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
     }
 
@@ -118,7 +187,8 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             }
             t = Math.max(t, row);
         }
-        long[] tokens = new long[g * t], positions = new long[g * t], segment = new long[g * t];
+        long[] tokens = new long[g * t], positions = new long[g * t], segment = new long[g * t], previous = new long[g * t];
+        for (int k = 0; k < previous.length; k++) previous[k] = k;
         float[] weights = new float[total * g * t];
         int response = 0;
         for (int i = 0; i < g; i++) {
@@ -132,6 +202,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
                 tokens[at + j] = prompt[j];
                 positions[at + j] = j;
                 segment[at + j] = -1;      // the prompt: every response sees it
+                previous[at + j] = j == 0 ? at : at + j - 1;
             }
             int k = at + prompt.length;
             for (int[] r : responses.get(i)) {
@@ -140,6 +211,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
                     tokens[k] = r[j];
                     positions[k] = prompt.length + j;
                     segment[k] = response;
+                    previous[k] = j == 0 ? at + prompt.length - 1 : k - 1;  // the first token follows the prompt
                 }
                 if (r.length == 0) pooling.spread(weights, response * g * t, at + prompt.length - 1, at + prompt.length);
                 else pooling.spread(weights, response * g * t, from, k);
@@ -151,7 +223,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
         Tensor causal = index.view(1, 1, 1, t).le(index.view(1, 1, t, 1));
         Tensor keys = seg.view(g, 1, 1, t);
         Tensor mask = causal.logical_and(keys.eq(seg.view(g, 1, t, 1)).logical_or(keys.eq(new Scalar(-1))));
-        Tensor perPosition = head.forward(trunk.hidden(Tensor.create(tokens, g, t), Tensor.create(positions, g, t), mask, null));
+        Tensor perPosition = perPosition(Tensor.create(tokens, g, t), Tensor.create(positions, g, t), mask, previous);
         return Devices.to(Tensor.create(weights, total, (long) g * t)).matmul(perPosition.reshape(-1));
     }
 }

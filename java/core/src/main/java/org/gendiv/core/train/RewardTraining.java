@@ -41,7 +41,8 @@ import org.gendiv.kernels.Params;
  */
 public final class RewardTraining implements Stage {
     public record Config(String data, String evalData, String init, OptimConfig optim, int steps, int batchSize,
-            int normalizeSamples, boolean keepBest, String pooling, int probeSteps, boolean packResponses, Trainer.Schedule schedule) {
+            int normalizeSamples, boolean keepBest, String pooling, double logratio, int probeSteps, boolean packResponses,
+            Trainer.Schedule schedule) {
         public static Config defaults() {
             return new Config(
                     null, null, null,                      // data, eval_data, init (the SFT model): the config names them
@@ -51,6 +52,7 @@ public final class RewardTraining implements Stage {
                     256,                                   // normalize_samples: SFT samples that set the score's mean 0, std 1
                     true,                                  // keep_best: export the evaluation with the best held-out accuracy
                     "mean",                                // pooling of the head over the response
+                    0.0,                                   // logratio: beta of the per-token log-ratio to the init model (0 = off)
                     0,                                     // probe_steps: head-only steps first (0 = off)
                     false,                                 // pack_responses: a prompt's responses in one row, the prompt read once
                     new Trainer.Schedule(10, 50, 50, 1));  // log every 10 steps, evaluate and checkpoint every 50, seed 1
@@ -58,6 +60,8 @@ public final class RewardTraining implements Stage {
 
         public Config {
             RewardModel.Pooling.of(pooling);
+            if (!(logratio >= 0) || Double.isInfinite(logratio))
+                throw new IllegalArgumentException("logratio must be a finite number >= 0 (0 = off), got " + logratio);
             Stages.atLeast(steps, 1, "steps");
             Stages.atLeast(batchSize, 1, "batch_size");
             if (normalizeSamples < 0)
@@ -87,7 +91,10 @@ public final class RewardTraining implements Stage {
     private boolean normalised;
     private Group group = Group.single();
 
-    /** sftPolicy (for normalisation; may be null when normalizeSamples is 0) is a separate copy of the init model. */
+    /**
+     * sftPolicy (for normalisation, and the log-ratio term's frozen reference; may be null when
+     * normalizeSamples and logratio are 0) is a separate copy of the init model.
+     */
     public RewardTraining(Config c, Gpt init, Gpt sftPolicy, Tokenizer tok, Path tokFile, List<Pair> train,
             List<Pair> eval) {
         this.train = Comparisons.of(train);
@@ -95,7 +102,9 @@ public final class RewardTraining implements Stage {
         this.evalPairs = eval.size();
         Stages.checkBatch(c.batchSize(), this.train.size(), "the preference data's prompts");
         this.c = c;
-        this.rm = new RewardModel(init, RewardModel.Pooling.of(c.pooling()));
+        if (c.logratio() > 0 && sftPolicy == null)
+            throw new IllegalArgumentException("logratio > 0 needs the init model's frozen copy (sftPolicy)");
+        this.rm = new RewardModel(init, RewardModel.Pooling.of(c.pooling()), c.logratio() > 0 ? sftPolicy : null, c.logratio());
         this.sftPolicy = sftPolicy;
         this.tok = tok;
         this.tokFile = tokFile;
@@ -117,7 +126,7 @@ public final class RewardTraining implements Stage {
         List<Pair> eval = c.evalData() == null ? List.of() : pairs(Path.of(c.evalData()));
         Stages.checkBatch(c.batchSize(), Comparisons.of(train).size(), c.data() + "'s prompts");
         Tokenizer tok = ModelDir.tokenizer(init);
-        Gpt sft = c.normalizeSamples() > 0 ? ModelDir.policy(init) : null;
+        Gpt sft = c.normalizeSamples() > 0 || c.logratio() > 0 ? ModelDir.policy(init) : null;
         if (group.isMain()) run.begin(Configs.toJson(c), resume);
         var stage = new RewardTraining(c, ModelDir.policy(init), sft, tok, ModelDir.tokenizerFile(init), train, eval);
         return new Trainer(run, c.schedule()).quiet(quiet).group(group).run(stage, resume);
@@ -306,6 +315,7 @@ public final class RewardTraining implements Stage {
             rm.head.bias().sub_(new Scalar(mean)).div_(new Scalar(std));
             rm.head.weight().div_(new Scalar(std));
         }
+        if (rm.reference() != null) rm.rescaleLogratio(std);
         normalised = true;
     }
 

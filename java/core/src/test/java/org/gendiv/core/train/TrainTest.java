@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +55,7 @@ class TrainTest {
         sftDir = sftRun.model();
 
         var rmConfig = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-3).withWarmup(5), 150, 16, 64, true,
-                "mean", 0, false, TinyTask.schedule(0));
+                "mean", 0.0, 0, false, TinyTask.schedule(0));
         RunDir rmRun = new RunDir(dir.resolve("rm"));
         rmRun.begin(Configs.toJson(rmConfig), false);
         var rm = new RewardTraining(rmConfig, ModelDir.policy(sftDir), ModelDir.policy(sftDir), task.tok, task.tokFile,
@@ -94,7 +95,7 @@ class TrainTest {
         long seed = 4;  // a head whose best evaluation has a near-tie pair (the tolerance below)
         org.bytedeco.pytorch.global.torch.manual_seed(seed);
         var c = new RewardTraining.Config(null, null, null, OptimConfig.of(3e-2).withWarmup(0), 40, 16, 0, true,
-                "last", 0, false, new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
+                "last", 0.0, 0, false, new Trainer.Schedule(1, 5, 0, 3));  // an lr too high on purpose: accuracy moves between evaluations
         RunDir run = new RunDir(dir.resolve("rm-best"));
         run.begin(Configs.toJson(c), false);
         List<RewardTraining.Pair> eval = TinyTask.pairs(100, 5);
@@ -126,7 +127,7 @@ class TrainTest {
     /** probe_steps: the first steps move the head alone (the trunk stays bit for bit), then every parameter trains. */
     @Test
     void rewardModelProbeTrainsTheHeadAloneFirst() throws IOException {
-        var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 6, 8, 0, false, "mean", 3,
+        var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 6, 8, 0, false, "mean", 0.0, 3,
                 false, TinyTask.schedule(0));
         var stage = new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile, TinyTask.pairs(64, 4), List.of());
         var rm = stage.model();
@@ -142,7 +143,7 @@ class TrainTest {
         assertTrue(moved > 0, "no trunk parameter moved after the probe");
         assertTrue(stage.state().containsKey("probe.adamw.steps"), "the probe's optimizer is checkpointed");
         assertThrows(IllegalArgumentException.class, () -> new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2), 6, 8, 0,
-                false, "mean", 6, false, TinyTask.schedule(0)));
+                false, "mean", 0.0, 6, false, TinyTask.schedule(0)));
     }
 
     /**
@@ -152,23 +153,27 @@ class TrainTest {
      */
     @Test
     void rewardModelPackedRowsTrainAsOneRowPerSequence() throws IOException {
-        double[][] losses = new double[2][];
-        double[] accuracy = new double[2];
-        float[][] head = new float[2][];
-        for (int packed = 0; packed < 2; packed++) {
-            var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 3, 8, 0, false, "mean", 0,
-                    packed == 1, TinyTask.schedule(0));
-            torch.manual_seed(31);
-            var stage = new RewardTraining(c, ModelDir.policy(sftDir), null, task.tok, task.tokFile, TinyTask.pairs(64, 4),
-                    TinyTask.pairs(16, 9));
-            losses[packed] = new double[3];
-            for (int step = 0; step < 3; step++) losses[packed][step] = stage.step(step).get("loss");
-            accuracy[packed] = stage.evaluate().get("accuracy");
-            head[packed] = Tensors.floats(stage.model().head.weight());
+        for (double logratio : new double[] {0, 0.5}) {
+            double[][] losses = new double[2][];
+            double[] accuracy = new double[2];
+            float[][] head = new float[2][];
+            for (int packed = 0; packed < 2; packed++) {
+                var c = new RewardTraining.Config(null, null, null, OptimConfig.of(1e-2).withWarmup(0), 3, 8, 0, false, "mean",
+                        logratio, 0, packed == 1, TinyTask.schedule(0));
+                torch.manual_seed(31);
+                var stage = new RewardTraining(c, ModelDir.policy(sftDir), logratio > 0 ? ModelDir.policy(sftDir) : null, task.tok,
+                        task.tokFile, TinyTask.pairs(64, 4), TinyTask.pairs(16, 9));
+                losses[packed] = new double[3];
+                for (int step = 0; step < 3; step++) losses[packed][step] = stage.step(step).get("loss");
+                accuracy[packed] = stage.evaluate().get("accuracy");
+                head[packed] = Tensors.floats(stage.model().head.weight());
+            }
+            String what = "logratio " + logratio + ": ";
+            for (int step = 0; step < 3; step++) assertEquals(losses[0][step], losses[1][step], 1e-4, what + "loss at step " + step);
+            assertEquals(accuracy[0], accuracy[1], 1e-9, what + "held-out accuracy");
+            for (int i = 0; i < head[0].length; i++)
+                assertEquals(head[0][i], head[1][i], 1e-4, what + "head weight " + i + " after 3 steps");
         }
-        for (int step = 0; step < 3; step++) assertEquals(losses[0][step], losses[1][step], 1e-4, "loss at step " + step);
-        assertEquals(accuracy[0], accuracy[1], 1e-9, "held-out accuracy");
-        for (int i = 0; i < head[0].length; i++) assertEquals(head[0][i], head[1][i], 1e-4, "head weight " + i + " after 3 steps");
     }
 
     /**
@@ -203,7 +208,9 @@ class TrainTest {
         try (var files = Files.list(rmDir)) {
             for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
         }
-        for (String bad : List.of("{\"pooling\": \"max\"}", "{\"pooling\": 1, \"x\": 2}", "not json")) {
+        for (String bad : List.of("{\"pooling\": \"max\"}", "{\"pooling\": 1, \"x\": 2}", "not json",
+                "{\"pooling\": \"mean\", \"logratio\": -1}", "{\"pooling\": \"mean\", \"logratio\": \"x\"}",
+                "{\"pooling\": \"mean\", \"logratio\": 0.5}")) {  // the last: no reference/ beside it
             Files.writeString(copy.resolve("reward.json"), bad);
             var e = assertThrows(Configs.BadConfig.class, () -> ModelDir.rewardModel(copy));
             assertTrue(e.getMessage().startsWith(copy.resolve("reward.json").toString()) && !e.getMessage().contains("\n"),
@@ -211,6 +218,27 @@ class TrainTest {
         }
         Files.delete(copy.resolve("reward.json"));  // a directory without one (an older RM, an HF checkpoint): the last token
         assertEquals(RewardModel.Pooling.LAST, ModelDir.rewardModel(copy).pooling);
+    }
+
+    /** A reward model with a log-ratio term saves its beta and its reference, and loads to the same scores. */
+    @Test
+    void rewardModelDirectoryKeepsTheLogratioTerm() throws IOException {
+        torch.manual_seed(32);
+        var rm = new RewardModel(ModelDir.policy(rmDir), RewardModel.Pooling.MEAN, ModelDir.policy(sftDir), 0.25);
+        Path saved = dir.resolve("rm-logratio");
+        ModelDir.saveRewardModel(rm, task.tokFile, saved);
+        assertTrue(Files.readString(saved.resolve("reward.json")).contains("\"logratio\": 0.25"));
+        RewardModel back = ModelDir.rewardModel(saved);
+        assertEquals(0.25, back.logratio());
+        List<String> prompts = new ArrayList<>(), texts = new ArrayList<>();
+        for (RewardTraining.Pair p : TinyTask.pairs(6, 11)) {
+            prompts.add(p.prompt());
+            texts.add(p.chosen());
+        }
+        float[] want = Scoring.scores(rm, task.tok, prompts, texts, 4), got = Scoring.scores(back, task.tok, prompts, texts, 4);
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-6, "text " + i);
+        float[] plain = Scoring.scores(ModelDir.rewardModel(rmDir), task.tok, prompts, texts, 4);
+        assertTrue(!Arrays.equals(plain, want), "the reference (the SFT) differs from the trunk (the RM), so the term is not 0");
     }
 
     Ppo ppo(PpoConfig c) throws IOException {
