@@ -149,6 +149,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                   "normalize_samples": 256,             // SFT samples that set the score's mean 0 and std 1
                   "keep_best": true,                    // export the evaluation with the best held-out accuracy
                   "pooling": "mean",                    // the head's mean over the response (last: fewer checks passed on dev seeds 0 and 1)
+                  "logratio": 1.0,                      // + log p_RM - log p_SFT per token (DPO's implicit reward): more checks passed on dev seeds 0 and 1
                   "probe_steps": 0,                     // head-only steps on the frozen trunk first (LP-FT; 0 = off)
                   "pack_responses": true,               // a prompt read once, its responses after it (2.2x a step on summarisation)
                   "schedule": {"log_every": 10, "eval_every": 100, "checkpoint_every": 100, "seed": 1}
