@@ -112,12 +112,18 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
      * Each position's score [rows, cols]: the head on the trunk's hidden states, plus the log-ratio
      * term when there is one. previous[k] is the flat index of the position whose prediction
      * position k's token is (the token before it in its sequence; a position's own index where it
-     * has none, as its weight is 0 there), and the reference reads the same tokens, positions and mask.
+     * has none, as its weight is 0 there; null: the position before it in its row, as right-padded
+     * rows lay sequences out), and the reference reads the same tokens, positions and mask.
      */
     private Tensor perPosition(Tensor tokens, Tensor positions, Tensor mask, long[] previous) {
         Tensor hidden = trunk.hidden(tokens, positions, mask, null);
         Tensor scores = head.forward(hidden);
         if (reference == null) return scores;
+        if (previous == null) {
+            long t = tokens.size(1);
+            previous = new long[(int) tokens.numel()];
+            for (int k = 0; k < previous.length; k++) previous[k] = k % t == 0 ? k : k - 1;
+        }
         Tensor prev = Devices.to(Tensor.create(previous)), next = Devices.to(tokens).reshape(-1, 1);
         Tensor own = tokenLogprobs(trunk, hidden, prev, next), ref;
         try (var g = new NoGradGuard()) {
@@ -149,9 +155,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             if (responseStarts[r] < 0) throw new IllegalArgumentException("responseStarts[" + r + "] = " + responseStarts[r] + " < 0");
             pooling.spread(weights, (int) (r * t), Math.min(responseStarts[r], lengths[r] - 1), lengths[r]);
         }
-        long[] previous = new long[(int) (b * t)];
-        for (int k = 0; k < previous.length; k++) previous[k] = k % t == 0 ? k : k - 1;
-        Tensor perPosition = perPosition(tokens, Positions.rightPadded(b, t), null, previous);
+        Tensor perPosition = perPosition(tokens, Positions.rightPadded(b, t), null, null);
         return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
     }
 

@@ -102,8 +102,6 @@ public final class RewardTraining implements Stage {
         this.evalPairs = eval.size();
         Stages.checkBatch(c.batchSize(), this.train.size(), "the preference data's prompts");
         this.c = c;
-        if (c.logratio() > 0 && sftPolicy == null)
-            throw new IllegalArgumentException("logratio > 0 needs the init model's frozen copy (sftPolicy)");
         this.rm = new RewardModel(init, RewardModel.Pooling.of(c.pooling()), c.logratio() > 0 ? sftPolicy : null, c.logratio());
         this.sftPolicy = sftPolicy;
         this.tok = tok;
