@@ -20,8 +20,12 @@ import static org.gendiv.core.world.SummarisationText.*;  // the lists, entities
  * see {@link Entities}), hundreds of them, so a summariser must copy them. OOD splits, by growing
  * shift: (1) people and places SFT never saw, made of syllables it wrote; (2) as (1), and the
  * person's name has a syllable SFT never wrote (seen in pretraining only); (3) a news register (other
- * templates, other fact order), a third of it with unseen events, days and feelings too. Every
- * fact a reference states is demonstrated somewhere in the SFT data.
+ * templates and framing, one with another fact order), a third of it with unseen events, days and
+ * feelings too. A post opens with zero to two intro sentences and puts its filler before or after
+ * the feeling, so a fact stands at no fixed place: SFT must copy it by what it is, which is what
+ * lets it read the news register at all (with one intro sentence always first, SFT copied by
+ * position and won no news input). Every fact a reference states is demonstrated somewhere in the
+ * SFT data.
  */
 public final class Summarisation implements World {
     /** How often an ID post also names a companion, or else a reason: SFT demonstrates both facts. */

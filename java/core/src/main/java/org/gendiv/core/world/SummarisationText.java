@@ -62,12 +62,17 @@ final class SummarisationText {
             case 1 -> "now " + who + " is really " + f.get("feeling");
             default -> "since then " + who + " has been " + f.get("feeling");
         };
-        List<String> s = new ArrayList<>();
-        s.add(World.pick(INTROS, rng) + " .");
+        // Zero to two opening sentences, and the filler before or after the feeling: a fact stands at
+        // no fixed place in a post, so a summariser copies it by what it is, not by where it is.
+        List<String> s = new ArrayList<>(), intros = new ArrayList<>(INTROS);
+        for (int n = rng.nextInt(3); n > 0; n--) s.add(intros.remove(rng.nextInt(intros.size())) + " .");
         s.add(core + " .");
         if (f.containsKey("reason")) s.add("it all happened because of the " + f.get("reason") + " .");
+        String middle = World.pick(MIDDLES, rng) + " .";
+        boolean middleFirst = rng.nextBoolean();
+        if (middleFirst) s.add(middle);
         s.add(feeling + " .");
-        s.add(World.pick(MIDDLES, rng) + " .");
+        if (!middleFirst) s.add(middle);
         s.add(World.pick(OUTROS, rng));
         return String.join(" ", s);
     }
@@ -76,10 +81,10 @@ final class SummarisationText {
         String who = f.get("who"), v = verb(f.get("event")), o = f.get("event"), where = f.get("where"), when = f.get("when");
         String feel = f.get("feeling");
         return switch (rng.nextInt(3)) {
-            case 0 -> "report : officials said on " + when + " that a " + feel + " resident named " + who + " " + v + " a " + o
-                    + " near the " + where + " . more details are expected .";
-            case 1 -> "local news : near the " + where + " , " + who + " " + v + " a " + o + " on " + when
-                    + " , witnesses said . " + who + " was described as " + feel + " . the story is developing .";
+            case 0 -> "report : on " + when + " , " + who + " " + v + " a " + o + " at the " + where + " , officials said . "
+                    + who + " was " + feel + " afterwards . more details are expected .";
+            case 1 -> "local news : " + who + " " + v + " a " + o + " at the " + where + " on " + when + " , witnesses said . "
+                    + who + " was described as " + feel + " . the story is developing .";
             default -> "breaking : a " + o + " was " + participle(v) + " by " + who + " at the " + where + " . the incident on " + when
                     + " left " + who + " " + feel + " , according to reports .";
         };
@@ -124,5 +129,5 @@ final class SummarisationText {
 
     private static final String TEMPLATE_WORDS = "summarize my friend a at the on was and with felt about it now is really since then has"
             + " been all happened because of report officials said that resident named near more details are expected local news"
-            + " witnesses described as story developing breaking by incident left according to reports after they leaving";
+            + " witnesses described as story developing breaking by incident left according to reports after they leaving afterwards";
 }

@@ -293,4 +293,26 @@ class WorldTest {
             if (f.containsKey("with")) assertTrue(SummarisationText.PEOPLE.newCombinations().contains(f.get("with")), f.toString());
         }
     }
+
+    /**
+     * A post's facts stand at no fixed place: the person's first word falls at many word positions
+     * across ID posts (zero to two openings before it), so SFT must copy by content, not by place.
+     */
+    @Test
+    void summarisationFactsStandAtNoFixedPlace() {
+        World w = World.of("summarisation");
+        SplittableRandom rng = new SplittableRandom(11);
+        Set<Integer> positions = new HashSet<>();
+        int noOpening = 0;
+        for (int i = 0; i < 600; i++) {
+            var e = w.example("id", rng);
+            List<String> words = List.of(World.words(e.prompt()));
+            String who = ((Summarisation.Facts) e.truth()).slots().get("who").split(" ")[0];
+            positions.add(words.indexOf(who));
+            String first = e.prompt().substring("summarize : ".length());
+            if (SummarisationText.INTROS.stream().noneMatch(first::startsWith)) noOpening++;
+        }
+        assertTrue(positions.size() >= 10, "the person's word positions: " + positions);
+        assertTrue(noOpening > 120 && noOpening < 280, "about a third of posts open with no intro sentence, got " + noOpening + " of 600");
+    }
 }
