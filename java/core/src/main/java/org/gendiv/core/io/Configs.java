@@ -113,6 +113,10 @@ public final class Configs {
                 if (!v.isJsonObject()) throw new BadConfig(where + " must be an object");
                 return merge((Record) current, v.getAsJsonObject(), source, key + ".");
             }
+            if (t == JsonObject.class) {  // settings the record checks itself (its constructor), replacing the default whole
+                if (!v.isJsonObject()) throw new BadConfig(where + " must be an object");
+                return v.getAsJsonObject().deepCopy();
+            }
             if (v.isJsonNull()) {
                 if (t == String.class) return null;
                 throw new BadConfig(where + " must not be null");
@@ -173,6 +177,7 @@ public final class Configs {
             String key = snake(c.getName());
             if (v == null) o.add(key, com.google.gson.JsonNull.INSTANCE);
             else if (v instanceof Record nested) o.add(key, toJson(nested));
+            else if (v instanceof JsonObject free) o.add(key, free.deepCopy());
             else if (v instanceof Boolean b) o.addProperty(key, b);
             else if (v instanceof Number n) o.addProperty(key, n);
             else if (v instanceof Enum<?> e) o.addProperty(key, e.name().toLowerCase(Locale.ROOT));

@@ -92,7 +92,8 @@ public final class DataStudy {
                 o.has("sft") ? Configs.merge(d.sft(), obj(o, "sft", file), file.toString(), "sft.") : d.sft(),
                 o.has("rm") ? Configs.merge(d.rm(), obj(o, "rm", file), file.toString(), "rm.") : d.rm(),
                 o.has("ppo") ? Configs.merge(d.ppo(), obj(o, "ppo", file), file.toString(), "ppo.") : d.ppo(),
-                o.has("eval") ? Configs.merge(d.eval(), obj(o, "eval", file), file.toString(), "eval.") : d.eval());
+                o.has("eval") ? Configs.merge(d.eval(), obj(o, "eval", file), file.toString(), "eval.") : d.eval(),
+                new JsonObject());  // one task: its settings are the config's sft, rm and ppo
         Path model = base.resolve(string(o, "base_model", file, null));
         if (!Files.isDirectory(model)) throw new Configs.BadConfig(file + ": key 'base_model': no such directory " + model);
         return new Spec(task, model, train, prefs, id, ood, templates, judge, heldOut, ppoPrompts,

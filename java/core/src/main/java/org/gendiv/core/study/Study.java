@@ -156,7 +156,7 @@ public final class Study {
             Path td = dir.resolve(task);
             Path sft = trainSft(task, seed, base, td);
             Path rm = trainRm(task, seed, sft, td);
-            Path ppo = trainPpo(task, seed, sft, rm, td.resolve("ppo"), c.ppo());
+            Path ppo = trainPpo(task, seed, sft, rm, td.resolve("ppo"), c.forTask(task).ppo());
             if (group.isMain()) tasks.add(task, evaluate(task, seed, sft, rm, ppo, samples));
             group.await("evaluated/" + seed + "/" + task, EVALUATION_WAIT);
         }
@@ -202,22 +202,24 @@ public final class Study {
     }
 
     Path trainSft(String task, long seed, Path base, Path td) throws IOException {
-        return stage(td.resolve("sft"), c.sft(), c.sft().schedule(), () -> {
+        Sft.Config sc = c.forTask(task).sft();
+        return stage(td.resolve("sft"), sc, sc.schedule(), () -> {
             StudySource.Demonstrations d = source.demonstrations(task, seed);
             log("seed " + seed + ", " + task + ": SFT on " + d.train().size() + " demonstrations");
             torch.manual_seed(seed);
-            return Sft.stage(c.sft(), ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), d.train(),
+            return Sft.stage(sc, ModelDir.policy(base), ModelDir.tokenizer(base), ModelDir.tokenizerFile(base), d.train(),
                     d.heldOut());
         });
     }
 
     Path trainRm(String task, long seed, Path sft, Path td) throws IOException {
         Path dir = td.resolve("rm");
-        return stage(dir, c.rm(), c.rm().schedule(), () -> {
+        RewardTraining.Config rc = c.forTask(task).rm();
+        return stage(dir, rc, rc.schedule(), () -> {
             StudySource.Pairs pairs = source.rewardModelPairs(task, seed, sft, dir, group.isMain());
             log("seed " + seed + ", " + task + ": reward model on " + pairs.describe());
             torch.manual_seed(seed + 1);
-            return new RewardTraining(c.rm(), ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
+            return new RewardTraining(rc, ModelDir.policy(sft), ModelDir.policy(sft), ModelDir.tokenizer(sft),
                     ModelDir.tokenizerFile(sft), pairs.train(), pairs.validation());
         });
     }

@@ -2,6 +2,7 @@ package org.gendiv.core.study;
 
 import java.util.List;
 
+import com.google.gson.JsonObject;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.train.PpoConfig;
 import org.gendiv.core.train.Pretrain;
@@ -12,10 +13,14 @@ import org.gendiv.core.train.Sft;
  * Every setting of `gendiv study`, with defaults sized so both tasks run in minutes on a 2-core
  * CPU. A --config file overrides any key (nested objects for the stages; unknown keys are errors).
  * The stage records are the same ones `gendiv train` reads; their file fields (data, init, ...) are
- * unused here because the study makes its data from the world.
+ * unused here because the study makes its data from the world. {@code per_task} changes a stage's
+ * settings for one task only: {@code {"summarisation": {"sft": {"steps": 2400}}}} ({@link #forTask}).
  */
 public record StudyConfig(String task, int seeds, long seed, WorldData world, Pretrain.Config pretrain, Sft.Config sft,
-        RewardTraining.Config rm, PpoConfig ppo, Eval eval) {
+        RewardTraining.Config rm, PpoConfig ppo, Eval eval, JsonObject perTask) {
+
+    /** The embedded tasks, and the stages whose settings one of them may change ({@code per_task}). */
+    public static final List<String> TASKS = List.of("summarisation", "instructions"), PER_TASK_STAGES = List.of("sft", "rm", "ppo");
 
     /**
      * How much data the world writes, and how its simulated people behave: demonstrators err at
@@ -105,13 +110,51 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
     }
 
     public StudyConfig {
-        if (!List.of("both", "summarisation", "instructions").contains(task))
+        if (!task.equals("both") && !TASKS.contains(task))
             throw new IllegalArgumentException("task must be both, summarisation or instructions, got '" + task + "'");
         if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
+        perTask = perTask == null ? new JsonObject() : perTask.deepCopy();
+        for (String t : perTask.keySet()) {
+            if (!TASKS.contains(t))
+                throw new IllegalArgumentException("per_task: unknown task '" + t + "' (tasks: " + String.join(", ", TASKS) + ")");
+            if (!perTask.get(t).isJsonObject())
+                throw new IllegalArgumentException("per_task: key '" + t + "' must be an object of stage settings");
+            for (String stage : perTask.getAsJsonObject(t).keySet())
+                if (!PER_TASK_STAGES.contains(stage))
+                    throw new IllegalArgumentException("per_task: key '" + t + "." + stage + "': a task may change only "
+                            + String.join(", ", PER_TASK_STAGES) + " (the base model, world and evaluation are shared)");
+            try {
+                resolve(sft, rm, ppo, perTask.getAsJsonObject(t), t);
+            } catch (Configs.BadConfig e) {
+                throw new IllegalArgumentException(e.getMessage().replaceFirst("^per_task: ", ""));
+            }
+        }
     }
 
     public List<String> tasks() {
-        return task.equals("both") ? List.of("summarisation", "instructions") : List.of(task);
+        return task.equals("both") ? TASKS : List.of(task);
+    }
+
+    /** The settings one task trains with: the shared sft, rm and ppo with the task's {@code per_task} changes applied. */
+    public StudyConfig forTask(String t) {
+        if (!perTask.has(t)) return this;
+        Stages s = resolve(sft, rm, ppo, perTask.getAsJsonObject(t), t);
+        return new StudyConfig(task, seeds, seed, world, pretrain, s.sft(), s.rm(), s.ppo(), eval, perTask);
+    }
+
+    private record Stages(Sft.Config sft, RewardTraining.Config rm, PpoConfig ppo) {}
+
+    private static Stages resolve(Sft.Config sft, RewardTraining.Config rm, PpoConfig ppo, JsonObject changes, String t) {
+        return new Stages(
+                changes.has("sft") ? Configs.merge(sft, stage(changes, "sft", t), "per_task", t + ".sft.") : sft,
+                changes.has("rm") ? Configs.merge(rm, stage(changes, "rm", t), "per_task", t + ".rm.") : rm,
+                changes.has("ppo") ? Configs.merge(ppo, stage(changes, "ppo", t), "per_task", t + ".ppo.") : ppo);
+    }
+
+    private static JsonObject stage(JsonObject changes, String stage, String t) {
+        if (!changes.get(stage).isJsonObject())
+            throw new Configs.BadConfig("per_task: key '" + t + "." + stage + "' must be an object");
+        return changes.getAsJsonObject(stage);
     }
 
     /**
@@ -177,26 +220,26 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                   "missing_eos_penalty": 1.0,           // subtracted from a cut response's score (RM units: SFT std)
                   "schedule": {"log_every": 1, "eval_every": 0, "checkpoint_every": 10, "seed": 1}
                 }""");
-        return new StudyConfig("both", 1, FINDINGS_SEED, WorldData.defaults(), pretrain, sft, rm, ppo, Eval.defaults());
+        return new StudyConfig("both", 1, FINDINGS_SEED, WorldData.defaults(), pretrain, sft, rm, ppo, Eval.defaults(), new JsonObject());
     }
 
     public StudyConfig withSeed(long s) {
-        return new StudyConfig(task, seeds, s, world, pretrain, sft, rm, ppo, eval);
+        return new StudyConfig(task, seeds, s, world, pretrain, sft, rm, ppo, eval, perTask);
     }
 
     public StudyConfig withTask(String t) {
-        return new StudyConfig(t, seeds, seed, world, pretrain, sft, rm, ppo, eval);
+        return new StudyConfig(t, seeds, seed, world, pretrain, sft, rm, ppo, eval, perTask);
     }
 
     public StudyConfig withSeeds(int n) {
-        return new StudyConfig(task, n, seed, world, pretrain, sft, rm, ppo, eval);
+        return new StudyConfig(task, n, seed, world, pretrain, sft, rm, ppo, eval, perTask);
     }
 
     public StudyConfig withPpo(PpoConfig p) {
-        return new StudyConfig(task, seeds, seed, world, pretrain, sft, rm, p, eval);
+        return new StudyConfig(task, seeds, seed, world, pretrain, sft, rm, p, eval, perTask);
     }
 
     public StudyConfig withEval(Eval e) {
-        return new StudyConfig(task, seeds, seed, world, pretrain, sft, rm, ppo, e);
+        return new StudyConfig(task, seeds, seed, world, pretrain, sft, rm, ppo, e, perTask);
     }
 }

@@ -76,7 +76,7 @@ public final class Sweeps {
                 int bonN = 0;
                 switch (kind) {
                     case KL -> policy = ModelDir.policy(study.trainPpo(task, seed, sftDir, rmDir,
-                            td.resolve("ppo-beta-" + v), c.ppo().withBeta((float) v)));
+                            td.resolve("ppo-beta-" + v), c.forTask(task).ppo().withBeta((float) v)));
                     case TEMPERATURE -> {
                         policy = ModelDir.policy(sftDir);
                         temperature = (float) v;

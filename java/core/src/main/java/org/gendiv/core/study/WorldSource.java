@@ -77,9 +77,10 @@ final class WorldSource implements StudySource {
         var wd = c.world();
         WorldData.RmData pairs = data.rmData(World.of(task), seed, sftDir);
         if (main) Preferences.write(heldOutPairs(rmStageDir), pairs.test());
-        if (pairs.train().size() < c.rm().batchSize())
+        int batch = c.forTask(task).rm().batchSize();
+        if (pairs.train().size() < batch)
             throw new Configs.BadConfig("the world gave " + pairs.train().size() + " untied preference pairs, fewer than rm.batch_size ("
-                    + c.rm().batchSize() + "): raise world.rm_prompts or lower world.tie_threshold");
+                    + batch + "): raise world.rm_prompts or lower world.tie_threshold");
         String describe = pairs.train().size() + " untied preference pairs (" + wd.rmSamples()
                 + (wd.rmCandidates().equals("policy") ? " SFT samples" : " demonstrations") + " per prompt, all pairs"
                 + (wd.rmDemonstratorPrompts() > 0 ? "; and " + wd.rmDemonstratorPrompts() + " prompts of demonstrations" : "")

@@ -29,9 +29,15 @@ class StudyTest {
                  "pretrain": {"steps": 12, "layers": 1, "width": 32, "heads": 2, "batch_size": 8},
                  "sft": {"steps": 6, "batch_size": 8}, "rm": {"steps": 6, "batch_size": 8, "normalize_samples": 8},
                  "ppo": {"steps": 2, "rollout_batch": 8, "minibatch": 4, "epochs": 1, "max_new_tokens": 8, "critic": {"warmup_steps": 1}},
-                 "eval": {"inputs": 3, "samples": 3, "bon_n": 2, "max_new_tokens": 8, "bootstrap": 50}}
+                 "eval": {"inputs": 3, "samples": 3, "bon_n": 2, "max_new_tokens": 8, "bootstrap": 50},
+                 "per_task": {"summarisation": {"sft": {"steps": 7}}}}
                 """);
         return Configs.read(f, StudyConfig.defaults());
+    }
+
+    /** Reads a stage's recorded setting from its config.json (what the stage trained with). */
+    static int stageSetting(Path stageDir, String key) throws IOException {
+        return JsonParser.parseString(Files.readString(stageDir.resolve("config.json"))).getAsJsonObject().get(key).getAsInt();
     }
 
     @Test
@@ -59,6 +65,7 @@ class StudyTest {
         assertEquals(List.of("id", "ood1", "ood2", "ood3"), List.copyOf(inst.getAsJsonObject("splits").keySet()));
         assertTrue(inst.getAsJsonObject("reward_model").get("heldout_pairs").getAsInt() > 0);
         assertTrue(Files.exists(out.resolve("seed-1/summarisation/rm/heldout-pairs.jsonl")));
+        assertEquals(7, stageSetting(out.resolve("seed-1/summarisation/sft"), "steps"), "per_task's steps, not the shared 6");
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("Instrument checks") && (Instruments.failed(inst).isEmpty() || report.contains("**inconclusive**")));
 
@@ -151,6 +158,7 @@ class StudyTest {
         JsonObject r = new Study(tiny(dir).withTask("instructions").withSeeds(2), out).run(false);
         assertEquals(2, r.getAsJsonArray("per_seed").size());
         assertTrue(Files.exists(out.resolve("seed-1/instructions/ppo/model/model.safetensors")));
+        assertEquals(6, stageSetting(out.resolve("seed-1/instructions/sft"), "steps"), "the shared steps: per_task names summarisation only");
         double[] wins = new double[2];
         for (int s = 0; s < 2; s++)
             wins[s] = r.getAsJsonArray("per_seed").get(s).getAsJsonObject().getAsJsonObject("tasks").getAsJsonObject("instructions")
@@ -187,5 +195,42 @@ class StudyTest {
         Files.writeString(f, "{\"ppo\": {\"betta\": 0.1}}");
         e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, StudyConfig.defaults()));
         assertTrue(e.getMessage().contains("ppo.betta"), e.getMessage());
+    }
+
+    /**
+     * per_task changes one task's stages and nothing else: the other task and the unnamed keys keep
+     * the shared settings, config.json reads back to the same config (so --resume accepts it), and
+     * a bad entry names its key.
+     */
+    @Test
+    void perTaskSettingsChangeOneTask() throws IOException {
+        Path f = dir.resolve("per-task.json");
+        Files.writeString(f, """
+                {"sft": {"steps": 300, "batch_size": 8},
+                 "per_task": {"summarisation": {"sft": {"steps": 2400}, "rm": {"logratio": 0.5}}}}""");
+        StudyConfig c = Configs.read(f, StudyConfig.defaults());
+        StudyConfig s = c.forTask("summarisation"), i = c.forTask("instructions");
+        assertEquals(2400, s.sft().steps());
+        assertEquals(8, s.sft().batchSize(), "a key per_task leaves out keeps the shared value");
+        assertEquals(0.5, s.rm().logratio());
+        assertEquals(c.ppo(), s.ppo());
+        assertEquals(300, i.sft().steps());
+        assertEquals(c.rm(), i.rm());
+        Path written = dir.resolve("config.json");
+        Files.writeString(written, Configs.pretty(Configs.toJson(c)));
+        assertEquals(c, Configs.read(written, StudyConfig.defaults()));
+        String[][] bad = {
+            {"{\"per_task\": {\"poetry\": {}}}", "unknown task 'poetry'"},
+            {"{\"per_task\": {\"summarisation\": {\"world\": {}}}}", "'summarisation.world': a task may change only sft, rm, ppo"},
+            {"{\"per_task\": {\"summarisation\": {\"sft\": {\"stepz\": 1}}}}", "unknown key 'summarisation.sft.stepz'"},
+            {"{\"per_task\": {\"instructions\": {\"ppo\": {\"beta\": \"high\"}}}}", "'instructions.ppo.beta' must be a number"},
+            {"{\"per_task\": {\"instructions\": {\"rm\": 3}}}", "'instructions.rm' must be an object"},
+            {"{\"per_task\": []}", "'per_task' must be an object"},
+        };
+        for (String[] b : bad) {
+            Files.writeString(f, b[0]);
+            var e = assertThrows(Configs.BadConfig.class, () -> Configs.read(f, StudyConfig.defaults()), b[0]);
+            assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains(b[1]), e.getMessage() + " lacks " + b[1]);
+        }
     }
 }

@@ -20,7 +20,7 @@ class WorldDataTest {
         var world = new StudyConfig.WorldData(w.corpusDocs(), w.sftExamples(), w.sftEval(), 60, 20, w.rmSamples(), w.ppoPrompts(),
                 w.demoError(), w.referenceError(), w.rmCandidates(), w.candidateError(), demonstratorPrompts, slips,
                 w.annotatorTau(), w.labelNoise(), w.tieThreshold());
-        var c = new StudyConfig(d.task(), d.seeds(), d.seed(), world, d.pretrain(), d.sft(), d.rm(), d.ppo(), d.eval());
+        var c = new StudyConfig(d.task(), d.seeds(), d.seed(), world, d.pretrain(), d.sft(), d.rm(), d.ppo(), d.eval(), d.perTask());
         return new WorldData(c, null);
     }
 
