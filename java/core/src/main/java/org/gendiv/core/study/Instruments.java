@@ -64,7 +64,7 @@ final class Instruments {
      * and on SFT's samples of the ID split (gold and RM score per sample, K per input).
      */
     static JsonObject rewardModel(List<Preferences.Labelled> heldOut, float[] chosen, float[] rejected,
-            List<Evaluation.Judged> sftOnId) {
+            List<Evaluation.Judged> sftOnId, double tieThreshold) {
         int n = heldOut.size();
         double agree = 0, goldAgree = 0, ceiling = 0;
         for (int i = 0; i < n; i++) {
@@ -79,9 +79,11 @@ final class Instruments {
                 new Check("heldout_accuracy", accuracy, RM_MIN_ACCURACY, 1, "agreement with the annotator's labels on held-out untied pairs"),
                 new Check("share_of_ceiling", accuracy / ceil, RM_MIN_SHARE_OF_CEILING, Double.POSITIVE_INFINITY,
                         "held-out accuracy over the labels' own ceiling (the best any scorer can expect)"),
-                new Check("spearman_gold", withinInputSpearman(sftOnId), RM_MIN_SPEARMAN, 1,
-                        "rank correlation of RM score and gold quality among each ID input's SFT samples, mean over inputs"));
+                new Check("spearman_gold", withinInputSpearman(sftOnId, tieThreshold), RM_MIN_SPEARMAN, 1,
+                        "rank correlation of RM score and gold quality among each ID input's SFT samples, gold differences below"
+                                + " the annotator's tie threshold counted as ties (as the accuracy's pairs are untied), mean over inputs"));
         JsonObject b = block(checks);
+        b.addProperty("spearman_gold_exact", withinInputSpearman(sftOnId, 0));  // every gold difference ranked, however small
         b.addProperty("heldout_pairs", n);
         b.addProperty("label_ceiling", ceil);
         b.addProperty("gold_order_accuracy", n == 0 ? Double.NaN : goldAgree / n);
@@ -221,7 +223,7 @@ final class Instruments {
     }
 
     /** Mean over inputs of Spearman's rho between gold and RM score among the input's samples (inputs where either is constant are skipped). */
-    static double withinInputSpearman(List<Evaluation.Judged> judged) {
+    static double withinInputSpearman(List<Evaluation.Judged> judged, double tieThreshold) {
         int inputs = 0;
         for (var j : judged) inputs = Math.max(inputs, j.input() + 1);
         List<List<Evaluation.Judged>> by = new ArrayList<>();
@@ -230,7 +232,7 @@ final class Instruments {
         double sum = 0;
         int used = 0;
         for (var group : by) {
-            double[] g = group.stream().mapToDouble(Evaluation.Judged::gold).toArray();
+            double[] g = perceivedGold(group.stream().mapToDouble(Evaluation.Judged::gold).toArray(), tieThreshold);
             double[] r = group.stream().mapToDouble(Evaluation.Judged::rmScore).toArray();
             double rho = spearman(g, r);
             if (Double.isFinite(rho)) {
@@ -239,6 +241,23 @@ final class Instruments {
             }
         }
         return used == 0 ? Double.NaN : sum / used;
+    }
+
+    /**
+     * Each sample's gold as the annotator tells samples apart: how many samples of its input it
+     * beats by at least the tie threshold, less how many beat it so. Samples closer than the
+     * threshold do not order each other (the annotator calls them a tie and no label ranks them);
+     * with threshold 0 this orders samples as their gold does.
+     */
+    static double[] perceivedGold(double[] gold, double tieThreshold) {
+        double[] out = new double[gold.length];
+        for (int i = 0; i < gold.length; i++)
+            for (double other : gold) {
+                double d = gold[i] - other;
+                if (d > 0 && d >= tieThreshold) out[i]++;
+                else if (d < 0 && -d >= tieThreshold) out[i]--;
+            }
+        return out;
     }
 
     /** Spearman's rho with tied values given their mean rank; NaN when either side is constant. */

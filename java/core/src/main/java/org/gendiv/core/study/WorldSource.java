@@ -141,6 +141,6 @@ final class WorldSource implements StudySource {
             rejected.add(p.pair().rejected());
         }
         return Instruments.rewardModel(held, Scoring.scores(rm, tok, prompts, chosen, c.eval().batch()),
-                Scoring.scores(rm, tok, prompts, rejected, c.eval().batch()), sftOnId);
+                Scoring.scores(rm, tok, prompts, rejected, c.eval().batch()), sftOnId, c.world().tieThreshold());
     }
 }

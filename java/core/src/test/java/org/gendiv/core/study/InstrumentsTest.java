@@ -1,5 +1,6 @@
 package org.gendiv.core.study;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +58,26 @@ class InstrumentsTest {
         assertTrue(Double.isNaN(Instruments.spearman(new double[] {1, 1}, new double[] {1, 2})));
     }
 
+    /**
+     * Gold differences below the tie threshold do not rank samples: gold (0.90, 0.91, 0.95, 0.50)
+     * with threshold 0.02 is perceived as (0, 0, 3, -3) (0.90 and 0.91 each beat 0.50 and lose to
+     * 0.95, and do not order each other); RM scores (3, 2, 1, 0) then give, by hand, ranks
+     * (2.5, 2.5, 4, 1) against (4, 3, 2, 1): rho = 1.5 / sqrt(4.5 * 5). With threshold 0 every
+     * difference ranks: ranks (2, 3, 4, 1) against (4, 3, 2, 1), rho = 1 / 5.
+     */
+    @Test
+    void withinInputSpearmanCountsCloseGoldAsTies() {
+        assertArrayEquals(new double[] {0, 0, 3, -3}, Instruments.perceivedGold(new double[] {0.90, 0.91, 0.95, 0.50}, 0.02));
+        List<Evaluation.Judged> sft = new ArrayList<>();
+        double[] gold = {0.90, 0.91, 0.95, 0.50};
+        for (int k = 0; k < 4; k++) sft.add(new Evaluation.Judged(0, k, "t", gold[k], 0.5, 3 - k, 0, "m"));
+        assertEquals(1.5 / Math.sqrt(4.5 * 5), Instruments.withinInputSpearman(sft, 0.02), 1e-12);
+        assertEquals(0.2, Instruments.withinInputSpearman(sft, 0), 1e-12);
+        // An input whose samples all lie within the threshold ranks nothing: it is left out of the mean.
+        for (int k = 0; k < 4; k++) sft.add(new Evaluation.Judged(1, k, "t", 0.9 + 0.001 * k, 0.5, k, 0, "m"));
+        assertEquals(1.5 / Math.sqrt(4.5 * 5), Instruments.withinInputSpearman(sft, 0.02), 1e-12);
+    }
+
     /** The reward model's checks: 3 of 4 held-out pairs ranked as labelled, ceilings 0.9 each: accuracy 0.75, share 0.833. */
     @Test
     void rewardModelChecks() {
@@ -64,13 +85,13 @@ class InstrumentsTest {
         for (int i = 0; i < 4; i++) held.add(new Preferences.Labelled(new RewardTraining.Pair("p", "a", "b"), 1, 0, 0.9));
         List<Evaluation.Judged> sft = new ArrayList<>();
         for (int k = 0; k < 4; k++) sft.add(new Evaluation.Judged(0, k, "t", k, 0.5, (float) k, 0, "m"));  // rho 1
-        JsonObject b = Instruments.rewardModel(held, new float[] {1, 1, 1, 0}, new float[] {0, 0, 0, 1}, sft);
+        JsonObject b = Instruments.rewardModel(held, new float[] {1, 1, 1, 0}, new float[] {0, 0, 0, 1}, sft, 0.02);
         JsonObject c = b.getAsJsonObject("checks");
         assertEquals(0.75, c.getAsJsonObject("heldout_accuracy").get("value").getAsDouble(), 1e-12);
         assertEquals(0.75 / 0.9, c.getAsJsonObject("share_of_ceiling").get("value").getAsDouble(), 1e-12);
         assertEquals(1.0, c.getAsJsonObject("spearman_gold").get("value").getAsDouble(), 1e-12);
         assertTrue(b.get("pass").getAsBoolean());
-        b = Instruments.rewardModel(held, new float[] {1, 1, 0, 0}, new float[] {0, 0, 1, 1}, sft);
+        b = Instruments.rewardModel(held, new float[] {1, 1, 0, 0}, new float[] {0, 0, 1, 1}, sft, 0.02);
         assertFalse(b.get("pass").getAsBoolean(), "accuracy 0.5 fails");
         JsonObject all = Instruments.of(b, Instruments.block(List.of()), new JsonObject());
         assertEquals(List.of("reward_model"), Instruments.failed(all));
