@@ -39,6 +39,15 @@ public final class Configs {
         }
     }
 
+    /**
+     * A config whose defaults yield to what a settings object wrote, not only to the values it
+     * resolved to: {@link #merge} hands it the object it applied (StudyConfig drops a default
+     * per-task setting that the settings write for every task).
+     */
+    public interface Layered<R extends Record> {
+        R written(JsonObject settings);
+    }
+
     public static <R extends Record> R read(Path file, R defaults) throws IOException {
         JsonObject o;
         try {
@@ -66,9 +75,16 @@ public final class Configs {
      * them by position. source names the settings in errors.
      */
     public static <R extends Record> R with(R defaults, String source, String settings) {
+        return merge(defaults, json(source, settings), source, "");
+    }
+
+    /** A JSON object written as {@link #with(Record, String, String)}'s settings are (`//` comments allowed). */
+    public static JsonObject json(String source, String settings) {
         JsonReader reader = new JsonReader(new StringReader(settings));
         reader.setStrictness(com.google.gson.Strictness.LENIENT);  // for the comments
-        return merge(defaults, JsonParser.parseReader(reader).getAsJsonObject(), source, "");
+        JsonElement e = JsonParser.parseReader(reader);
+        if (!e.isJsonObject()) throw new IllegalStateException(source + ": not a JSON object");
+        return e.getAsJsonObject();
     }
 
     /** The defaults with the object's keys applied (source names the file in errors). */
@@ -94,7 +110,8 @@ public final class Configs {
         try {
             Constructor<R> ctor = type.getDeclaredConstructor(types);
             ctor.setAccessible(true);
-            return ctor.newInstance(values);
+            R made = ctor.newInstance(values);
+            return made instanceof Layered<?> l ? (R) l.written(o) : made;
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IllegalArgumentException iae)
                 throw new BadConfig(source + ": " + (path.isEmpty() ? "" : "in '" + path.substring(0, path.length() - 1) + "': ")

@@ -199,8 +199,8 @@ class StudyTest {
 
     /**
      * per_task changes one task's stages and nothing else: the other task and the unnamed keys keep
-     * the shared settings, config.json reads back to the same config (so --resume accepts it), and
-     * a bad entry names its key.
+     * the shared settings, config.json reads back to the same config (so --resume accepts it), a
+     * shared key a file writes overrides the default per-task one, and a bad entry names its key.
      */
     @Test
     void perTaskSettingsChangeOneTask() throws IOException {
@@ -219,6 +219,21 @@ class StudyTest {
         Path written = dir.resolve("config.json");
         Files.writeString(written, Configs.pretty(Configs.toJson(c)));
         assertEquals(c, Configs.read(written, StudyConfig.defaults()));
+        // The defaults train summarisation's SFT longer; a file that writes sft.steps for both tasks means it for both,
+        // and one that writes other sft keys keeps the default per-task steps.
+        StudyConfig d = StudyConfig.defaults();
+        assertEquals(2400, d.forTask("summarisation").sft().steps());
+        assertEquals(d.sft().steps(), d.forTask("instructions").sft().steps());
+        Files.writeString(f, "{\"sft\": {\"steps\": 6, \"optim\": {\"lr\": 0.01}}}");
+        c = Configs.read(f, d);
+        assertEquals(6, c.forTask("summarisation").sft().steps());
+        assertTrue(c.perTask().isEmpty(), c.perTask().toString());
+        Files.writeString(f, "{\"sft\": {\"batch_size\": 8}}");
+        c = Configs.read(f, d);
+        assertEquals(2400, c.forTask("summarisation").sft().steps());
+        assertEquals(8, c.forTask("summarisation").sft().batchSize());
+        Files.writeString(written, Configs.pretty(Configs.toJson(d)));
+        assertEquals(d, Configs.read(written, StudyConfig.defaults()), "the defaults' config.json reads back to the defaults");
         String[][] bad = {
             {"{\"per_task\": {\"poetry\": {}}}", "unknown task 'poetry'"},
             {"{\"per_task\": {\"summarisation\": {\"world\": {}}}}", "'summarisation.world': a task may change only sft, rm, ppo"},
