@@ -36,8 +36,14 @@ class DistributedTrainingTest {
     @TempDir
     static Path dir;
 
-    /** Losses agree to LOSS_RTOL of their size, or of LOSS_SCALE for those near zero (PPO's surrogate, on whitened advantages). */
-    static final double LOSS_RTOL = 1e-5, LOSS_SCALE = 0.01, PARAM_RTOL = 1e-4;
+    /**
+     * Losses agree to LOSS_RTOL of their size, or of LOSS_SCALE for those near zero (PPO's surrogate, on
+     * whitened advantages of size 1, crosses zero). Two ranks sum gradients in another order, and float32
+     * rounding compounds over the steps: on the summarisation world of 1d25405, PPO's loss at step 15
+     * (-0.00363) differed by 1.3e-7 (deterministically, on this AMD EPYC), over the 1e-7 a floor of 0.01
+     * allowed; the tolerance now is 5e-7 there, still far below what a lost or doubled gradient would do.
+     */
+    static final double LOSS_RTOL = 1e-5, LOSS_SCALE = 0.05, PARAM_RTOL = 1e-4;
 
     static Path p(String rel) {
         return dir.resolve(rel);
