@@ -173,16 +173,15 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
     private record Stages(Sft.Config sft, RewardTraining.Config rm, PpoConfig ppo) {}
 
     private static Stages resolve(Sft.Config sft, RewardTraining.Config rm, PpoConfig ppo, JsonObject changes, String t) {
-        return new Stages(
-                changes.has("sft") ? Configs.merge(sft, stage(changes, "sft", t), "per_task", t + ".sft.") : sft,
-                changes.has("rm") ? Configs.merge(rm, stage(changes, "rm", t), "per_task", t + ".rm.") : rm,
-                changes.has("ppo") ? Configs.merge(ppo, stage(changes, "ppo", t), "per_task", t + ".ppo.") : ppo);
+        return new Stages(changed(sft, changes, "sft", t), changed(rm, changes, "rm", t), changed(ppo, changes, "ppo", t));
     }
 
-    private static JsonObject stage(JsonObject changes, String stage, String t) {
+    /** The shared settings of one stage with the task's changes to it, if any. */
+    private static <R extends Record> R changed(R shared, JsonObject changes, String stage, String t) {
+        if (!changes.has(stage)) return shared;
         if (!changes.get(stage).isJsonObject())
             throw new Configs.BadConfig("per_task: key '" + t + "." + stage + "' must be an object");
-        return changes.getAsJsonObject(stage);
+        return Configs.merge(shared, changes.getAsJsonObject(stage), "per_task", t + "." + stage + ".");
     }
 
     /**
