@@ -412,6 +412,10 @@ class ModelTest {
             double want = 0;
             for (int t = 2; t < row.length; t++) want += (head[t] + 0.7 * (own[t] - ref[t])) / (row.length - 2);
             assertEquals(want, values(rm.scores(Tensor.create(row, 1, row.length), new int[] {5}, new int[] {2}))[0], 1e-5);
+            // the reference's log-probs of a packed row, as a trainer caches them: prompt {4, 5}, response {6, 7, 8}
+            float[] cached = rm.packedReferenceLogprobs(List.of(new int[] {4, 5}), List.of(List.of(new int[] {6, 7, 8})), 0).get(0);
+            assertEquals(row.length, cached.length);
+            for (int t = 1; t < row.length; t++) assertEquals(ref[t], cached[t], 1e-5, "reference log-prob at position " + t);
         }
         try (var g = new NoGradGuard()) {
             rm.head.weight().zero_();  // the score is then the term alone
@@ -488,6 +492,14 @@ class ModelTest {
                     assertEquals(alone, packed[k++], 1e-5, rm.pooling + ": prompt " + i + ", response " + Arrays.toString(r));
                 }
             assertEquals(k, packed.length);
+            if (rm.reference() != null) {  // the reference's log-probs computed one prompt at a time and given: the same scores
+                List<float[]> rows = new ArrayList<>();
+                for (int i = 0; i < prompts.size(); i++)
+                    rows.add(rm.packedReferenceLogprobs(List.of(prompts.get(i)), List.of(responses.get(i)), 0).get(0));
+                float[] given = values(rm.packedScores(prompts, responses, 0, rows));
+                for (int i = 0; i < packed.length; i++) assertEquals(packed[i], given[i], 1e-5, "response " + i + " with given log-probs");
+                assertThrows(IllegalArgumentException.class, () -> rm.packedScores(prompts, responses, 0, rows.subList(0, 2)));
+            }
         }
         assertThrows(IllegalArgumentException.class,
                 () -> rm.packedScores(List.of(new int[rm.trunk.config.context()]), List.of(List.of(new int[] {1})), 0));

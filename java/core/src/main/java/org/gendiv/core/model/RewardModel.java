@@ -1,5 +1,6 @@
 package org.gendiv.core.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -113,23 +114,33 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
      * term when there is one. previous[k] is the flat index of the position whose prediction
      * position k's token is (the token before it in its sequence; a position's own index where it
      * has none, as its weight is 0 there; null: the position before it in its row, as right-padded
-     * rows lay sequences out), and the reference reads the same tokens, positions and mask.
+     * rows lay sequences out), and the reference reads the same tokens, positions and mask, unless
+     * its log-probs are given (referenceLogprobs, flat as previous; null: computed here).
      */
-    private Tensor perPosition(Tensor tokens, Tensor positions, Tensor mask, long[] previous) {
+    private Tensor perPosition(Tensor tokens, Tensor positions, Tensor mask, long[] previous, Tensor referenceLogprobs) {
         Tensor hidden = trunk.hidden(tokens, positions, mask, null);
         Tensor scores = head.forward(hidden);
         if (reference == null) return scores;
-        if (previous == null) {
-            long t = tokens.size(1);
-            previous = new long[(int) tokens.numel()];
-            for (int k = 0; k < previous.length; k++) previous[k] = k % t == 0 ? k : k - 1;
-        }
+        previous = previousOrRowOrder(tokens, previous);
         Tensor prev = Devices.to(Tensor.create(previous)), next = Devices.to(tokens).reshape(-1, 1);
-        Tensor own = tokenLogprobs(trunk, hidden, prev, next), ref;
-        try (var g = new NoGradGuard()) {
-            ref = tokenLogprobs(reference, reference.hidden(tokens, positions, mask, null), prev, next);
-        }
+        Tensor own = tokenLogprobs(trunk, hidden, prev, next);
+        Tensor ref = referenceLogprobs != null ? referenceLogprobs : referenceLogprobs(tokens, positions, mask, prev, next);
         return scores.add(own.sub(ref).view_as(scores).mul(new Scalar(logratio)));
+    }
+
+    private static long[] previousOrRowOrder(Tensor tokens, long[] previous) {
+        if (previous != null) return previous;
+        long t = tokens.size(1);
+        previous = new long[(int) tokens.numel()];
+        for (int k = 0; k < previous.length; k++) previous[k] = k % t == 0 ? k : k - 1;
+        return previous;
+    }
+
+    /** The frozen reference's log p(token k | what position previous[k] read) for every flat position k. */
+    private Tensor referenceLogprobs(Tensor tokens, Tensor positions, Tensor mask, Tensor previous, Tensor next) {
+        try (var g = new NoGradGuard()) {
+            return tokenLogprobs(reference, reference.hidden(tokens, positions, mask, null), previous, next);
+        }
     }
 
     /** log p(token k | what position previous[k] read) for every flat position k, by model's LM head on hidden. */
@@ -155,7 +166,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             if (responseStarts[r] < 0) throw new IllegalArgumentException("responseStarts[" + r + "] = " + responseStarts[r] + " < 0");
             pooling.spread(weights, (int) (r * t), Math.min(responseStarts[r], lengths[r] - 1), lengths[r]);
         }
-        Tensor perPosition = perPosition(tokens, Positions.rightPadded(b, t), null, null);
+        Tensor perPosition = perPosition(tokens, Positions.rightPadded(b, t), null, null, null);
         return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
     }
 
@@ -175,59 +186,132 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
      * token, as scores() does for a response clipped away. Scores in order, prompt by prompt.
      */
     public Tensor packedScores(List<int[]> prompts, List<List<int[]>> responses, int padId) {
-        if (prompts.size() != responses.size())
-            throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " groups of responses");
-        if (!canPack()) throw new IllegalStateException("a sliding-window trunk cannot read packed rows");
-        int g = prompts.size(), t = 1, total = 0;
-        for (int i = 0; i < g; i++) {
-            int p = prompts.get(i).length, row = p;
-            if (p < 1) throw new IllegalArgumentException("prompt " + i + " is empty");
-            for (int[] r : responses.get(i)) {
-                if (p + r.length > trunk.config.context())
-                    throw new IllegalArgumentException("prompt " + i + " and a response of " + r.length + " tokens exceed the context ("
-                            + trunk.config.context() + ")");
-                row += r.length;
-                total++;
+        return packedScores(prompts, responses, padId, null);
+    }
+
+    /**
+     * As above, with the log-ratio term's reference log-probs given, row by row as
+     * {@link #packedReferenceLogprobs} returns them for the same prompts and responses (null: the
+     * reference reads the rows here). A frozen reference gives the same numbers for a row whatever
+     * else is in its batch, so a trainer can compute them once per row and reuse them every epoch.
+     */
+    public Tensor packedScores(List<int[]> prompts, List<List<int[]>> responses, int padId, List<float[]> referenceLogprobs) {
+        Packed p = Packed.of(prompts, responses, padId, trunk.config.context(), pooling, canPack());
+        Tensor ref = null;
+        if (referenceLogprobs != null) {
+            if (reference == null) throw new IllegalStateException("reference log-probs given, but this reward model has no log-ratio term");
+            if (referenceLogprobs.size() != p.rows)
+                throw new IllegalArgumentException(referenceLogprobs.size() + " rows of reference log-probs for " + p.rows + " prompts");
+            float[] flat = new float[p.rows * p.width];
+            for (int i = 0; i < p.rows; i++) {
+                float[] row = referenceLogprobs.get(i);
+                if (row.length != p.lengths[i])
+                    throw new IllegalArgumentException("reference log-probs of row " + i + " have " + row.length + " positions, its row "
+                            + p.lengths[i]);
+                System.arraycopy(row, 0, flat, i * p.width, row.length);
             }
-            t = Math.max(t, row);
+            ref = Devices.to(Tensor.create(flat));
         }
-        long[] tokens = new long[g * t], positions = new long[g * t], segment = new long[g * t], previous = new long[g * t];
-        for (int k = 0; k < previous.length; k++) previous[k] = k;
-        float[] weights = new float[total * g * t];
-        int response = 0;
-        for (int i = 0; i < g; i++) {
-            int[] prompt = prompts.get(i);
-            int at = i * t;
-            for (int j = 0; j < t; j++) {
-                tokens[at + j] = padId;
-                segment[at + j] = -2 - j;  // padding: each position alone
-            }
-            for (int j = 0; j < prompt.length; j++) {
-                tokens[at + j] = prompt[j];
-                positions[at + j] = j;
-                segment[at + j] = -1;      // the prompt: every response sees it
-                previous[at + j] = j == 0 ? at : at + j - 1;
-            }
-            int k = at + prompt.length;
-            for (int[] r : responses.get(i)) {
-                int from = k;
-                for (int j = 0; j < r.length; j++, k++) {
-                    tokens[k] = r[j];
-                    positions[k] = prompt.length + j;
-                    segment[k] = response;
-                    previous[k] = j == 0 ? at + prompt.length - 1 : k - 1;  // the first token follows the prompt
+        Tensor perPosition = perPosition(p.tokens(), p.positions(), p.mask(), p.previous, ref);
+        return Devices.to(Tensor.create(p.weights, p.responses, (long) p.rows * p.width)).matmul(perPosition.reshape(-1));
+    }
+
+    /**
+     * The frozen reference's log-prob of each position's token in the packed rows of
+     * {@link #packedScores} (the log-ratio term's subtrahend): for each prompt, its row's real
+     * positions in order (the prompt, then each response).
+     */
+    public List<float[]> packedReferenceLogprobs(List<int[]> prompts, List<List<int[]>> responses, int padId) {
+        if (reference == null) throw new IllegalStateException("this reward model has no log-ratio term");
+        Packed p = Packed.of(prompts, responses, padId, trunk.config.context(), pooling, canPack());
+        Tensor tokens = p.tokens();
+        float[] flat;
+        try (var g = new NoGradGuard()) {
+            Tensor ref = referenceLogprobs(tokens, p.positions(), p.mask(), Devices.to(Tensor.create(p.previous)),
+                    Devices.to(tokens).reshape(-1, 1));
+            flat = Tensors.floats(ref);
+        }
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < p.rows; i++) out.add(Arrays.copyOfRange(flat, i * p.width, i * p.width + p.lengths[i]));
+        return out;
+    }
+
+    /**
+     * Prompts with their responses packed after them, one row each, right-padded to width: the
+     * tokens, each position's position id and segment (-1 the prompt, r response r, below -1
+     * padding), the flat index each token is predicted from, each row's real length, and each
+     * response's pooling weights over the flat positions.
+     */
+    private record Packed(int rows, int width, int responses, long[] tokenIds, long[] positionIds, long[] segment, long[] previous,
+            int[] lengths, float[] weights) {
+        static Packed of(List<int[]> prompts, List<List<int[]>> responses, int padId, int context, Pooling pooling, boolean canPack) {
+            if (prompts.size() != responses.size())
+                throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " groups of responses");
+            if (!canPack) throw new IllegalStateException("a sliding-window trunk cannot read packed rows");
+            int g = prompts.size(), t = 1, total = 0;
+            int[] lengths = new int[g];
+            for (int i = 0; i < g; i++) {
+                int p = prompts.get(i).length, row = p;
+                if (p < 1) throw new IllegalArgumentException("prompt " + i + " is empty");
+                for (int[] r : responses.get(i)) {
+                    if (p + r.length > context)
+                        throw new IllegalArgumentException("prompt " + i + " and a response of " + r.length + " tokens exceed the context ("
+                                + context + ")");
+                    row += r.length;
+                    total++;
                 }
-                if (r.length == 0) pooling.spread(weights, response * g * t, at + prompt.length - 1, at + prompt.length);
-                else pooling.spread(weights, response * g * t, from, k);
-                response++;
+                lengths[i] = row;
+                t = Math.max(t, row);
             }
+            long[] tokens = new long[g * t], positions = new long[g * t], segment = new long[g * t], previous = new long[g * t];
+            for (int k = 0; k < previous.length; k++) previous[k] = k;
+            float[] weights = new float[total * g * t];
+            int response = 0;
+            for (int i = 0; i < g; i++) {
+                int[] prompt = prompts.get(i);
+                int at = i * t;
+                for (int j = 0; j < t; j++) {
+                    tokens[at + j] = padId;
+                    segment[at + j] = -2 - j;  // padding: each position alone
+                }
+                for (int j = 0; j < prompt.length; j++) {
+                    tokens[at + j] = prompt[j];
+                    positions[at + j] = j;
+                    segment[at + j] = -1;      // the prompt: every response sees it
+                    previous[at + j] = j == 0 ? at : at + j - 1;
+                }
+                int k = at + prompt.length;
+                for (int[] r : responses.get(i)) {
+                    int from = k;
+                    for (int j = 0; j < r.length; j++, k++) {
+                        tokens[k] = r[j];
+                        positions[k] = prompt.length + j;
+                        segment[k] = response;
+                        previous[k] = j == 0 ? at + prompt.length - 1 : k - 1;  // the first token follows the prompt
+                    }
+                    if (r.length == 0) pooling.spread(weights, response * g * t, at + prompt.length - 1, at + prompt.length);
+                    else pooling.spread(weights, response * g * t, from, k);
+                    response++;
+                }
+            }
+            return new Packed(g, t, total, tokens, positions, segment, previous, lengths, weights);
         }
-        Tensor seg = Devices.to(Tensor.create(segment, g, t));
-        Tensor index = Devices.to(torch.arange(new Scalar(t), new TensorOptions(torch.ScalarType.Long)));
-        Tensor causal = index.view(1, 1, 1, t).le(index.view(1, 1, t, 1));
-        Tensor keys = seg.view(g, 1, 1, t);
-        Tensor mask = causal.logical_and(keys.eq(seg.view(g, 1, t, 1)).logical_or(keys.eq(new Scalar(-1))));
-        Tensor perPosition = perPosition(Tensor.create(tokens, g, t), Tensor.create(positions, g, t), mask, previous);
-        return Devices.to(Tensor.create(weights, total, (long) g * t)).matmul(perPosition.reshape(-1));
+
+        Tensor tokens() {
+            return Tensor.create(tokenIds, rows, width);
+        }
+
+        Tensor positions() {
+            return Tensor.create(positionIds, rows, width);
+        }
+
+        /** [rows, 1, width, width]: causal, within a segment or onto the prompt. */
+        Tensor mask() {
+            Tensor seg = Devices.to(Tensor.create(segment, rows, width));
+            Tensor index = Devices.to(torch.arange(new Scalar(width), new TensorOptions(torch.ScalarType.Long)));
+            Tensor causal = index.view(1, 1, 1, width).le(index.view(1, 1, width, 1));
+            Tensor keys = seg.view(rows, 1, 1, width);
+            return causal.logical_and(keys.eq(seg.view(rows, 1, width, 1)).logical_or(keys.eq(new Scalar(-1))));
+        }
     }
 }

@@ -88,6 +88,8 @@ public final class RewardTraining implements Stage {
     /** The best evaluation's parameters and held-out accuracy (-1 before any), kept in the checkpoint for resume. */
     private final Map<String, Tensor> best = new LinkedHashMap<>();
     private final Tensor bestAccuracy = torch.full(new long[] {1}, new Scalar(-1.0));
+    /** The frozen reference's per-position log-probs of each group's packed row (null without a log-ratio term or packing). */
+    private final ReferenceRows trainReference, evalReference;
     private boolean normalised;
     private Group group = Group.single();
 
@@ -105,6 +107,9 @@ public final class RewardTraining implements Stage {
         this.rm = new RewardModel(init, RewardModel.Pooling.of(c.pooling()), c.logratio() > 0 ? sftPolicy : null, c.logratio());
         this.sftPolicy = sftPolicy;
         this.tok = tok;
+        boolean cached = c.packResponses() && rm.canPack() && rm.reference() != null && fitsPacked(this.train) && fitsPacked(this.eval);
+        this.trainReference = cached ? new ReferenceRows(this.train, c.batchSize()) : null;
+        this.evalReference = cached ? new ReferenceRows(this.eval, c.batchSize()) : null;
         this.tokFile = tokFile;
         rm.trunk.freezeBottom(c.optim().freezeFraction());
         this.adam = new AdamW(namedParameters(), c.optim());
@@ -172,15 +177,16 @@ public final class RewardTraining implements Stage {
     @Override
     public Map<String, Double> step(int step) {
         rm.train(true);
+        int[] indices = group.shard(Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed()));
         List<Comparisons> batch = new ArrayList<>();
-        for (int i : group.shard(Batches.indices(train.size(), c.batchSize(), step, c.schedule().seed()))) batch.add(train.get(i));
+        for (int i : indices) batch.add(train.get(i));
         double lr = c.optim().lrAt(step, c.steps());
         boolean probing = step < c.probeSteps();
         AdamW optimizer = probing ? probeAdam : adam;  // probing: the head alone moves
         adam.zeroGrad();
         for (Tensor t : trainableTrunk) t.requires_grad_(!probing);
         long pairs = (long) group.sum(batch.stream().mapToInt(Comparisons::pairs).sum());
-        Tensor[] lossAcc = lossAndAccuracy(batch, pairs);
+        Tensor[] lossAcc = lossAndAccuracy(batch, trainReference == null ? null : trainReference.rows(indices), pairs);
         lossAcc[0].backward();
         group.sumGradients(optimizer.parameters());
         double norm = optimizer.clipGradNorm(c.optim().gradClip());
@@ -194,8 +200,11 @@ public final class RewardTraining implements Stage {
         return m;
     }
 
-    /** The batch's share of the mean Bradley-Terry loss and of the fraction of pairs ranked right, over {@code pairs} pairs in all. */
-    private Tensor[] lossAndAccuracy(List<Comparisons> batch, long pairs) {
+    /**
+     * The batch's share of the mean Bradley-Terry loss and of the fraction of pairs ranked right, over
+     * {@code pairs} pairs in all; reference: each group's reference log-probs (null: computed here).
+     */
+    private Tensor[] lossAndAccuracy(List<Comparisons> batch, List<float[]> reference, long pairs) {
         int own = 0;
         for (Comparisons g : batch) own += g.pairs();
         long[] chosen = new long[own], rejected = new long[own];
@@ -207,7 +216,7 @@ public final class RewardTraining implements Stage {
             }
             base += g.responses().size();
         }
-        Tensor r = responseScores(batch);
+        Tensor r = responseScores(batch, reference);
         Tensor margin = r.index_select(0, Devices.to(Tensor.create(chosen, own))).sub(r.index_select(0, Devices.to(Tensor.create(rejected, own))));
         Scalar n = new Scalar(pairs);  // sum / n: how LibTorch's mean divides on the CPU
         return new Tensor[] {torch.softplus(margin.neg()).sum().div(n), margin.gt(new Scalar(0.0)).to(torch.ScalarType.Float).sum().div(n)};
@@ -216,21 +225,15 @@ public final class RewardTraining implements Stage {
     /**
      * The score of every response of the batch, group by group: each (prompt, response, EOS)
      * clipped to the context as one row, or, with pack_responses, each prompt once with its
-     * responses after it ({@link RewardModel#packedScores}: the same scores to float rounding).
+     * responses after it ({@link RewardModel#packedScores}: the same scores to float rounding),
+     * with the groups' reference log-probs when given.
      */
-    private Tensor responseScores(List<Comparisons> batch) {
+    private Tensor responseScores(List<Comparisons> batch, List<float[]> reference) {
         int context = rm.trunk.config.context();
         List<int[]> prompts = new ArrayList<>();
         for (Comparisons g : batch) prompts.add(Batches.prompt(tok, g.prompt()));
-        if (c.packResponses() && rm.canPack() && prompts.stream().allMatch(p -> p.length <= context)) {
-            List<List<int[]>> responses = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                List<int[]> own = new ArrayList<>();
-                for (String response : batch.get(i).responses()) own.add(Batches.clippedResponse(tok, prompts.get(i), response, context));
-                responses.add(own);
-            }
-            return rm.packedScores(prompts, responses, tok.padId());
-        }
+        if (c.packResponses() && rm.canPack() && prompts.stream().allMatch(p -> p.length <= context))
+            return rm.packedScores(prompts, packedResponses(batch, prompts), tok.padId(), reference);
         List<int[]> seqs = new ArrayList<>();
         List<Integer> starts = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++)
@@ -242,6 +245,65 @@ public final class RewardTraining implements Stage {
         return rm.scores(padded.tensor(), padded.lengths(), starts.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** Each group's responses as its packed row holds them: clipped so that prompt + response fit the context. */
+    private List<List<int[]>> packedResponses(List<Comparisons> groups, List<int[]> prompts) {
+        int context = rm.trunk.config.context();
+        List<List<int[]>> responses = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            List<int[]> own = new ArrayList<>();
+            for (String response : groups.get(i).responses()) own.add(Batches.clippedResponse(tok, prompts.get(i), response, context));
+            responses.add(own);
+        }
+        return responses;
+    }
+
+    private boolean fitsPacked(List<Comparisons> groups) {
+        for (Comparisons g : groups) if (Batches.prompt(tok, g.prompt()).length > rm.trunk.config.context()) return false;
+        return true;
+    }
+
+    /**
+     * The log-ratio term's reference log-probs of each group's packed row, computed the first time
+     * a group is met and kept: the frozen reference then reads each group once rather than once an
+     * epoch (a quarter of a step's work). A group's numbers are computed with the fixed chunk of
+     * groups around it, so they are the same whatever order the steps visit the groups in, on any
+     * rank, and after a resume.
+     */
+    private final class ReferenceRows {
+        private final List<Comparisons> groups;
+        private final int chunk;
+        private final float[][] rows;
+
+        ReferenceRows(List<Comparisons> groups, int chunk) {
+            this.groups = groups;
+            this.chunk = chunk;
+            this.rows = new float[groups.size()][];
+        }
+
+        List<float[]> rows(int... indices) {
+            List<float[]> out = new ArrayList<>();
+            for (int i : indices) {
+                if (rows[i] == null) fill(i / chunk * chunk);
+                out.add(rows[i]);
+            }
+            return out;
+        }
+
+        List<float[]> range(int from, int to) {
+            int[] indices = new int[to - from];
+            for (int i = 0; i < indices.length; i++) indices[i] = from + i;
+            return rows(indices);
+        }
+
+        private void fill(int from) {
+            List<Comparisons> g = groups.subList(from, Math.min(groups.size(), from + chunk));
+            List<int[]> prompts = new ArrayList<>();
+            for (Comparisons x : g) prompts.add(Batches.prompt(tok, x.prompt()));
+            List<float[]> computed = rm.packedReferenceLogprobs(prompts, packedResponses(g, prompts), tok.padId());
+            for (int i = 0; i < computed.size(); i++) rows[from + i] = computed.get(i);
+        }
+    }
+
     @Override
     public Map<String, Double> evaluate() {
         if (eval.isEmpty()) return Map.of();
@@ -250,9 +312,10 @@ public final class RewardTraining implements Stage {
         double loss = 0, acc = 0;
         try (var g = new NoGradGuard()) {
             for (int i = 0; i < eval.size(); i += c.batchSize()) {
-                List<Comparisons> b = eval.subList(i, Math.min(eval.size(), i + c.batchSize()));
+                int to = Math.min(eval.size(), i + c.batchSize());
+                List<Comparisons> b = eval.subList(i, to);
                 int pairs = b.stream().mapToInt(Comparisons::pairs).sum();
-                Tensor[] la = lossAndAccuracy(b, pairs);
+                Tensor[] la = lossAndAccuracy(b, evalReference == null ? null : evalReference.range(i, to), pairs);
                 loss += la[0].item_double() * pairs;
                 acc += la[1].item_double() * pairs;
             }
