@@ -12,6 +12,8 @@ java_home="$(./gendiv --java-home)"   # exits with the install hint when JDK 25 
 # own threads that spin stalls small ops by orders of magnitude (a 16 x 64 GPT forward: 217 ms
 # spinning vs 35 ms passive). Baselines are only fair with passive waiting.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# OpenBLAS's workers likewise spin 2^28 cycles after each product unless told otherwise (as the launcher does).
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 mvn -B -q -DskipTests package -pl bench -am
 mkdir -p bench/results
 out="bench/results/$(date +%Y%m%d-%H%M%S).json"
