@@ -21,9 +21,11 @@ import org.gendiv.core.model.RewardModel;
  * rm.batch_size and world.rm_samples; rm.pack_responses) and the evaluation's scoring without
  * gradients (a 128-row batch, pack_responses responses to a row: 8 prompts with 16 each by
  * default). A and B alternate in one process, round after round, so the machine's drift falls on
- * both; prints each round's ratio A / B and their median. Args: prompt tokens and response tokens
- * (default: summarisation's 80 and 16, then instructions' 14 and 6), and the responses per
- * scoring row (default 16).
+ * both; prints each round's ratio A / B and their median. Then, for a training step of a reward
+ * model with the log-ratio term (rm.logratio > 0), the frozen reference read in the batch (A)
+ * against its log-probs given, as RewardTraining caches them per group (B). Args: prompt tokens
+ * and response tokens (default: summarisation's 80 and 16, then instructions' 14 and 6), and the
+ * responses per scoring row (default 16).
  */
 public final class RewardPackingAb {
     private RewardPackingAb() {}
@@ -36,20 +38,29 @@ public final class RewardPackingAb {
         for (int[] shape : shapes) {
             run(shape[0], shape[1], 16, 4, true);
             run(shape[0], shape[1], 128 / perRow, perRow, false);
+            cachedReference(shape[0], shape[1], 16, 4);
         }
     }
 
-    static void run(int promptLength, int responseLength, int groups, int perPrompt, boolean training) {
+    static void cachedReference(int promptLength, int responseLength, int groups, int perPrompt) {
         torch.manual_seed(0);
-        int vocab = 300, rounds = 8, steps = 4;
-        RewardModel rm = new RewardModel(new Gpt(new GptConfig(vocab, 112, 4, 4, 128, 0.0)), RewardModel.Pooling.MEAN);
-        rm.train(training);
-        String what = String.format(Locale.ROOT, "%s, prompt %d, %d x %d responses <= %d", training ? "training" : "scoring",
-                promptLength, groups, perPrompt, responseLength);
-        SplittableRandom rng = new SplittableRandom(1);
+        GptConfig config = new GptConfig(300, 112, 4, 4, 128, 0.0);
+        RewardModel rm = new RewardModel(new Gpt(config), RewardModel.Pooling.MEAN, new Gpt(config), 1.0);
+        rm.train(true);
+        String what = String.format(Locale.ROOT, "training with the log-ratio term, prompt %d, %d x %d responses <= %d", promptLength,
+                groups, perPrompt, responseLength);
         List<int[]> prompts = new ArrayList<>();
         List<List<int[]>> responses = new ArrayList<>();
-        List<long[]> rows = new ArrayList<>();
+        draw(config.vocab(), promptLength, responseLength, groups, perPrompt, prompts, responses, new ArrayList<>());
+        List<float[]> reference = rm.packedReferenceLogprobs(prompts, responses, 0);
+        compare(what, "reference in the batch", () -> rm.packedScores(prompts, responses, 0).sum().backward(), "given",
+                () -> rm.packedScores(prompts, responses, 0, reference).sum().backward());
+    }
+
+    /** Random prompts of promptLength tokens, each with perPrompt responses of responseLength / 2 to responseLength tokens. */
+    private static void draw(int vocab, int promptLength, int responseLength, int groups, int perPrompt, List<int[]> prompts,
+            List<List<int[]>> responses, List<long[]> rows) {
+        SplittableRandom rng = new SplittableRandom(1);
         for (int g = 0; g < groups; g++) {
             int[] p = rng.ints(promptLength, 1, vocab).toArray();
             prompts.add(p);
@@ -64,6 +75,19 @@ public final class RewardPackingAb {
             }
             responses.add(rs);
         }
+    }
+
+    static void run(int promptLength, int responseLength, int groups, int perPrompt, boolean training) {
+        torch.manual_seed(0);
+        int vocab = 300;
+        RewardModel rm = new RewardModel(new Gpt(new GptConfig(vocab, 112, 4, 4, 128, 0.0)), RewardModel.Pooling.MEAN);
+        rm.train(training);
+        String what = String.format(Locale.ROOT, "%s, prompt %d, %d x %d responses <= %d", training ? "training" : "scoring",
+                promptLength, groups, perPrompt, responseLength);
+        List<int[]> prompts = new ArrayList<>();
+        List<List<int[]>> responses = new ArrayList<>();
+        List<long[]> rows = new ArrayList<>();
+        draw(vocab, promptLength, responseLength, groups, perPrompt, prompts, responses, rows);
         int width = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
         long[] padded = new long[rows.size() * width];
         int[] lengths = new int[rows.size()], starts = new int[rows.size()];
@@ -83,20 +107,25 @@ public final class RewardPackingAb {
                 rm.packedScores(prompts, responses, 0).sum().item_float();
             }
         };
-        for (int w = 0; w < 2; w++) {  // warm-up
-            time(plain, steps);
-            time(packed, steps);
+        compare(what, "one row per sequence", plain, "packed", packed);
+    }
+
+    /** A and B alternately, round after round (after two warm-up rounds): each round's times and ratio A / B, then the median. */
+    private static void compare(String what, String nameA, Runnable a, String nameB, Runnable b) {
+        int rounds = 8, steps = 4;
+        for (int w = 0; w < 2; w++) {
+            time(a, steps);
+            time(b, steps);
         }
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            double a = time(plain, steps), b = time(packed, steps);
-            ratio[r] = a / b;
-            System.out.printf(Locale.ROOT, "%s: round %d  one row per sequence %.1f ms  packed %.1f ms  ratio %.2f%n", what, r, a, b,
-                    ratio[r]);
+            double ta = time(a, steps), tb = time(b, steps);
+            ratio[r] = ta / tb;
+            System.out.printf(Locale.ROOT, "%s: round %d  %s %.1f ms  %s %.1f ms  ratio %.2f%n", what, r, nameA, ta, nameB, tb, ratio[r]);
         }
         Arrays.sort(ratio);
-        System.out.printf(Locale.ROOT, "%s: median ratio %.2f (one row per sequence / packed, %d rounds)%n", what,
-                (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2, rounds);
+        System.out.printf(Locale.ROOT, "%s: median ratio %.2f (%s / %s, %d rounds)%n", what, (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2,
+                nameA, nameB, rounds);
     }
 
     /** Mean milliseconds of one forward + backward over steps runs. */
