@@ -196,7 +196,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
      * else is in its batch, so a trainer can compute them once per row and reuse them every epoch.
      */
     public Tensor packedScores(List<int[]> prompts, List<List<int[]>> responses, int padId, List<float[]> referenceLogprobs) {
-        Packed p = Packed.of(prompts, responses, padId, trunk.config.context(), pooling, canPack());
+        Packed p = packed(prompts, responses, padId);
         Tensor ref = null;
         if (referenceLogprobs != null) {
             if (reference == null) throw new IllegalStateException("reference log-probs given, but this reward model has no log-ratio term");
@@ -223,7 +223,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
      */
     public List<float[]> packedReferenceLogprobs(List<int[]> prompts, List<List<int[]>> responses, int padId) {
         if (reference == null) throw new IllegalStateException("this reward model has no log-ratio term");
-        Packed p = Packed.of(prompts, responses, padId, trunk.config.context(), pooling, canPack());
+        Packed p = packed(prompts, responses, padId);
         Tensor tokens = p.tokens();
         float[] flat;
         try (var g = new NoGradGuard()) {
@@ -236,6 +236,11 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
         return out;
     }
 
+    private Packed packed(List<int[]> prompts, List<List<int[]>> responses, int padId) {
+        if (!canPack()) throw new IllegalStateException("a sliding-window trunk cannot read packed rows");
+        return Packed.of(prompts, responses, padId, trunk.config.context(), pooling);
+    }
+
     /**
      * Prompts with their responses packed after them, one row each, right-padded to width: the
      * tokens, each position's position id and segment (-1 the prompt, r response r, below -1
@@ -244,10 +249,9 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
      */
     private record Packed(int rows, int width, int responses, long[] tokenIds, long[] positionIds, long[] segment, long[] previous,
             int[] lengths, float[] weights) {
-        static Packed of(List<int[]> prompts, List<List<int[]>> responses, int padId, int context, Pooling pooling, boolean canPack) {
+        static Packed of(List<int[]> prompts, List<List<int[]>> responses, int padId, int context, Pooling pooling) {
             if (prompts.size() != responses.size())
                 throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " groups of responses");
-            if (!canPack) throw new IllegalStateException("a sliding-window trunk cannot read packed rows");
             int g = prompts.size(), t = 1, total = 0;
             int[] lengths = new int[g];
             for (int i = 0; i < g; i++) {

@@ -254,8 +254,7 @@ final class Instruments {
         for (int i = 0; i < gold.length; i++)
             for (double other : gold) {
                 double d = gold[i] - other;
-                if (d > 0 && d >= tieThreshold) out[i]++;
-                else if (d < 0 && -d >= tieThreshold) out[i]--;
+                if (d != 0 && Math.abs(d) >= tieThreshold) out[i] += Math.signum(d);
             }
         return out;
     }

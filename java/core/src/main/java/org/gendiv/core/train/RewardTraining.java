@@ -230,8 +230,7 @@ public final class RewardTraining implements Stage {
      */
     private Tensor responseScores(List<Comparisons> batch, List<float[]> reference) {
         int context = rm.trunk.config.context();
-        List<int[]> prompts = new ArrayList<>();
-        for (Comparisons g : batch) prompts.add(Batches.prompt(tok, g.prompt()));
+        List<int[]> prompts = prompts(batch);
         if (c.packResponses() && rm.canPack() && prompts.stream().allMatch(p -> p.length <= context))
             return rm.packedScores(prompts, packedResponses(batch, prompts), tok.padId(), reference);
         List<int[]> seqs = new ArrayList<>();
@@ -257,9 +256,14 @@ public final class RewardTraining implements Stage {
         return responses;
     }
 
+    private List<int[]> prompts(List<Comparisons> groups) {
+        List<int[]> prompts = new ArrayList<>();
+        for (Comparisons g : groups) prompts.add(Batches.prompt(tok, g.prompt()));
+        return prompts;
+    }
+
     private boolean fitsPacked(List<Comparisons> groups) {
-        for (Comparisons g : groups) if (Batches.prompt(tok, g.prompt()).length > rm.trunk.config.context()) return false;
-        return true;
+        return prompts(groups).stream().allMatch(p -> p.length <= rm.trunk.config.context());
     }
 
     /**
@@ -297,8 +301,7 @@ public final class RewardTraining implements Stage {
 
         private void fill(int from) {
             List<Comparisons> g = groups.subList(from, Math.min(groups.size(), from + chunk));
-            List<int[]> prompts = new ArrayList<>();
-            for (Comparisons x : g) prompts.add(Batches.prompt(tok, x.prompt()));
+            List<int[]> prompts = prompts(g);
             List<float[]> computed = rm.packedReferenceLogprobs(prompts, packedResponses(g, prompts), tok.padId());
             for (int i = 0; i < computed.size(); i++) rows[from + i] = computed.get(i);
         }
