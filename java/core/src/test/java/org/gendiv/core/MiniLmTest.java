@@ -1,6 +1,8 @@
 package org.gendiv.core;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -56,6 +58,13 @@ class MiniLmTest {
             // two paraphrases are nearer than unrelated sentences, as the real model has it
             double div = m.diversity(sentences.subList(0, 2)), unrelated = m.diversity(List.of(sentences.get(0), sentences.get(2)));
             assertTrue(div < unrelated, div + " vs " + unrelated);
+
+            // a repeated text is embedded once: every copy gets the embedding of the distinct texts' batch
+            String a = sentences.get(0), b = sentences.get(1), c = sentences.get(2);
+            float[][] distinct = m.embed(List.of(a, b, c)), repeated = m.embed(List.of(a, b, a, a, c, b));
+            int[] of = {0, 1, 0, 0, 2, 1};
+            for (int i = 0; i < of.length; i++) assertArrayEquals(distinct[of[i]], repeated[i], "text " + i);
+            assertNotSame(repeated[0], repeated[2]);
         }
     }
 }

@@ -181,6 +181,11 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         return untiedHead != null ? untiedHead.forward(hidden) : hidden.matmul(wte.weight().t());
     }
 
+    /** The last layer's hidden states for unpadded (or right-padded) sequences: positions 0..T-1, causal attention, no cache. */
+    public Tensor hidden(Tensor tokens) {
+        return hidden(tokens, Positions.rightPadded(tokens.size(0), tokens.size(1)), null, null);
+    }
+
     /** Logits for unpadded sequences: positions 0..T-1, causal attention, no cache. */
     public Tensor forward(Tensor tokens) {
         return forward(tokens, Positions.rightPadded(tokens.size(0), tokens.size(1)), null, null);

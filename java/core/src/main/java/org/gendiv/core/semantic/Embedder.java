@@ -2,7 +2,11 @@ package org.gendiv.core.semantic;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import org.gendiv.diversity.EmbeddingDiversity;
 
@@ -13,7 +17,7 @@ import org.gendiv.diversity.EmbeddingDiversity;
  * diversity used.
  */
 public interface Embedder extends AutoCloseable {
-    /** One embedding per text. */
+    /** One embedding per text (equal texts get equal embeddings, each its own array). */
     float[][] embed(List<String> texts);
 
     /** What produced the embeddings: the model directory or the built-in model's name. */
@@ -26,6 +30,25 @@ public interface Embedder extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * One embedding per text, computing each distinct text's once (embedDistinct gets the
+     * distinct texts in first-seen order) and copying it to the texts equal to it: a policy's K
+     * samples of one input often repeat a text, and an encoder pass costs the same for a copy.
+     */
+    static float[][] once(List<String> texts, Function<List<String>, float[][]> embedDistinct) {
+        Map<String, Integer> index = new HashMap<>();
+        List<String> distinct = new ArrayList<>();
+        int[] of = new int[texts.size()];
+        for (int i = 0; i < of.length; i++)
+            of[i] = index.computeIfAbsent(texts.get(i), t -> {
+                distinct.add(t);
+                return distinct.size() - 1;
+            });
+        float[][] e = embedDistinct.apply(distinct), out = new float[of.length][];
+        for (int i = 0; i < of.length; i++) out[i] = e[of[i]].clone();
+        return out;
+    }
 
     /** The model in dir, or the process's shared all-MiniLM-L6-v2 ({@link MiniLm#shared}) when dir is null. */
     static Embedder open(Path dir, int batch) throws IOException {

@@ -109,6 +109,10 @@ public final class MiniLm implements Embedder {
 
     @Override
     public float[][] embed(List<String> texts) {
+        return Embedder.once(texts, this::embedAll);
+    }
+
+    private float[][] embedAll(List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int at = 0; at < texts.size(); at += batch) {
             List<String> part = texts.subList(at, Math.min(texts.size(), at + batch));

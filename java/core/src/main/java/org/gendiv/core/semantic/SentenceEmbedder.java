@@ -46,6 +46,10 @@ public final class SentenceEmbedder implements Embedder {
 
     @Override
     public float[][] embed(List<String> texts) {
+        return Embedder.once(texts, this::embedAll);
+    }
+
+    private float[][] embedAll(List<String> texts) {
         float[][] out = new float[texts.size()][];
         int w = encoder.config.width();
         try (var g = new NoGradGuard()) {

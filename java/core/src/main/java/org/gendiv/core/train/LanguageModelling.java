@@ -3,6 +3,7 @@ package org.gendiv.core.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,24 +94,29 @@ public final class LanguageModelling implements Stage {
         return m;
     }
 
-    /** Summed negative log-likelihood of the learned tokens, and their count. */
+    /**
+     * Summed negative log-likelihood of the learned tokens, and their count. The LM head and its
+     * log-softmax run on the learned positions alone (an SFT row's prompt is most of it): the same
+     * loss and gradients as over every position with the rest masked to zero, to float rounding.
+     */
     Tensor[] loss(List<Example> batch) {
         List<int[]> rows = new ArrayList<>();
         for (Example e : batch) rows.add(e.tokens());
         Batches.Padded p = Batches.rightPad(rows, 0);
-        int w = p.width() - 1;
-        long[] x = new long[p.rows() * w], y = new long[p.rows() * w];
-        float[] mask = new float[p.rows() * w];
+        int w = p.width() - 1, n = 0;
+        long[] x = new long[p.rows() * w], at = new long[p.rows() * w], y = new long[p.rows() * w];
         for (int r = 0; r < p.rows(); r++)
             for (int j = 0; j < w; j++) {
                 x[r * w + j] = p.tokens()[r * p.width() + j];
-                y[r * w + j] = p.tokens()[r * p.width() + j + 1];
-                mask[r * w + j] = j + 1 >= batch.get(r).promptLength() && j + 1 < p.lengths()[r] ? 1f : 0f;
+                if (j + 1 >= batch.get(r).promptLength() && j + 1 < p.lengths()[r]) {  // position j predicts token j + 1
+                    at[n] = (long) r * w + j;
+                    y[n++] = p.tokens()[r * p.width() + j + 1];
+                }
             }
-        Tensor logits = model.forward(Tensor.create(x, p.rows(), w));
-        Tensor logp = torch.log_softmax(logits, 2).gather(2, Devices.to(Tensor.create(y, p.rows(), w, 1))).squeeze(2);
-        Tensor m = Devices.to(Tensor.create(mask, p.rows(), w));
-        return new Tensor[] {logp.mul(m).sum().neg(), m.sum()};
+        Tensor hidden = model.hidden(Tensor.create(x, p.rows(), w));
+        Tensor learned = hidden.reshape(-1, model.hiddenWidth()).index_select(0, Devices.to(Tensor.create(Arrays.copyOf(at, n), n)));
+        Tensor logp = torch.log_softmax(model.lmHead(learned), 1).gather(1, Devices.to(Tensor.create(Arrays.copyOf(y, n), n, 1)));
+        return new Tensor[] {logp.sum().neg(), Devices.to(Tensor.create(new float[] {n})).sum()};
     }
 
     /** Held-out loss per learned token. */

@@ -349,6 +349,66 @@ class TrainTest {
         return out;
     }
 
+    /**
+     * The language-modelling loss, which runs the LM head on the learned positions alone, against
+     * float64 log-softmax of the full logits by hand (prompt tokens and padding not learned), and
+     * its gradients against the same loss computed over every position with the rest masked.
+     */
+    @Test
+    void languageModellingLossReadsTheLearnedPositionsOnly() {
+        Gpt model = task.freshModel(7);
+        int v = model.config.vocab();
+        var examples = List.of(new LanguageModelling.Example(new int[] {1, 5, 6, 7, 8, 2}, 3),
+                new LanguageModelling.Example(new int[] {1, 9, 2}, 1), new LanguageModelling.Example(new int[] {1, 4, 4, 5, 6, 7, 8, 9, 2}, 6));
+        var stage = new LanguageModelling("sft", model, null, examples, List.of(), OptimConfig.of(1e-3), 1, 3, 1);
+        model.train(false);
+        Tensor[] lossAndCount = stage.loss(examples);
+
+        int w = 8;  // the longest row less one: inputs are tokens [0, 8), targets [1, 9)
+        long[] x = new long[examples.size() * w];
+        float[] mask = new float[x.length];
+        long[] y = new long[x.length];
+        for (int r = 0; r < examples.size(); r++) {
+            int[] t = examples.get(r).tokens();
+            for (int j = 0; j < w; j++) {
+                x[r * w + j] = j < t.length ? t[j] : 0;
+                y[r * w + j] = j + 1 < t.length ? t[j + 1] : 0;
+                mask[r * w + j] = j + 1 >= examples.get(r).promptLength() && j + 1 < t.length ? 1 : 0;
+            }
+        }
+        Tensor logits = model.forward(Tensor.create(x, examples.size(), w));
+        float[] l = Tensors.floats(logits.detach().contiguous());
+        double nll = 0;
+        int count = 0;
+        for (int k = 0; k < x.length; k++) {
+            if (mask[k] == 0) continue;
+            double max = Double.NEGATIVE_INFINITY, z = 0;
+            for (int i = 0; i < v; i++) max = Math.max(max, l[k * v + i]);
+            for (int i = 0; i < v; i++) z += Math.exp(l[k * v + i] - max);
+            nll -= l[k * v + (int) y[k]] - max - Math.log(z);
+            count++;
+        }
+        assertEquals(count, lossAndCount[1].item_double());
+        assertEquals(8, count);  // tokens from each promptLength on: 3 + 2 + 3
+        assertEquals(nll, lossAndCount[0].item_double(), 1e-5 * nll);
+
+        Tensor m = Tensor.create(mask, examples.size(), w);
+        Tensor masked = torch.log_softmax(logits, 2).gather(2, Tensor.create(y, examples.size(), w, 1)).squeeze(2).mul(m).sum().neg();
+        var params = model.namedParameters();
+        masked.backward();
+        Map<String, float[]> want = new java.util.LinkedHashMap<>();
+        params.forEach((name, t) -> {
+            want.put(name, Tensors.floats(t.grad().clone()));
+            t.grad().zero_();
+        });
+        lossAndCount[0].backward();
+        params.forEach((name, t) -> {
+            float[] got = Tensors.floats(t.grad()), expected = want.get(name);
+            for (int i = 0; i < got.length; i++)
+                assertEquals(expected[i], got[i], 1e-6 + 1e-4 * Math.abs(expected[i]), name + "[" + i + "]");
+        });
+    }
+
     /** A run killed midway and resumed ends with the same bytes (weights and metrics) as an uninterrupted one. */
     @Test
     void sftResumeIsBitExact() throws IOException {
