@@ -28,12 +28,16 @@ public final class ActorCritic {
         return critic == policy;
     }
 
-    /** Logits [B, T, vocab] and values [B, T] for right-padded rows (positions 0..T-1, causal). */
-    public Tensor[] forward(Tensor tokens) {
+    /**
+     * For right-padded rows (positions 0..T-1, causal): the logits [N, vocab] at the flat
+     * positions index (int64 [N], into [B * T]; the LM head runs there alone) and the values [B, T].
+     */
+    public Tensor[] forward(Tensor tokens, Tensor index) {
         Tensor positions = Positions.rightPadded(tokens.size(0), tokens.size(1));
         Tensor h = policy.hidden(tokens, positions, null, null);
         Tensor hv = shared() ? h : critic.hidden(tokens, positions, null, null);
-        return new Tensor[] {policy.lmHead(h), valueHead.forward(hv)};
+        Tensor at = h.reshape(-1, h.size(2)).index_select(0, Devices.to(index));
+        return new Tensor[] {policy.lmHead(at), valueHead.forward(hv)};
     }
 
     /** Every trainable tensor by a unique name (a shared trunk is listed once). */

@@ -89,15 +89,15 @@ public final class Generator {
                     if (step == 0 && distinct != null && distinct.shared()) {
                         Layout u = leftPad(distinct.prompts(), longest, total, padId);
                         int n = distinct.prompts().length;
-                        Tensor logits = model.forward(slice(u.tokens, n, total, 0, end), slice(u.position, n, total, 0, end),
+                        Tensor hidden = model.hidden(slice(u.tokens, n, total, 0, end), slice(u.position, n, total, 0, end),
                                 mask(u.valid, n, total, 0, end), cache);
                         Tensor rows = Devices.to(Tensor.create(distinct.source(), b));
                         cache.selectRows(rows);
-                        last = logits.select(1, end - 1).index_select(0, rows);
+                        last = model.lmHead(hidden.select(1, end - 1)).index_select(0, rows);  // the head on the last position alone
                     } else {
-                        Tensor logits = model.forward(slice(tokens, b, total, start, end),
+                        Tensor hidden = model.hidden(slice(tokens, b, total, start, end),
                                 slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
-                        last = logits.select(1, end - start - 1);
+                        last = model.lmHead(hidden.select(1, end - start - 1));
                     }
                     last = Devices.cpu(last).contiguous();  // the sampling kernel reads host memory
                     kernels.sampling().sample(Tensors.segment(last), Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,

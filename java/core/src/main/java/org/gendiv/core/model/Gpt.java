@@ -186,6 +186,14 @@ public final class Gpt extends org.bytedeco.pytorch.Module {
         return hidden(tokens, Positions.rightPadded(tokens.size(0), tokens.size(1)), null, null);
     }
 
+    /**
+     * Logits [N, vocab] at the flat positions index (int64 [N], into [B * T]) of unpadded or
+     * right-padded sequences: the LM head runs on those positions alone.
+     */
+    public Tensor logitsAt(Tensor tokens, Tensor index) {
+        return lmHead(hidden(tokens).reshape(-1, hiddenWidth()).index_select(0, Devices.to(index)));
+    }
+
     /** Logits for unpadded sequences: positions 0..T-1, causal attention, no cache. */
     public Tensor forward(Tensor tokens) {
         return forward(tokens, Positions.rightPadded(tokens.size(0), tokens.size(1)), null, null);

@@ -110,22 +110,29 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
     }
 
     /**
-     * Each position's score [rows, cols]: the head on the trunk's hidden states, plus the log-ratio
-     * term when there is one. previous[k] is the flat index of the position whose prediction
-     * position k's token is (the token before it in its sequence; a position's own index where it
-     * has none, as its weight is 0 there; null: the position before it in its row, as right-padded
-     * rows lay sequences out), and the reference reads the same tokens, positions and mask, unless
-     * its log-probs are given (referenceLogprobs, flat as previous; null: computed here).
+     * The score of each position in read (flat indices into tokens [rows, cols]): the head on the
+     * trunk's hidden state there, plus the log-ratio term when there is one. Only those positions
+     * go through the head and the LM heads' log-softmax (pooling reads a response's tokens, not its
+     * prompt). previous[k] is the flat index of the position whose prediction position k's token
+     * is (the token before it in its sequence; null: the position before it in its row, as
+     * right-padded rows lay sequences out), and the reference reads the same tokens, positions and
+     * mask, unless its log-probs are given (referenceLogprobs, flat over every position; null:
+     * computed here).
      */
-    private Tensor perPosition(Tensor tokens, Tensor positions, Tensor mask, long[] previous, Tensor referenceLogprobs) {
+    private Tensor positionScores(Tensor tokens, Tensor positions, Tensor mask, long[] previous, long[] read,
+            Tensor referenceLogprobs) {
         Tensor hidden = trunk.hidden(tokens, positions, mask, null);
-        Tensor scores = head.forward(hidden);
+        Tensor flat = hidden.reshape(-1, hidden.size(2));
+        Tensor at = Devices.to(Tensor.create(read));
+        Tensor scores = head.forward(flat.index_select(0, at));
         if (reference == null) return scores;
         previous = previousOrRowOrder(tokens, previous);
-        Tensor prev = Devices.to(Tensor.create(previous)), next = Devices.to(tokens).reshape(-1, 1);
-        Tensor own = tokenLogprobs(trunk, hidden, prev, next);
-        Tensor ref = referenceLogprobs != null ? referenceLogprobs : referenceLogprobs(tokens, positions, mask, prev, next);
-        return scores.add(own.sub(ref).view_as(scores).mul(new Scalar(logratio)));
+        long[] from = new long[read.length];
+        for (int i = 0; i < read.length; i++) from[i] = previous[(int) read[i]];
+        Tensor prev = Devices.to(Tensor.create(from)), next = Devices.to(tokens).reshape(-1).index_select(0, at).reshape(-1, 1);
+        Tensor own = tokenLogprobs(trunk, flat, prev, next);
+        Tensor ref = referenceLogprobs != null ? referenceLogprobs.index_select(0, at) : referenceLogprobs(tokens, positions, mask, prev, next);
+        return scores.add(own.sub(ref).mul(new Scalar(logratio)));
     }
 
     private static long[] previousOrRowOrder(Tensor tokens, long[] previous) {
@@ -136,17 +143,59 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
         return previous;
     }
 
-    /** The frozen reference's log p(token k | what position previous[k] read) for every flat position k. */
+    /** The frozen reference's log p(token k | what position previous[k] read) for the positions k whose tokens next holds. */
     private Tensor referenceLogprobs(Tensor tokens, Tensor positions, Tensor mask, Tensor previous, Tensor next) {
         try (var g = new NoGradGuard()) {
-            return tokenLogprobs(reference, reference.hidden(tokens, positions, mask, null), previous, next);
+            Tensor hidden = reference.hidden(tokens, positions, mask, null);
+            return tokenLogprobs(reference, hidden.reshape(-1, hidden.size(2)), previous, next);
         }
     }
 
-    /** log p(token k | what position previous[k] read) for every flat position k, by model's LM head on hidden. */
-    private static Tensor tokenLogprobs(Gpt model, Tensor hidden, Tensor previous, Tensor tokens) {
-        Tensor logp = torch.log_softmax(model.lmHead(hidden), hidden.dim() - 1).reshape(-1, model.config.vocab());
-        return logp.index_select(0, previous).gather(1, tokens).squeeze(1);
+    /** log p(next[i] | what flat position previous[i] read), by model's LM head on its hidden states [positions, width]. */
+    private static Tensor tokenLogprobs(Gpt model, Tensor flatHidden, Tensor previous, Tensor next) {
+        return torch.log_softmax(model.lmHead(flatHidden.index_select(0, previous)), 1).gather(1, next).squeeze(1);
+    }
+
+    /**
+     * Pooling weights over the positions that any of them reads: weights [pooled, positions]
+     * row-major, restricted to the columns (read, in order) where some weight is not 0.
+     */
+    private record Read(int pooled, long[] positions, float[] weights) {
+        static Read of(float[] weights, int pooled, int positions) {
+            boolean[] used = new boolean[positions];
+            int n = 0;
+            for (int r = 0; r < pooled; r++)
+                for (int k = 0; k < positions; k++)
+                    if (weights[r * positions + k] != 0 && !used[k]) {
+                        used[k] = true;
+                        n++;
+                    }
+            long[] read = new long[n];
+            for (int k = 0, i = 0; k < positions; k++) if (used[k]) read[i++] = k;
+            float[] w = new float[pooled * n];
+            for (int r = 0; r < pooled; r++)
+                for (int i = 0; i < n; i++) w[r * n + i] = weights[r * positions + (int) read[i]];
+            return new Read(pooled, read, w);
+        }
+
+        /** As {@link #of} for weights [rows, width] that pool each row's own positions: one score per row. */
+        static Read ofRows(float[] weights, int rows, int width) {
+            int n = 0;
+            for (float x : weights) if (x != 0) n++;
+            long[] read = new long[n];
+            float[] w = new float[rows * n];
+            for (int k = 0, i = 0; k < weights.length; k++)
+                if (weights[k] != 0) {
+                    read[i] = k;
+                    w[k / width * n + i++] = weights[k];
+                }
+            return new Read(rows, read, w);
+        }
+
+        /** The pooled scores [pooled]: these weights times each read position's score. */
+        Tensor pool(Tensor positionScores) {
+            return Devices.to(Tensor.create(weights, pooled, positions.length)).matmul(positionScores);
+        }
     }
 
     /**
@@ -166,8 +215,8 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             if (responseStarts[r] < 0) throw new IllegalArgumentException("responseStarts[" + r + "] = " + responseStarts[r] + " < 0");
             pooling.spread(weights, (int) (r * t), Math.min(responseStarts[r], lengths[r] - 1), lengths[r]);
         }
-        Tensor perPosition = perPosition(tokens, Positions.rightPadded(b, t), null, null, null);
-        return perPosition.mul(Devices.to(Tensor.create(weights, b, t))).sum(new long[] {1});
+        Read read = Read.ofRows(weights, (int) b, (int) t);
+        return read.pool(positionScores(tokens, Positions.rightPadded(b, t), null, null, read.positions(), null));
     }
 
     /** Whether {@link #packedScores} may read this trunk: its layers attend by position alone (no sliding window). */
@@ -212,8 +261,8 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
             }
             ref = Devices.to(Tensor.create(flat));
         }
-        Tensor perPosition = perPosition(p.tokens(), p.positions(), p.mask(), p.previous, ref);
-        return Devices.to(Tensor.create(p.weights, p.responses, (long) p.rows * p.width)).matmul(perPosition.reshape(-1));
+        Read read = Read.of(p.weights, p.responses, p.rows * p.width);
+        return read.pool(positionScores(p.tokens(), p.positions(), p.mask(), p.previous, read.positions(), ref));
     }
 
     /**
@@ -226,7 +275,7 @@ public final class RewardModel extends org.bytedeco.pytorch.Module {
         Packed p = packed(prompts, responses, padId);
         Tensor tokens = p.tokens();
         float[] flat;
-        try (var g = new NoGradGuard()) {
+        try (var g = new NoGradGuard()) {  // every position: a row's log-probs serve whatever its responses' weights read
             Tensor ref = referenceLogprobs(tokens, p.positions(), p.mask(), Devices.to(Tensor.create(p.previous)),
                     Devices.to(tokens).reshape(-1, 1));
             flat = Tensors.floats(ref);

@@ -57,11 +57,11 @@ final class Experience {
         ac.train(false);
         try (var g = new NoGradGuard()) {
             long t0 = System.nanoTime();
-            Tensor[] lv = ac.forward(tokens);
-            x.oldLogprobs = Scoring.logprobs(kernels, PpoLoss.gatherRows(lv[0], index), x.actions, c.temperature());
+            Tensor[] lv = ac.forward(tokens, index);
+            x.oldLogprobs = Scoring.logprobs(kernels, lv[0], x.actions, c.temperature());
             x.oldValues = floats(lv[1].reshape(-1).index_select(0, index));
             long t1 = System.nanoTime();
-            x.refLogprobs = Scoring.logprobs(kernels, PpoLoss.gatherRows(reference.forward(tokens), index), x.actions,
+            x.refLogprobs = Scoring.logprobs(kernels, reference.logitsAt(tokens, index), x.actions,
                     c.temperature());
             long t2 = System.nanoTime();
             x.scores = rewardScores(rollouts, rm, tok, c.missingEosPenalty());

@@ -35,8 +35,8 @@ final class PpoLoss {
         Experience.Slice s = x.slice(rows);
         Tensor tokens = Tensor.create(s.tokens, rows.length, x.width);
         Tensor index = x.sourceIndex(rows);
-        Tensor[] lv = ac.forward(tokens);
-        Tensor logits = gatherRows(lv[0], index);                     // [m * L, V], a contiguous copy
+        Tensor[] lv = ac.forward(tokens, index);
+        Tensor logits = lv[0].contiguous();                           // [m * L, V]
         Tensor values = lv[1].reshape(-1).index_select(0, index);     // [m * L]
         int n = s.actions.length, vocab = (int) logits.size(1);
         Params.Ppo params = c.kernelParams();
@@ -63,10 +63,5 @@ final class PpoLoss {
         torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
                 new BoolOptional(), false, new TensorArrayRefOptional());
         return new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
-    }
-
-    /** The logits [B, T, V] of the positions that score response tokens, as a contiguous [m * L, V]. */
-    static Tensor gatherRows(Tensor logits, Tensor index) {
-        return logits.reshape(-1, logits.size(2)).index_select(0, index).contiguous();
     }
 }

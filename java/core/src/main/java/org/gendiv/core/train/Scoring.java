@@ -142,9 +142,7 @@ public final class Scoring {
                         }
                     }
                     if (n == 0) continue;
-                    Tensor logits = model.forward(p.tensor());
-                    float[] lp = logprobs(kernels, logits.reshape(-1, logits.size(2)).index_select(0, Devices.to(Tensor.create(rows, n))),
-                            targets, temperature);
+                    float[] lp = logprobs(kernels, model.logitsAt(p.tensor(), Tensor.create(rows, n)), targets, temperature);
                     for (int r = 0, at = 0; r < chunk.size(); r++)
                         for (int j = 0; j < chunk.get(r).response().length; j++) out[i + r] += lp[at++];
                 }
