@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -110,31 +109,7 @@ public final class RewardPackingAb {
         compare(what, "one row per sequence", plain, "packed", packed);
     }
 
-    /** A and B alternately, round after round (after two warm-up rounds): each round's times and ratio A / B, then the median. */
     private static void compare(String what, String nameA, Runnable a, String nameB, Runnable b) {
-        int rounds = 8, steps = 4;
-        for (int w = 0; w < 2; w++) {
-            time(a, steps);
-            time(b, steps);
-        }
-        double[] ratio = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            double ta = time(a, steps), tb = time(b, steps);
-            ratio[r] = ta / tb;
-            System.out.printf(Locale.ROOT, "%s: round %d  %s %.1f ms  %s %.1f ms  ratio %.2f%n", what, r, nameA, ta, nameB, tb, ratio[r]);
-        }
-        Arrays.sort(ratio);
-        System.out.printf(Locale.ROOT, "%s: median ratio %.2f (%s / %s, %d rounds)%n", what, (ratio[rounds / 2 - 1] + ratio[rounds / 2]) / 2,
-                nameA, nameB, rounds);
-    }
-
-    /** Mean milliseconds of one forward + backward over steps runs. */
-    private static double time(Runnable step, int steps) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++)
-            try (PointerScope scope = new PointerScope()) {
-                step.run();
-            }
-        return (System.nanoTime() - t0) / 1e6 / steps;
+        Ab.compare(what, nameA, a, nameB, b);
     }
 }

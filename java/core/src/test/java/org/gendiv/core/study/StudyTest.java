@@ -224,10 +224,12 @@ class StudyTest {
         StudyConfig d = StudyConfig.defaults();
         assertEquals(2400, d.forTask("summarisation").sft().steps());
         assertEquals(d.sft().steps(), d.forTask("instructions").sft().steps());
+        assertEquals(1200, d.forTask("summarisation").rm().steps());
+        assertEquals(2400, d.forTask("instructions").rm().steps());
         Files.writeString(f, "{\"sft\": {\"steps\": 6, \"optim\": {\"lr\": 0.01}}}");
         c = Configs.read(f, d);
         assertEquals(6, c.forTask("summarisation").sft().steps());
-        assertTrue(c.perTask().isEmpty(), c.perTask().toString());
+        assertEquals("{\"summarisation\":{\"rm\":{\"steps\":1200}}}", c.perTask().toString(), "the file's sft keys drop per_task's sft, not its rm");
         Files.writeString(f, "{\"sft\": {\"batch_size\": 8}}");
         c = Configs.read(f, d);
         assertEquals(2400, c.forTask("summarisation").sft().steps());
