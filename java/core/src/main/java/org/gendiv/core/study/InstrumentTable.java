@@ -16,7 +16,7 @@ final class InstrumentTable {
         List<JsonObject> seeds = Instruments.perSeed(instruments);
         if (seeds.isEmpty()) return "";
         StringBuilder b = new StringBuilder("### Instrument checks (read before any finding)\n\n| instrument | check | pass range |");
-        for (int i = 0; i < seeds.size(); i++) b.append(seeds.size() == 1 ? " value |" : " seed " + (i + 1) + " |");
+        for (int i = 0; i < seeds.size(); i++) b.append(seeds.size() == 1 ? " value |" : " seed " + seedOf(seeds, i) + " |");
         b.append(" what it checks |\n|---|---|---|");
         b.append("---|".repeat(seeds.size() + 1)).append('\n');
         JsonObject first = seeds.get(0);
@@ -38,7 +38,7 @@ final class InstrumentTable {
         for (int i = 0; i < seeds.size(); i++) {
             JsonObject bands = seeds.get(i).getAsJsonObject("reward_model").getAsJsonObject("by_gold_gap");
             if (bands == null) continue;
-            b.append('\n').append(seeds.size() == 1 ? "Reward model" : "Seed " + (i + 1) + "'s reward model")
+            b.append('\n').append(seeds.size() == 1 ? "Reward model" : "Seed " + seedOf(seeds, i) + "'s reward model")
                     .append(", held-out accuracy by gold gap (of the labels' ceiling):");
             for (var band : bands.entrySet()) {
                 JsonObject o = band.getValue().getAsJsonObject();
@@ -52,6 +52,12 @@ final class InstrumentTable {
         b.append('\n').append(failed.isEmpty() ? "Every instrument passed its checks.\n\n"
                 : "Failed: " + String.join("; ", failed) + ". Findings that rest on a failed instrument are inconclusive.\n\n");
         return b.toString();
+    }
+
+    /** A per-seed block's seed (results before blocks carried it: its place, from 1). */
+    private static String seedOf(List<JsonObject> seeds, int i) {
+        JsonObject s = seeds.get(i);
+        return s.has("seed") ? s.get("seed").getAsString() : String.valueOf(i + 1);
     }
 
     private static List<String[]> checkRows(String label, String path, JsonObject block) {

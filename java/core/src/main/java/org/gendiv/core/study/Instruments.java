@@ -207,7 +207,9 @@ final class Instruments {
         JsonObject o = new JsonObject();
         JsonArray each = new JsonArray(), failed = new JsonArray();
         for (int i = 0; i < blocks.size(); i++) {
-            each.add(blocks.get(i));
+            JsonObject block = blocks.get(i).deepCopy();
+            block.addProperty("seed", seeds.get(i));  // the report names each column by its seed
+            each.add(block);
             for (var f : blocks.get(i).getAsJsonArray("failed")) failed.add("seed " + seeds.get(i) + ": " + f.getAsString());
         }
         o.add("per_seed", each);

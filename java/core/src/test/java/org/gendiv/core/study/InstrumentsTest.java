@@ -97,6 +97,26 @@ class InstrumentsTest {
         assertEquals(List.of("reward_model"), Instruments.failed(all));
     }
 
+    /** Over seeds 2 and 3 (the findings seeds), the report names each column and each failure by its seed, not its place. */
+    @Test
+    void combinedChecksNameTheirSeeds() {
+        List<Preferences.Labelled> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) held.add(new Preferences.Labelled(new RewardTraining.Pair("p", "a", "b"), 1, 0, 0.9));
+        List<Evaluation.Judged> sft = new ArrayList<>();
+        for (int k = 0; k < 4; k++) sft.add(new Evaluation.Judged(0, k, "t", k, 0.5, (float) k, 0, "m"));
+        JsonObject pass = Instruments.of(Instruments.rewardModel(held, new float[] {1, 1, 1, 0}, new float[] {0, 0, 0, 1}, sft, 0.02),
+                Instruments.block(List.of()), new JsonObject());
+        JsonObject fail = Instruments.of(Instruments.rewardModel(held, new float[] {1, 1, 0, 0}, new float[] {0, 0, 1, 1}, sft, 0.02),
+                Instruments.block(List.of()), new JsonObject());
+        JsonObject both = Instruments.combine(List.of(pass, fail), List.of(2L, 3L));
+        assertEquals(List.of("seed 3: reward_model"), Instruments.failed(both));
+        String md = InstrumentTable.markdown(both);
+        assertTrue(md.contains("| seed 2 | seed 3 |"), md);
+        assertTrue(md.contains("| 0.750 pass | 0.500 **FAIL** |"), md);
+        assertTrue(md.contains("Seed 3's reward model"), md);
+        assertFalse(md.contains("seed 1"), md);
+    }
+
     /**
      * The held-out accuracy per band of gold gap: gaps 0.05 and 0.08 (band tie-0.1, one ranked
      * right), 0.2 (0.1-0.3, right) and 0.5 (0.3-1, wrong); ceilings 0.7, 0.9, 0.95, 0.99.
