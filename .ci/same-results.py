@@ -2,7 +2,7 @@
 """Compare two study directories number by number, timings aside.
 
 Usage: .ci/same-results.py DIR_A DIR_B [--quiet]
-Compares results.json (every key but "timings"), samples.jsonl and sweeps/*.json when present.
+Compares results.json (every key but "timings", at any depth: each seed has its own), samples.jsonl and sweeps/*.json when present.
 Prints the first differences with their JSON paths and exits 1 when anything differs, 0 when
 every number is equal.
 """
@@ -15,6 +15,8 @@ import sys
 def diffs(a, b, path="$"):
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
+            if k == "timings":
+                continue
             if k not in a or k not in b:
                 yield f"{path}.{k}: only in {'B' if k not in a else 'A'}"
             else:
@@ -55,9 +57,6 @@ def main(argv):
         if a is None or b is None:
             found.append(f"{name}: missing in {'A' if a is None else 'B'}")
             continue
-        if isinstance(a, dict):
-            a.pop("timings", None)
-            b.pop("timings", None)
         compared += 1
         found += [f"{name} {d}" for d in diffs(a, b)]
     if found:

@@ -41,8 +41,11 @@ public final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# gendiv study report\n\n");
         int seeds = results.getAsJsonArray("seeds").size();
-        md.append(String.format(Locale.ROOT, "Seeds: %d (%s). Total time: %.0f s. Settings: config.json; every sample: samples.jsonl.%n%n",
-                seeds, seeds == 1 ? "95% CIs bootstrap over inputs" : "95% CIs over seeds (t)",
+        JsonObject config = results.getAsJsonObject("config");
+        int planned = config != null && config.has("seeds") ? config.get("seeds").getAsInt() : seeds;
+        md.append(String.format(Locale.ROOT, "Seeds: %d%s (%s). Total time: %.0f s. Settings: config.json; every sample: samples.jsonl.%n%n",
+                seeds, seeds < planned ? " of " + planned + " (the run goes on; this report covers the seeds done)" : "",
+                seeds == 1 ? "95% CIs bootstrap over inputs" : "95% CIs over seeds (t)",
                 results.getAsJsonObject("timings").has("total_s") ? results.getAsJsonObject("timings").get("total_s").getAsDouble() : Double.NaN));
         JsonObject tasks = results.getAsJsonObject("tasks");
         for (String task : tasks.keySet()) {
@@ -101,7 +104,7 @@ public final class Report {
             md.append("![diversity](plots/diversity-").append(task).append(".png)\n\n");
         }
         md.append(Sweeps.reportSection(out));
-        md.append(TimeReport.markdown(results.getAsJsonObject("timings")));
+        md.append(TimeReport.markdown(results.getAsJsonObject("timings"), results.getAsJsonArray("per_seed")));
         AtomicFiles.writeString(out.resolve("report.md"), md.toString());
     }
 

@@ -107,11 +107,18 @@ public final class Study {
         long t0 = System.nanoTime();
         List<JsonObject> perSeed = new ArrayList<>();
         List<String> samples = new ArrayList<>();
+        JsonObject results = new JsonObject();
         for (int s = 0; s < c.seeds(); s++) {
             long seed = c.seed() + s;
             perSeed.add(runSeed(seed, samples));
+            // each finished seed is written at once: a long --seeds N run stopped later keeps what it has
+            if (group.isMain()) results = write(perSeed, samples, t0);
         }
-        if (!group.isMain()) return new JsonObject();  // rank 0 writes the results
+        return results;  // rank 0 wrote the results; the other ranks return an empty object
+    }
+
+    /** results.json, report.md and samples.jsonl of the seeds done so far (report.md says how many of --seeds are). */
+    private JsonObject write(List<JsonObject> perSeed, List<String> samples, long t0) throws IOException {
         AtomicFiles.writeString(out.resolve("samples.jsonl"), String.join("\n", samples) + "\n");
         timings.put("total_s", (System.nanoTime() - t0) / 1e9);
         timings.put("matmul_gflops", Flops.matmulRate(MATMUL_N, MATMUL_SECONDS));  // the yardstick of the stages' FLOP rates
@@ -149,6 +156,8 @@ public final class Study {
 
     /** One seed: the base model, then each task's stages and evaluation. */
     JsonObject runSeed(long seed, List<String> samples) throws IOException {
+        Map<String, Double> before = new LinkedHashMap<>(timings);
+        long t0 = System.nanoTime();
         Path dir = out.resolve("seed-" + seed);
         Path base = baseModel(seed, dir);
         JsonObject tasks = new JsonObject();
@@ -163,6 +172,13 @@ public final class Study {
         JsonObject o = new JsonObject();
         o.addProperty("seed", seed);
         o.add("tasks", tasks);
+        JsonObject own = new JsonObject();  // this seed's share of the timings (results.json's timings sum the seeds)
+        timings.forEach((k, v) -> {
+            if ((k.endsWith("_s") || k.endsWith("_gflop")) && !v.equals(before.get(k))) own.addProperty(k, Math.round((v - before.getOrDefault(k, 0.0)) * 10) / 10.0);
+        });
+        own.remove("total_s");
+        own.addProperty("total_s", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        o.add("timings", own);
         return o;
     }
 

@@ -173,6 +173,12 @@ class StudyTest {
                     .getAsJsonObject("training").getAsJsonObject("rm").get("accuracy").getAsDouble();
         assertEquals((rm[0] + rm[1]) / 2, r.getAsJsonObject("tasks").getAsJsonObject("instructions").getAsJsonObject("training")
                 .getAsJsonObject("rm").get("accuracy").getAsDouble(), 1e-12);
+        double ownSft = 0;  // each seed's own seconds sum to the run's (each rounded to 0.1 s)
+        for (int s = 0; s < 2; s++)
+            ownSft += r.getAsJsonArray("per_seed").get(s).getAsJsonObject().getAsJsonObject("timings").get("instructions/sft_s").getAsDouble();
+        assertEquals(r.getAsJsonObject("timings").get("instructions/sft_s").getAsDouble(), ownSft, 0.15);
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("Seeds: 2 (") && md.contains("| seed 1 | seed 2 |") && md.contains("seconds, seed 2 |"), md);
     }
 
     @Test
