@@ -75,7 +75,7 @@ public final class Generator {
         int[][] out = new int[b][maxNewTokens];
         float[][] lps = new float[b][maxNewTokens];
         boolean wasTraining = model.is_training();
-        model.eval();
+        if (wasTraining) model.eval();  // only then: batches sampled side by side share the module (BatchWorkers)
         try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined();
                 KvCache cache = useCache ? new KvCache(model.config.layers()) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
@@ -123,7 +123,7 @@ public final class Generator {
                 if (all) break;
             }
         } finally {
-            model.train(wasTraining);
+            if (wasTraining) model.train(true);
         }
         for (int r = 0; r < b; r++) {
             out[r] = Arrays.copyOf(out[r], length[r]);

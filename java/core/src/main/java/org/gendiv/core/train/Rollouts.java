@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.gendiv.core.io.Configs;
+import org.gendiv.core.model.BatchWorkers;
 import org.gendiv.core.model.Generator;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.tokenizer.Tokenizer;
@@ -68,22 +69,41 @@ public final class Rollouts {
 
     private static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
             Params.Sampling sampling, int batchSize, int maxNewTokens, IntConsumer progress, int firstRow) {
+        return generate(model, kernels, tok, prompts, sampling, batchSize, maxNewTokens, progress, firstRow, BatchWorkers.count());
+    }
+
+    /** As above on a given number of workers (batches side by side, {@link BatchWorkers}); the draws do not depend on it. */
+    static List<Rollout> generate(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts, Params.Sampling sampling,
+            int batchSize, int maxNewTokens, IntConsumer progress, int firstRow, int workers) {
         Generator gen = new Generator(model, kernels);
         int room = model.config.context() - maxNewTokens;
         if (room < 2) throw new Configs.BadConfig("max_new_tokens (" + maxNewTokens + ") leaves no room for a prompt in the context ("
                 + model.config.context() + ")");
+        int batches = (prompts.size() + batchSize - 1) / batchSize;
+        int[] done = {0};
         List<Rollout> out = new ArrayList<>(prompts.size());
-        for (int i = 0, batchNo = 0; i < prompts.size(); i += batchSize, batchNo++) {
-            List<String> chunk = prompts.subList(i, Math.min(prompts.size(), i + batchSize));
-            int[][] encoded = new int[chunk.size()][];
-            for (int j = 0; j < encoded.length; j++) encoded[j] = keepTail(Batches.prompt(tok, chunk.get(j)), room);
-            Params.Sampling s = new Params.Sampling(sampling.temperature(), sampling.topK(), sampling.topP(),
-                    sampling.minP(), sampling.seed() + batchNo, 0);
-            try (var scope = new PointerScope()) {
-                Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true, firstRow);
-                for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
-            }
-            if (progress != null) progress.accept(out.size());
+        for (List<Rollout> part : BatchWorkers.inference(model, batches, workers,
+                batchNo -> batch(gen, tok, prompts.subList(batchNo * batchSize, Math.min(prompts.size(), (batchNo + 1) * batchSize)),
+                        sampling, batchNo, room, maxNewTokens, firstRow),
+                batchNo -> {
+                    done[0] += Math.min(batchSize, prompts.size() - batchNo * batchSize);
+                    if (progress != null) progress.accept(done[0]);
+                }))
+            out.addAll(part);
+        return out;
+    }
+
+    /** Batch batchNo: its prompts (each cut to room tokens) sampled with seed sampling.seed + batchNo. */
+    private static List<Rollout> batch(Generator gen, Tokenizer tok, List<String> chunk, Params.Sampling sampling, int batchNo,
+            int room, int maxNewTokens, int firstRow) {
+        int[][] encoded = new int[chunk.size()][];
+        for (int j = 0; j < encoded.length; j++) encoded[j] = keepTail(Batches.prompt(tok, chunk.get(j)), room);
+        Params.Sampling s = new Params.Sampling(sampling.temperature(), sampling.topK(), sampling.topP(), sampling.minP(),
+                sampling.seed() + batchNo, 0);
+        List<Rollout> out = new ArrayList<>(encoded.length);
+        try (var scope = new PointerScope()) {
+            Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true, firstRow);
+            for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
         }
         return out;
     }

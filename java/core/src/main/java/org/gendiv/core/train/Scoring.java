@@ -5,9 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.model.BatchWorkers;
 import org.gendiv.core.model.Devices;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
@@ -63,20 +62,20 @@ public final class Scoring {
             }
             rowResponses.get(rowResponses.size() - 1).add(Batches.clippedResponse(tok, prompt, texts.get(i), context));
         }
-        float[] out = new float[texts.size()];
-        int per = Math.max(1, rows / perRow), at = 0;
-        boolean was = rm.is_training();
-        rm.eval();
-        try (var g = new NoGradGuard()) {
-            for (int r = 0; r < rowPrompts.size(); r += per)
-                try (PointerScope scope = new PointerScope()) {
-                    int to = Math.min(rowPrompts.size(), r + per);
-                    float[] s = Tensors.floats(rm.packedScores(rowPrompts.subList(r, to), rowResponses.subList(r, to), tok.padId()));
-                    System.arraycopy(s, 0, out, at, s.length);
-                    at += s.length;
-                }
-        } finally {
-            rm.train(was);
+        int per = Math.max(1, rows / perRow);
+        List<float[]> parts = BatchWorkers.inference(rm, (rowPrompts.size() + per - 1) / per, b -> {
+            int r = b * per, to = Math.min(rowPrompts.size(), r + per);
+            return Tensors.floats(rm.packedScores(rowPrompts.subList(r, to), rowResponses.subList(r, to), tok.padId()));
+        }, null);
+        return concat(parts, texts.size());
+    }
+
+    private static float[] concat(List<float[]> parts, int n) {
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
         }
         return out;
     }
@@ -98,21 +97,12 @@ public final class Scoring {
 
     /** The score of each token sequence whose response starts at token starts[i]. */
     public static float[] scores(RewardModel rm, List<int[]> seqs, int[] starts, int padId, int batch) {
-        float[] out = new float[seqs.size()];
-        boolean was = rm.is_training();
-        rm.eval();
-        try (var g = new NoGradGuard()) {
-            for (int i = 0; i < seqs.size(); i += batch)
-                try (PointerScope scope = new PointerScope()) {
-                    Batches.Padded p = Batches.rightPad(seqs.subList(i, Math.min(seqs.size(), i + batch)), padId);
-                    int to = Math.min(seqs.size(), i + batch);
-                    float[] s = Tensors.floats(rm.scores(p.tensor(), p.lengths(), Arrays.copyOfRange(starts, i, to)));
-                    System.arraycopy(s, 0, out, i, s.length);
-                }
-        } finally {
-            rm.train(was);
-        }
-        return out;
+        List<float[]> parts = BatchWorkers.inference(rm, (seqs.size() + batch - 1) / batch, b -> {
+            int i = b * batch, to = Math.min(seqs.size(), i + batch);
+            Batches.Padded p = Batches.rightPad(seqs.subList(i, to), padId);
+            return Tensors.floats(rm.scores(p.tensor(), p.lengths(), Arrays.copyOfRange(starts, i, to)));
+        }, null);
+        return concat(parts, seqs.size());
     }
 
     /**
@@ -121,33 +111,33 @@ public final class Scoring {
      */
     public static double[] responseLogprobs(Gpt model, Kernels kernels, List<Rollouts.Rollout> rollouts, float temperature,
             int batch) {
-        double[] out = new double[rollouts.size()];
-        boolean was = model.is_training();
-        model.eval();
-        try (var g = new NoGradGuard()) {
-            for (int i = 0; i < rollouts.size(); i += batch)
-                try (PointerScope scope = new PointerScope()) {
-                    List<Rollouts.Rollout> chunk = rollouts.subList(i, Math.min(rollouts.size(), i + batch));
-                    Batches.Padded p = Batches.rightPad(chunk.stream().map(Rollouts.Rollout::full).toList(), 0);
-                    int n = 0;
-                    for (var r : chunk) n += r.response().length;
-                    long[] rows = new long[n];
-                    int[] targets = new int[n];
-                    for (int r = 0, at = 0; r < chunk.size(); r++) {
-                        int[] resp = chunk.get(r).response();
-                        int start = chunk.get(r).prompt().length - 1;  // the logits at t predict token t + 1
-                        for (int j = 0; j < resp.length; j++, at++) {
-                            rows[at] = (long) r * p.width() + start + j;
-                            targets[at] = resp[j];
-                        }
-                    }
-                    if (n == 0) continue;
-                    float[] lp = logprobs(kernels, model.logitsAt(p.tensor(), Tensor.create(rows, n)), targets, temperature);
-                    for (int r = 0, at = 0; r < chunk.size(); r++)
-                        for (int j = 0; j < chunk.get(r).response().length; j++) out[i + r] += lp[at++];
+        List<double[]> parts = BatchWorkers.inference(model, (rollouts.size() + batch - 1) / batch, b -> {
+            List<Rollouts.Rollout> chunk = rollouts.subList(b * batch, Math.min(rollouts.size(), (b + 1) * batch));
+            double[] sums = new double[chunk.size()];
+            Batches.Padded p = Batches.rightPad(chunk.stream().map(Rollouts.Rollout::full).toList(), 0);
+            int n = 0;
+            for (var r : chunk) n += r.response().length;
+            if (n == 0) return sums;
+            long[] rows = new long[n];
+            int[] targets = new int[n];
+            for (int r = 0, at = 0; r < chunk.size(); r++) {
+                int[] resp = chunk.get(r).response();
+                int start = chunk.get(r).prompt().length - 1;  // the logits at t predict token t + 1
+                for (int j = 0; j < resp.length; j++, at++) {
+                    rows[at] = (long) r * p.width() + start + j;
+                    targets[at] = resp[j];
                 }
-        } finally {
-            model.train(was);
+            }
+            float[] lp = logprobs(kernels, model.logitsAt(p.tensor(), Tensor.create(rows, n)), targets, temperature);
+            for (int r = 0, at = 0; r < chunk.size(); r++)
+                for (int j = 0; j < chunk.get(r).response().length; j++) sums[r] += lp[at++];
+            return sums;
+        }, null);
+        double[] out = new double[rollouts.size()];
+        int at = 0;
+        for (double[] part : parts) {
+            System.arraycopy(part, 0, out, at, part.length);
+            at += part.length;
         }
         return out;
     }

@@ -28,13 +28,7 @@ class RolloutShardTest {
     void eachShardDrawsWhatItsRowsDrawInTheWholeBatch() throws IOException {
         TinyTask task = new TinyTask(dir);
         Gpt model = task.freshModel(11);  // a random model: flat, varied distributions
-        SplittableRandom rng = new SplittableRandom(4);
-        List<String> prompts = new ArrayList<>();
-        for (int i = 0; i < 32; i++) {  // prompts of 2 to 6 words, so each shard pads to another length
-            StringBuilder p = new StringBuilder("say");
-            for (int w = 1 + rng.nextInt(5); w > 0; w--) p.append(' ').append(TinyTask.COLOURS[rng.nextInt(TinyTask.COLOURS.length)]);
-            prompts.add(p.toString());
-        }
+        List<String> prompts = prompts(32, 4);  // so each shard pads to another length
         Params.Sampling sampling = Params.Sampling.of(1f, 77);
         var whole = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 32, 10);
         for (int ranks : new int[] {2, 4}) {
@@ -51,5 +45,37 @@ class RolloutShardTest {
                 }
             }
         }
+    }
+
+    /** Batches sampled side by side (two workers, one thread each) draw what they draw one after another, bit for bit. */
+    @Test
+    void batchesSideBySideDrawWhatTheyDrawInTurn() throws IOException {
+        TinyTask task = new TinyTask(dir);
+        Gpt model = task.freshModel(12);
+        List<String> prompts = prompts(45, 5);  // 6 batches of 8, the last short
+        Params.Sampling sampling = Params.Sampling.of(1f, 78);
+        List<Integer> heard = new ArrayList<>();
+        var inTurn = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 8, 10, null, 0, 1);
+        var sideBySide = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 8, 10, heard::add, 0, 2);
+        assertEquals(prompts.size(), sideBySide.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            assertArrayEquals(inTurn.get(i).prompt(), sideBySide.get(i).prompt(), "row " + i);
+            assertArrayEquals(inTurn.get(i).response(), sideBySide.get(i).response(), "row " + i);
+            assertArrayEquals(inTurn.get(i).logprobs(), sideBySide.get(i).logprobs(), "row " + i);  // exact: the same arithmetic
+        }
+        assertEquals(6, heard.size());
+        assertEquals(45, heard.stream().mapToInt(Integer::intValue).max().orElse(0), "progress counts every prompt");
+    }
+
+    /** n prompts of 2 to 6 words (so batches pad to different lengths). */
+    private static List<String> prompts(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StringBuilder p = new StringBuilder("say");
+            for (int w = 1 + rng.nextInt(5); w > 0; w--) p.append(' ').append(TinyTask.COLOURS[rng.nextInt(TinyTask.COLOURS.length)]);
+            prompts.add(p.toString());
+        }
+        return prompts;
     }
 }

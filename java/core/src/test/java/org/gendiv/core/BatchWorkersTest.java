@@ -1,0 +1,48 @@
+package org.gendiv.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.openblas.presets.openblas_nolapack;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.BatchWorkers;
+import org.junit.jupiter.api.Test;
+
+/** Batches side by side: results in batch order, a batch's exception rethrown as it was, thread counts restored. */
+class BatchWorkersTest {
+    @Test
+    void resultsComeInOrderAndThreadCountsAreRestored() {
+        int torchThreads = torch.get_num_threads(), blas = openblas_nolapack.blas_get_num_threads();
+        List<Integer> heard = new ArrayList<>();
+        List<Integer> out = BatchWorkers.map(7, 2, i -> {
+            if (i == 0) sleep(50);  // the first batch finishes last
+            return i * i;
+        }, heard::add);
+        assertEquals(List.of(0, 1, 4, 9, 16, 25, 36), out);
+        assertEquals(7, heard.size());
+        assertEquals(torchThreads, torch.get_num_threads());
+        assertEquals(blas, openblas_nolapack.blas_get_num_threads());
+    }
+
+    @Test
+    void aBatchsExceptionIsRethrownAsItWas() {
+        int torchThreads = torch.get_num_threads();
+        var e = assertThrows(IllegalArgumentException.class, () -> BatchWorkers.map(4, 2, i -> {
+            if (i == 2) throw new IllegalArgumentException("batch 2 is bad");
+            return i;
+        }, null));
+        assertEquals("batch 2 is bad", e.getMessage());
+        assertEquals(torchThreads, torch.get_num_threads());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
