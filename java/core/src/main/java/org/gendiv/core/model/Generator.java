@@ -4,15 +4,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.IntBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.gendiv.core.data.Distinct;
 import org.gendiv.kernels.Dtype;
 import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.Params;
@@ -80,18 +77,20 @@ public final class Generator {
                 KvCache cache = useCache ? new KvCache(model.config.layers()) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
             for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, firstRow + r);
-            Distinct distinct = useCache ? Distinct.of(prompts) : null;
+            // a prompt repeated in the batch (K samples of one input) is read once, its cache copied to each row
+            Distinct<int[]> distinct = useCache ? Distinct.of(Arrays.asList(prompts), IntBuffer::wrap) : null;
             for (int step = 0; step < maxNewTokens; step++) {
                 int end = longest + step;                       // tokens [0, end) are known
                 int start = useCache && step > 0 ? end - 1 : 0;  // what this forward pass feeds
                 try (PointerScope scope = new PointerScope()) {  // frees the step's temporaries now, not at GC
                     Tensor last;
-                    if (step == 0 && distinct != null && distinct.shared()) {
-                        Layout u = leftPad(distinct.prompts(), longest, total, padId);
-                        int n = distinct.prompts().length;
+                    if (step == 0 && distinct != null && distinct.repeats()) {
+                        int[][] unique = distinct.items().toArray(int[][]::new);
+                        Layout u = leftPad(unique, longest, total, padId);
+                        int n = unique.length;
                         Tensor hidden = model.hidden(slice(u.tokens, n, total, 0, end), slice(u.position, n, total, 0, end),
                                 mask(u.valid, n, total, 0, end), cache);
-                        Tensor rows = Devices.to(Tensor.create(distinct.source(), b));
+                        Tensor rows = Devices.to(Tensor.create(Arrays.stream(distinct.of()).asLongStream().toArray(), b));
                         cache.selectRows(rows);
                         last = model.lmHead(hidden.select(1, end - 1)).index_select(0, rows);  // the head on the last position alone
                     } else {
@@ -140,27 +139,6 @@ public final class Generator {
         try (var noGrad = new NoGradGuard()) {
             return model.forward(slice(lay.tokens, b, longest, 0, longest), slice(lay.position, b, longest, 0, longest),
                     mask(lay.valid, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
-        }
-    }
-
-    /** The distinct prompts of a batch, in first-seen order, and for each row the index of its prompt among them. */
-    private record Distinct(int[][] prompts, long[] source) {
-        static Distinct of(int[][] rows) {
-            Map<IntBuffer, Integer> index = new HashMap<>();  // IntBuffer: equality by content
-            List<int[]> prompts = new ArrayList<>();
-            long[] source = new long[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                int[] p = rows[r];
-                source[r] = index.computeIfAbsent(IntBuffer.wrap(p), k -> {
-                    prompts.add(p);
-                    return prompts.size() - 1;
-                });
-            }
-            return new Distinct(prompts.toArray(int[][]::new), source);
-        }
-
-        boolean shared() {
-            return prompts.length < source.length;
         }
     }
 

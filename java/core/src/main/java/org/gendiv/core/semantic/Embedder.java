@@ -2,12 +2,10 @@ package org.gendiv.core.semantic;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
+import org.gendiv.core.data.Distinct;
 import org.gendiv.diversity.EmbeddingDiversity;
 
 /**
@@ -37,16 +35,9 @@ public interface Embedder extends AutoCloseable {
      * samples of one input often repeat a text, and an encoder pass costs the same for a copy.
      */
     static float[][] once(List<String> texts, Function<List<String>, float[][]> embedDistinct) {
-        Map<String, Integer> index = new HashMap<>();
-        List<String> distinct = new ArrayList<>();
-        int[] of = new int[texts.size()];
-        for (int i = 0; i < of.length; i++)
-            of[i] = index.computeIfAbsent(texts.get(i), t -> {
-                distinct.add(t);
-                return distinct.size() - 1;
-            });
-        float[][] e = embedDistinct.apply(distinct), out = new float[of.length][];
-        for (int i = 0; i < of.length; i++) out[i] = e[of[i]].clone();
+        Distinct<String> d = Distinct.of(texts, t -> t);
+        float[][] e = embedDistinct.apply(d.items()), out = new float[d.of().length][];
+        for (int i = 0; i < out.length; i++) out[i] = e[d.of()[i]].clone();
         return out;
     }
 
