@@ -2,11 +2,13 @@ package org.gendiv.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.bytedeco.openblas.presets.openblas_nolapack;
+import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.BatchWorkers;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,19 @@ class BatchWorkersTest {
         assertEquals(7, heard.size());
         assertEquals(torchThreads, torch.get_num_threads());
         assertEquals(blas, openblas_nolapack.blas_get_num_threads());
+    }
+
+    /** A batch's tensors are freed when the batch ends, in turn and side by side (scoring keeps no batch's activations alive). */
+    @Test
+    void aBatchsTensorsAreFreedWithIt() {
+        for (int workers : new int[] {1, 2}) {
+            Tensor[] made = new Tensor[3];
+            BatchWorkers.map(3, workers, i -> {
+                made[i] = torch.zeros(64, 64);
+                return i;
+            }, null);
+            for (Tensor t : made) assertTrue(t.isNull(), workers + " workers: a batch's tensor outlived it");
+        }
     }
 
     @Test

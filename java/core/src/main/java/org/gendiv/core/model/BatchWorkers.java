@@ -88,7 +88,9 @@ public final class BatchWorkers {
         if (workers <= 1 || batches <= 1) {
             try {
                 for (int i = 0; i < batches; i++) {
-                    out.add(batch.apply(i));
+                    try (PointerScope scope = new PointerScope()) {  // a batch's tensors freed with it, as beside others
+                        out.add(batch.apply(i));
+                    }
                     if (done != null) done.accept(i);
                 }
                 return out;
