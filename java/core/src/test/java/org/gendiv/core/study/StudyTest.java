@@ -232,10 +232,13 @@ class StudyTest {
         assertEquals(d.sft().steps(), d.forTask("instructions").sft().steps());
         assertEquals(1200, d.forTask("summarisation").rm().steps());
         assertEquals(2400, d.forTask("instructions").rm().steps());
+        assertEquals(120, d.forTask("instructions").ppo().steps());
+        assertEquals(d.ppo().steps(), d.forTask("summarisation").ppo().steps());
         Files.writeString(f, "{\"sft\": {\"steps\": 6, \"optim\": {\"lr\": 0.01}}}");
         c = Configs.read(f, d);
         assertEquals(6, c.forTask("summarisation").sft().steps());
-        assertEquals("{\"summarisation\":{\"rm\":{\"steps\":1200}}}", c.perTask().toString(), "the file's sft keys drop per_task's sft, not its rm");
+        assertEquals("{\"summarisation\":{\"rm\":{\"steps\":1200}},\"instructions\":{\"ppo\":{\"steps\":120}}}", c.perTask().toString(),
+                "the file's sft keys drop per_task's sft, not its rm or ppo");
         Files.writeString(f, "{\"sft\": {\"batch_size\": 8}}");
         c = Configs.read(f, d);
         assertEquals(2400, c.forTask("summarisation").sft().steps());
