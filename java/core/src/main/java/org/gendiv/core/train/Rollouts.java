@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
 
-import org.bytedeco.javacpp.PointerScope;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.model.BatchWorkers;
 import org.gendiv.core.model.Generator;
@@ -101,10 +100,8 @@ public final class Rollouts {
         Params.Sampling s = new Params.Sampling(sampling.temperature(), sampling.topK(), sampling.topP(), sampling.minP(),
                 sampling.seed() + batchNo, 0);
         List<Rollout> out = new ArrayList<>(encoded.length);
-        try (var scope = new PointerScope()) {
-            Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true, firstRow);
-            for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
-        }
+        Generator.Result r = gen.generate(encoded, maxNewTokens, s, tok.eosId(), tok.padId(), true, firstRow);  // in the batch's PointerScope
+        for (int j = 0; j < encoded.length; j++) out.add(new Rollout(encoded[j], r.tokens()[j], r.logprobs()[j]));
         return out;
     }
 
