@@ -74,6 +74,26 @@ public final class BatchWorkers {
         }
     }
 
+    /** Work on the items [from, to) of one chunk. */
+    @FunctionalInterface
+    public interface Chunk<T> {
+        T apply(int from, int to);
+    }
+
+    /**
+     * Inference over items [0, n) in chunks of size (the last one shorter), as {@link #inference}:
+     * chunk.apply(from, to) per chunk, results in order; done hears each finished chunk's item count.
+     */
+    public static <T> List<T> chunks(org.bytedeco.pytorch.Module model, int n, int size, int workers, Chunk<T> chunk, IntConsumer done) {
+        return inference(model, (n + size - 1) / size, workers, b -> chunk.apply(b * size, Math.min(n, (b + 1) * size)),
+                done == null ? null : b -> done.accept(Math.min(n, (b + 1) * size) - b * size));
+    }
+
+    /** As above on {@link #count()} workers. */
+    public static <T> List<T> chunks(org.bytedeco.pytorch.Module model, int n, int size, Chunk<T> chunk) {
+        return chunks(model, n, size, count(), chunk, null);
+    }
+
     /**
      * batch.apply(i) for i in [0, batches), results in order; done (nullable) hears each batch as
      * it finishes, from one thread at a time. A batch's exception is rethrown here, as it was thrown.

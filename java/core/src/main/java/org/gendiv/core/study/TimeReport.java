@@ -17,12 +17,10 @@ final class TimeReport {
 
     /** The table; with several seeds, each seed's seconds beside the total (perSeed: results.json's per_seed, or null). */
     static String markdown(JsonObject timings, JsonArray perSeed) {
-        List<JsonObject> seeds = new ArrayList<>();
-        if (perSeed != null && perSeed.size() > 1)
-            for (var e : perSeed) if (e.getAsJsonObject().has("timings")) seeds.add(e.getAsJsonObject());
-        if (seeds.size() != (perSeed == null ? 0 : perSeed.size())) seeds.clear();  // results from before seeds had their own
-
         if (timings == null || !timings.has("total_s")) return "";
+        List<JsonObject> seeds = new ArrayList<>();  // every seed's own timings, or none (results from before seeds had them)
+        if (perSeed != null && perSeed.size() > 1) for (var e : perSeed) seeds.add(e.getAsJsonObject());
+        if (!seeds.stream().allMatch(s -> s.has("timings"))) seeds.clear();
         double total = timings.get("total_s").getAsDouble();
         double yardstick = timings.has("matmul_gflops") ? timings.get("matmul_gflops").getAsDouble() : Double.NaN;
         StringBuilder b = new StringBuilder("## Where the time goes\n\n");

@@ -78,14 +78,12 @@ public final class Rollouts {
         int room = model.config.context() - maxNewTokens;
         if (room < 2) throw new Configs.BadConfig("max_new_tokens (" + maxNewTokens + ") leaves no room for a prompt in the context ("
                 + model.config.context() + ")");
-        int batches = (prompts.size() + batchSize - 1) / batchSize;
         int[] done = {0};
         List<Rollout> out = new ArrayList<>(prompts.size());
-        for (List<Rollout> part : BatchWorkers.inference(model, batches, workers,
-                batchNo -> batch(gen, tok, prompts.subList(batchNo * batchSize, Math.min(prompts.size(), (batchNo + 1) * batchSize)),
-                        sampling, batchNo, room, maxNewTokens, firstRow),
-                batchNo -> {
-                    done[0] += Math.min(batchSize, prompts.size() - batchNo * batchSize);
+        for (List<Rollout> part : BatchWorkers.chunks(model, prompts.size(), batchSize, workers,
+                (from, to) -> batch(gen, tok, prompts.subList(from, to), sampling, from / batchSize, room, maxNewTokens, firstRow),
+                n -> {
+                    done[0] += n;
                     if (progress != null) progress.accept(done[0]);
                 }))
             out.addAll(part);

@@ -1,6 +1,7 @@
 package org.gendiv.core.train;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,19 +64,18 @@ public final class Scoring {
             rowResponses.get(rowResponses.size() - 1).add(Batches.clippedResponse(tok, prompt, texts.get(i), context));
         }
         int per = Math.max(1, rows / perRow);
-        List<float[]> parts = BatchWorkers.inference(rm, (rowPrompts.size() + per - 1) / per, b -> {
-            int r = b * per, to = Math.min(rowPrompts.size(), r + per);
-            return Tensors.floats(rm.packedScores(rowPrompts.subList(r, to), rowResponses.subList(r, to), tok.padId()));
-        }, null);
-        return concat(parts, texts.size());
+        List<float[]> parts = BatchWorkers.chunks(rm, rowPrompts.size(), per,
+                (from, to) -> Tensors.floats(rm.packedScores(rowPrompts.subList(from, to), rowResponses.subList(from, to), tok.padId())));
+        return concat(parts, new float[texts.size()]);
     }
 
-    private static float[] concat(List<float[]> parts, int n) {
-        float[] out = new float[n];
+    /** The parts end to end in out (an array of their total length). */
+    private static <A> A concat(List<A> parts, A out) {
         int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
+        for (A p : parts) {
+            int n = Array.getLength(p);
+            System.arraycopy(p, 0, out, at, n);
+            at += n;
         }
         return out;
     }
@@ -97,12 +97,11 @@ public final class Scoring {
 
     /** The score of each token sequence whose response starts at token starts[i]. */
     public static float[] scores(RewardModel rm, List<int[]> seqs, int[] starts, int padId, int batch) {
-        List<float[]> parts = BatchWorkers.inference(rm, (seqs.size() + batch - 1) / batch, b -> {
-            int i = b * batch, to = Math.min(seqs.size(), i + batch);
-            Batches.Padded p = Batches.rightPad(seqs.subList(i, to), padId);
-            return Tensors.floats(rm.scores(p.tensor(), p.lengths(), Arrays.copyOfRange(starts, i, to)));
-        }, null);
-        return concat(parts, seqs.size());
+        List<float[]> parts = BatchWorkers.chunks(rm, seqs.size(), batch, (from, to) -> {
+            Batches.Padded p = Batches.rightPad(seqs.subList(from, to), padId);
+            return Tensors.floats(rm.scores(p.tensor(), p.lengths(), Arrays.copyOfRange(starts, from, to)));
+        });
+        return concat(parts, new float[seqs.size()]);
     }
 
     /**
@@ -111,8 +110,8 @@ public final class Scoring {
      */
     public static double[] responseLogprobs(Gpt model, Kernels kernels, List<Rollouts.Rollout> rollouts, float temperature,
             int batch) {
-        List<double[]> parts = BatchWorkers.inference(model, (rollouts.size() + batch - 1) / batch, b -> {
-            List<Rollouts.Rollout> chunk = rollouts.subList(b * batch, Math.min(rollouts.size(), (b + 1) * batch));
+        List<double[]> parts = BatchWorkers.chunks(model, rollouts.size(), batch, (from, to) -> {
+            List<Rollouts.Rollout> chunk = rollouts.subList(from, to);
             double[] sums = new double[chunk.size()];
             Batches.Padded p = Batches.rightPad(chunk.stream().map(Rollouts.Rollout::full).toList(), 0);
             int n = 0;
@@ -132,14 +131,8 @@ public final class Scoring {
             for (int r = 0, at = 0; r < chunk.size(); r++)
                 for (int j = 0; j < chunk.get(r).response().length; j++) sums[r] += lp[at++];
             return sums;
-        }, null);
-        double[] out = new double[rollouts.size()];
-        int at = 0;
-        for (double[] part : parts) {
-            System.arraycopy(part, 0, out, at, part.length);
-            at += part.length;
-        }
-        return out;
+        });
+        return concat(parts, new double[rollouts.size()]);
     }
 
     /** log softmax(rows / temperature)[targets[i]] of each row of a [N, V] logits tensor, through gendiv's kernel on the host. */
