@@ -15,7 +15,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Independent batches of inference (sampling, scoring) run side by side, one per core, each on
+ * Independent batches of inference (sampling, scoring) or of a training step's shards
+ * ({@code GradientShards}) run side by side, one per core, each on
  * one LibTorch thread and one OpenBLAS thread, instead of one after another on all the cores.
  * At this project's model sizes (128-wide layers, a few hundred rows) a matrix product split
  * over two threads spends much of its time waiting: perf put half of generation's samples in
@@ -23,10 +24,11 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>A batch computes the same numbers whether it runs alone or beside others: every batch, in
  * turn or side by side, runs its matrix products on one OpenBLAS thread (a product split over two
- * threads rounds differently in its last bits), and LibTorch's own CPU ops give the same bits on
- * one thread as on two. So inference results do not depend on the worker count or on the
- * machine's cores (RolloutShardTest and ScoringTest check 1 against 2 workers bit for bit; CI
- * compares whole studies). On CUDA batches run one after another.
+ * threads rounds differently in its last bits), and so do LibTorch's own ops when there are
+ * several batches (its forward ops give the same bits on one thread as on two, but a backward
+ * pass's reductions do not). So results do not depend on the worker count or on the machine's
+ * cores (RolloutShardTest, ScoringTest and GradientShardsTest check 1 against 2 workers bit for
+ * bit; CI compares whole studies). On CUDA batches run one after another.
  */
 public final class BatchWorkers {
     private BatchWorkers() {}
@@ -106,6 +108,9 @@ public final class BatchWorkers {
         // on the worker count or the machine's cores.
         openblas_nolapack.blas_set_num_threads(1);
         if (workers <= 1 || batches <= 1) {
+            // Several batches in turn run LibTorch's own ops on one thread too, as side by side: a
+            // backward pass's reductions (a norm's or a bias's gradient) round by their thread count.
+            if (batches > 1) torch.set_num_threads(1);
             try {
                 for (int i = 0; i < batches; i++) {
                     try (PointerScope scope = new PointerScope()) {  // a batch's tensors freed with it, as beside others
@@ -116,6 +121,7 @@ public final class BatchWorkers {
                 return out;
             } finally {
                 openblas_nolapack.blas_set_num_threads(blasThreads);
+                torch.set_num_threads(torchThreads);
             }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(workers, batches), r -> {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.dist.Group;
@@ -81,17 +82,26 @@ public final class LanguageModelling implements Stage {
         for (int i : group.shard(Batches.indices(train.size(), batchSize, step, seed))) batch.add(train.get(i));
         double lr = optim.lrAt(step, steps);
         adam.zeroGrad();
-        Tensor[] lossAndCount = loss(batch);
-        group.sum(lossAndCount[1]);  // the global count of learned tokens
-        lossAndCount[0].div(lossAndCount[1]).backward();
+        long own = 0;
+        for (Example e : batch) own += learned(e);
+        double count = group.sum(own);  // the global count of learned tokens
+        List<Double> sums = GradientShards.backward(adam.parameters(), batch.size(), (from, to) -> {
+            Tensor[] lc = loss(batch.subList(from, to));
+            return new GradientShards.Part<>(lc[0].div(new Scalar(count)), lc[0].item_double());
+        });
         group.sumGradients(adam.parameters());
         double norm = adam.clipGradNorm(optim.gradClip());
         adam.step(lr);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", group.sum(lossAndCount[0].item_double()) / lossAndCount[1].item_double());
+        m.put("loss", group.sum(sums.stream().mapToDouble(Double::doubleValue).sum()) / count);
         m.put("lr", lr);
         m.put("grad_norm", norm);
         return m;
+    }
+
+    /** How many of an example's tokens are learned: those after its prompt (at least the first token, BOS, is context). */
+    static int learned(Example e) {
+        return Math.max(0, e.tokens().length - Math.max(1, e.promptLength()));
     }
 
     /**
@@ -113,6 +123,9 @@ public final class LanguageModelling implements Stage {
                     y[n++] = p.tokens()[r * p.width() + j + 1];
                 }
             }
+        int expected = 0;
+        for (Example e : batch) expected += learned(e);
+        if (n != expected) throw new IllegalStateException("learned tokens: " + n + " counted, " + expected + " expected");
         Tensor hidden = model.hidden(Tensor.create(x, p.rows(), w));
         Tensor learned = hidden.reshape(-1, model.hiddenWidth()).index_select(0, Devices.to(Tensor.create(Arrays.copyOf(at, n), n)));
         Tensor logp = torch.log_softmax(model.lmHead(learned), 1).gather(1, Devices.to(Tensor.create(Arrays.copyOf(y, n), n, 1)));

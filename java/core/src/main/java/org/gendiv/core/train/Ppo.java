@@ -48,6 +48,8 @@ public final class Ppo implements Stage {
     private final List<String> prompts;
     private final Kernels kernels;
     private final AdamW adam, criticAdam;  // a separate critic gets its own optimiser and gradient clip
+    /** Every parameter either optimiser updates: what a minibatch's backward differentiates. */
+    private final List<Tensor> trainable;
     private final Tensor beta;  // the KL coefficient (adaptive when target_kl > 0), in the checkpoint
     private Group group = Group.single();
     /** When true the update uses the loss composed from LibTorch ops instead of the fused kernel (benchmarks, tests). */
@@ -86,6 +88,8 @@ public final class Ppo implements Stage {
         var co = c.optim();
         this.criticAdam = critic.isEmpty() ? null : new AdamW(critic, new OptimConfig(c.critic().lr(), co.weightDecay(), co.beta1(),
                 co.beta2(), co.eps(), co.warmupSteps(), co.minLrRatio(), co.gradClip(), co.freezeFraction()));
+        this.trainable = new ArrayList<>(adam.parameters());
+        if (criticAdam != null) trainable.addAll(criticAdam.parameters());
         this.beta = torch.full(new long[] {1}, new Scalar(c.beta()));
         reference.eval();
         rm.eval();
@@ -256,12 +260,19 @@ public final class Ppo implements Stage {
         adam.zeroGrad();
         if (criticAdam != null) criticAdam.zeroGrad();
         double[] out = new double[6];
-        double own = 0;
-        for (int r : rows) for (int j = 0; j < x.length; j++) own += x.mask[r * x.length + j];
-        // Each side's loss is a mean over the minibatch's tokens: a rank's share of it weighs its tokens by the global count.
+        double own = tokens(x, rows);
+        // Each side's loss is a mean over the minibatch's tokens: a rank's (or a shard's) part weighs its tokens by the global count.
         double tokens = group.sum(own);
-        if (rows.length > 0) out = PpoLoss.backward(ac, kernels, c, compositeLoss, x, rows, group.size() == 1 ? 1f : (float) (own / tokens));
-        for (int i = 0; i < out.length; i++) out[i] *= own / tokens;
+        if (rows.length > 0) {
+            List<double[]> shards = GradientShards.backward(trainable, rows.length, (from, to) -> {
+                int[] part = Arrays.copyOfRange(rows, from, to);
+                double mine = tokens(x, part);
+                var p = PpoLoss.loss(ac, kernels, c, compositeLoss, x, part, mine == tokens ? 1f : (float) (mine / tokens));
+                for (int i = 0; i < p.stats().length; i++) p.stats()[i] *= mine / tokens;
+                return p;
+            });
+            for (double[] s : shards) for (int i = 0; i < out.length; i++) out[i] += s[i];
+        }
         out = group.sum(out);
         if (actorMoves) {
             group.sumGradients(adam.parameters());
@@ -274,6 +285,13 @@ public final class Ppo implements Stage {
             criticAdam.step(c.critic().lr() * lr / c.optim().lr());  // the critic follows the actor's schedule
         }
         return out;
+    }
+
+    /** The response tokens of some rows (their mask's sum). */
+    private static double tokens(Experience x, int[] rows) {
+        double n = 0;
+        for (int r : rows) for (int j = 0; j < x.length; j++) n += x.mask[r * x.length + j];
+        return n;
     }
 
     private static double sum(float[] a, float[] mask) {

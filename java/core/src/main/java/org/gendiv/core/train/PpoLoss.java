@@ -2,10 +2,8 @@ package org.gendiv.core.train;
 
 import java.lang.foreign.MemorySegment;
 
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorArrayRefOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.gendiv.core.model.ActorCritic;
@@ -26,12 +24,13 @@ final class PpoLoss {
     private PpoLoss() {}
 
     /**
-     * Backward of the clipped policy loss and the clipped value loss on some rows, each scaled by
-     * share (this rank's part of the minibatch's tokens; 1 alone): returns loss, policy loss,
-     * clip fraction, approx KL, entropy, value loss, each a mean over these rows' tokens.
+     * The clipped policy loss and the clipped value loss on some rows, each scaled by share (these
+     * rows' part of the minibatch's tokens; 1 for all of them), as what to differentiate; its stats
+     * are loss, policy loss, clip fraction, approx KL, entropy, value loss, each a mean over these
+     * rows' tokens.
      */
-    static double[] backward(ActorCritic ac, Kernels kernels, PpoConfig c, boolean composite, Experience x, int[] rows,
-            float share) {
+    static GradientShards.Part<double[]> loss(ActorCritic ac, Kernels kernels, PpoConfig c, boolean composite, Experience x,
+            int[] rows, float share) {
         Experience.Slice s = x.slice(rows);
         Tensor tokens = Tensor.create(s.tokens, rows.length, x.width);
         Tensor index = x.sourceIndex(rows);
@@ -48,10 +47,9 @@ final class PpoLoss {
         if (composite) {
             Tensor[] lossParts = CompositePpo.loss(logits, s, params);
             Tensor policy = share != 1f ? lossParts[0].mul(new Scalar(share)) : lossParts[0];
-            policy.add(values.mul(vGrad).sum()).backward();
             double policyLoss = lossParts[0].item_double() + c.entropyCoef() * lossParts[3].item_double();
-            return new double[] {lossParts[0].item_double(), policyLoss, lossParts[1].item_double(),
-                    lossParts[2].item_double(), lossParts[3].item_double(), vs.loss()};
+            return new GradientShards.Part<>(policy.add(values.mul(vGrad).sum()), new double[] {lossParts[0].item_double(), policyLoss,
+                    lossParts[1].item_double(), lossParts[2].item_double(), lossParts[3].item_double(), vs.loss()});
         }
         Tensor host = Devices.cpu(logits), grad = torch.empty_like(host);  // the kernel reads and writes host memory
         var ps = kernels.ppo().compute(segment(host), Dtype.F32, n, vocab, vocab, MemorySegment.ofArray(s.actions),
@@ -60,8 +58,8 @@ final class PpoLoss {
         grad = Devices.to(grad);
         if (share != 1f) grad = grad.mul(new Scalar(share));
         // One backward pass from both heads: d loss / d logits from the kernel, d value loss / d values scaled.
-        torch.cat(new TensorVector(logits.reshape(-1), values)).backward(torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
-                new BoolOptional(), false, new TensorArrayRefOptional());
-        return new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()};
+        return new GradientShards.Part<>(torch.cat(new TensorVector(logits.reshape(-1), values)),
+                torch.cat(new TensorVector(grad.reshape(-1), vGrad)),
+                new double[] {ps.loss(), ps.policyLoss(), ps.clipFraction(), ps.approxKl(), ps.entropy(), vs.loss()});
     }
 }

@@ -186,12 +186,17 @@ public final class RewardTraining implements Stage {
         adam.zeroGrad();
         for (Tensor t : trainableTrunk) t.requires_grad_(!probing);
         long pairs = (long) group.sum(batch.stream().mapToInt(Comparisons::pairs).sum());
-        Tensor[] lossAcc = lossAndAccuracy(batch, trainReference == null ? null : trainReference.rows(indices), pairs);
-        lossAcc[0].backward();
+        List<float[]> reference = trainReference == null ? null : trainReference.rows(indices);  // filled here, read by the shards
+        List<double[]> parts = GradientShards.backward(optimizer.parameters(), batch.size(), (from, to) -> {
+            Tensor[] la = lossAndAccuracy(batch.subList(from, to), reference == null ? null : reference.subList(from, to), pairs);
+            return new GradientShards.Part<>(la[0], new double[] {la[0].item_double(), la[1].item_double()});
+        });
         group.sumGradients(optimizer.parameters());
         double norm = optimizer.clipGradNorm(c.optim().gradClip());
         optimizer.step(lr);
-        double[] logged = group.sum(lossAcc[0].item_double(), lossAcc[1].item_double());  // one all-reduce for both
+        double[] own = new double[2];
+        for (double[] p : parts) for (int i = 0; i < 2; i++) own[i] += p[i];
+        double[] logged = group.sum(own[0], own[1]);  // one all-reduce for both
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", logged[0]);
         m.put("accuracy", logged[1]);

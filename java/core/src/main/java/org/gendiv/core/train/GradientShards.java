@@ -1,0 +1,105 @@
+package org.gendiv.core.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.gendiv.core.model.BatchWorkers;
+import org.gendiv.core.model.Devices;
+
+/**
+ * A training batch's gradient computed in shards side by side, one per core, each shard's
+ * forward and backward on one LibTorch and one OpenBLAS thread ({@link BatchWorkers}), then summed
+ * into the parameters' gradients in shard order. At this project's model sizes a product split
+ * over two threads spends much of its time waiting (bench/README.md, "Data parallelism": two
+ * single-threaded processes train SFT 13-22% faster than one on two threads, all-reduces
+ * included); two threads in one process need no all-reduce.
+ *
+ * <p>The number of shards is fixed ({@link #SHARDS} on the CPU, 1 on CUDA), not the number of
+ * workers, and each shard's gradient is its own tensor until they are added in order, so a step's
+ * numbers do not depend on how many workers ran it (1 runs the shards in turn) or on the machine's
+ * cores. The shards' losses must be scaled so that they sum to the batch's loss (a mean over the
+ * whole batch divides each shard's sum by the batch's count).
+ */
+public final class GradientShards {
+    private GradientShards() {}
+
+    /** Shards of a batch on the CPU. */
+    public static final int SHARDS = 2;
+
+    /** How many shards a batch of n rows is cut into: {@link #SHARDS} on the CPU (fewer when n is smaller), 1 on CUDA. */
+    public static int count(int n) {
+        return Devices.cuda() ? 1 : Math.max(1, Math.min(SHARDS, n));
+    }
+
+    /**
+     * What a shard differentiates: a scalar loss (gradOutput null), or any output with the gradient
+     * of the loss with respect to it (a fused kernel's backward), and what the step reports of it.
+     */
+    public record Part<T>(Tensor output, Tensor gradOutput, T stats) {
+        public Part(Tensor loss, T stats) {
+            this(loss, null, stats);
+        }
+    }
+
+    /** Builds the loss of rows [from, to) of the batch. */
+    @FunctionalInterface
+    public interface Shard<T> {
+        Part<T> apply(int from, int to);
+    }
+
+    /**
+     * Adds the gradient of the sum of the shards' losses to params' gradients (as backward() of
+     * the batch's loss would, to float rounding), rows [0, n) cut into {@link #count} shards;
+     * returns each shard's stats in order. Parameters no shard's loss reaches keep their gradient.
+     */
+    public static <T> List<T> backward(List<Tensor> params, int n, Shard<T> shard) {
+        return backward(params, n, BatchWorkers.count(), shard);
+    }
+
+    /** As above on a given number of workers. */
+    public static <T> List<T> backward(List<Tensor> params, int n, int workers, Shard<T> shard) {
+        int shards = count(n);
+        Tensor[][] grads = new Tensor[shards][params.size()];
+        try (var noGrad = new NoGradGuard()) {
+            for (Tensor[] g : grads)
+                for (int i = 0; i < g.length; i++) g[i] = torch.zeros_like(params.get(i));
+        }
+        boolean[][] reached = new boolean[shards][params.size()];
+        TensorVector inputs = new TensorVector(params.toArray(Tensor[]::new));
+        List<T> stats = BatchWorkers.map(shards, workers, s -> {
+            Part<T> part = shard.apply((int) ((long) n * s / shards), (int) ((long) n * (s + 1) / shards));
+            TensorVector g = torch.grad(new TensorVector(part.output()), inputs,
+                    part.gradOutput() == null ? new TensorVector() : new TensorVector(part.gradOutput()), new BoolOptional(false), false, true);
+            try (var noGrad = new NoGradGuard()) {
+                for (int i = 0; i < params.size(); i++)
+                    if (g.get(i).defined()) {
+                        grads[s][i].copy_(g.get(i));
+                        reached[s][i] = true;
+                    }
+            }
+            return part.stats();
+        }, null);
+        try (var noGrad = new NoGradGuard()) {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor sum = null;
+                for (int s = 0; s < shards; s++)
+                    if (reached[s][i]) sum = sum == null ? grads[s][i] : sum.add(grads[s][i]);
+                if (sum == null) continue;
+                Tensor p = params.get(i);
+                if (p.grad().defined()) p.grad().add_(sum);
+                else p.mutable_grad().put(sum);
+            }
+        }
+        return stats;
+    }
+
+    /** Rows [from, to) of a list, for a shard. */
+    public static <E> List<E> rows(List<E> all, int from, int to) {
+        return new ArrayList<>(all.subList(from, to));
+    }
+}
