@@ -21,11 +21,12 @@ import org.gendiv.diversity.StudyWords;
 import org.gendiv.diversity.Summary;
 
 /**
- * The study's measurements of one method on one split: K outputs per input, each judged by the
- * world (gold quality, meaning, win against the input's reference: 1, ties 0.5, 0) and scored by
- * the reward model; win rate and gold with a bootstrap CI over inputs; per-input diversity (each
- * input's K outputs) and across-input diversity (each input's first output), lexical (EAD,
- * distinct-n, Self-BLEU, compression) and semantic (distinct meanings, exact NLI).
+ * The study's measurements of one method on one split: outputs per input (K on the diversity
+ * inputs, fewer on the rest), each judged by the world (gold quality, meaning, win against the
+ * input's reference: 1, ties 0.5, 0) and scored by the reward model; win rate and gold with a
+ * bootstrap CI over all inputs; per-input diversity (each diversity input's K outputs) and
+ * across-input diversity (each diversity input's first output), lexical (EAD, distinct-n,
+ * Self-BLEU, compression) and semantic (distinct meanings, exact NLI).
  */
 public final class Evaluation {
     private Evaluation() {}
@@ -117,15 +118,27 @@ public final class Evaluation {
     /**
      * The split's block of results.json for one method: shift, win rate, gold quality, RM score,
      * KL to SFT and length (words) as means over inputs with bootstrap CIs (a value unknown for
-     * any output leaves its entry out), per-input diversity with std and CI, across-input values.
+     * any output leaves its entry out), and over its diversity inputs ({@link #diversityInputs})
+     * per-input diversity with std and CI and across-input values.
      */
     public static JsonObject measure(Outputs o, List<Judged> judged, Semantics semantics, int shift, int bootstrap, long seed) {
         return measure(o, judged, semantics, shift, bootstrap, seed, perInputDiversity(o, judged, semantics));
     }
 
-    /** Each per-input diversity metric's value for every input (its K outputs as one set). */
+    /**
+     * How many of the split's first inputs carry its diversity: the leading inputs with as many
+     * outputs as the first (the study gives the ID split's first diversity_inputs K outputs each and
+     * the rest fewer, for win rates alone; a split with one count throughout is all diversity inputs).
+     */
+    static int diversityInputs(Outputs o) {
+        int k = o.texts()[0].length, d = 0;
+        while (d < o.texts().length && o.texts()[d].length == k) d++;
+        return d;
+    }
+
+    /** Each per-input diversity metric's value for every diversity input (its outputs as one set). */
     static Map<String, double[]> perInputDiversity(Outputs o, List<Judged> judged, Semantics semantics) {
-        int n = o.texts().length;
+        int n = diversityInputs(o);
         String[][] meaning = meanings(o, judged);
         Map<String, double[]> perInput = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
@@ -139,7 +152,8 @@ public final class Evaluation {
     }
 
     private static String[][] meanings(Outputs o, List<Judged> judged) {
-        String[][] meaning = new String[o.texts().length][o.texts()[0].length];
+        String[][] meaning = new String[o.texts().length][];
+        for (int i = 0; i < meaning.length; i++) meaning[i] = new String[o.texts()[i].length];
         for (Judged j : judged) meaning[j.input()][j.sample()] = j.meaning();
         return meaning;
     }
@@ -150,6 +164,10 @@ public final class Evaluation {
         String[][] meaning = meanings(o, judged);
         JsonObject b = new JsonObject();
         b.addProperty("shift", shift);
+        b.addProperty("inputs", n);
+        b.addProperty("diversity_inputs", diversityInputs(o));
+        b.addProperty("diversity_samples", o.texts()[0].length);  // K: outputs of each diversity input
+        b.addProperty("outputs", judged.size());
         b.add("win_rate", summary(Summary.of(perInput(judged, n, Judged::win), bootstrap, seed)));
         addKnown(b, "gold", perInput(judged, n, Judged::gold), bootstrap, seed + 1);
         addKnown(b, "rm_score", perInput(judged, n, Judged::rmScore), bootstrap, seed + 2);
@@ -160,9 +178,10 @@ public final class Evaluation {
         perInput.forEach((key, v) -> pi.add(key, summary(Summary.of(v, bootstrap, seed + 3))));
         b.add("per_input", pi);
 
+        int d = diversityInputs(o);
         List<String> firsts = new ArrayList<>();
-        String[] firstMeanings = new String[n];
-        for (int i = 0; i < n; i++) {
+        String[] firstMeanings = new String[d];
+        for (int i = 0; i < d; i++) {
             firsts.add(o.texts()[i][0]);
             firstMeanings[i] = meaning[i][0];
         }

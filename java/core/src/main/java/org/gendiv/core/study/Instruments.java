@@ -80,7 +80,7 @@ final class Instruments {
                 new Check("share_of_ceiling", accuracy / ceil, RM_MIN_SHARE_OF_CEILING, Double.POSITIVE_INFINITY,
                         "held-out accuracy over the labels' own ceiling (the best any scorer can expect)"),
                 new Check("spearman_gold", withinInputSpearman(sftOnId, tieThreshold), RM_MIN_SPEARMAN, 1,
-                        "rank correlation of RM score and gold quality among each ID input's SFT samples, gold differences below"
+                        "rank correlation of RM score and gold quality among each ID diversity input's K SFT samples, gold differences below"
                                 + " the annotator's tie threshold counted as ties (as the accuracy's pairs are untied), mean over inputs"));
         JsonObject b = block(checks);
         b.addProperty("spearman_gold_exact", withinInputSpearman(sftOnId, 0));  // every gold difference ranked, however small

@@ -33,24 +33,32 @@ final class Methods {
         this.kernels = kernels;
     }
 
-    /** k samples per input at a temperature: texts[input][k], and the rollouts they decode (input-major). */
+    /** k[i] samples of input i at a temperature: texts[input][j], and the rollouts they decode (input-major). */
     record Samples(String[][] texts, List<Rollouts.Rollout> rollouts) {}
 
-    Samples draw(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
+    Samples draw(Gpt model, Tokenizer tok, List<String> inputs, int[] k, float temperature, long seed) {
         List<String> prompts = new ArrayList<>();
-        for (String p : inputs) for (int j = 0; j < k; j++) prompts.add(p);
+        for (int i = 0; i < inputs.size(); i++) for (int j = 0; j < k[i]; j++) prompts.add(inputs.get(i));
         var bar = new Progress("sample", prompts.size());
         var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), eval.batch(),
-                eval.maxNewTokens(), done -> bar.update(done, 0, k + " per input"));
+                eval.maxNewTokens(), done -> bar.update(done, 0, describe(k)));
         String[] flat = Rollouts.texts(tok, rollouts);
-        String[][] out = new String[inputs.size()][k];
-        for (int i = 0; i < flat.length; i++) out[i / k][i % k] = flat[i];
+        String[][] out = new String[inputs.size()][];
+        for (int i = 0, at = 0; i < out.length; at += k[i], i++) out[i] = Arrays.copyOfRange(flat, at, at + k[i]);
         return new Samples(out, rollouts);
     }
 
-    /** texts[input][k]: k samples per input at a temperature. */
+    /** The progress bar's note: "16 per input", or "16 / 4 per input" when the first inputs get more. */
+    private static String describe(int[] k) {
+        int first = k[0], last = k[k.length - 1];
+        return (first == last ? "" + first : first + " / " + last) + " per input";
+    }
+
+    /** texts[input][j]: k samples per input at a temperature. */
     String[][] sample(Gpt model, Tokenizer tok, List<String> inputs, int k, float temperature, long seed) {
-        return draw(model, tok, inputs, k, temperature, seed).texts();
+        int[] ks = new int[inputs.size()];
+        Arrays.fill(ks, k);
+        return draw(model, tok, inputs, ks, temperature, seed).texts();
     }
 
     /**
@@ -59,21 +67,26 @@ final class Methods {
      * mean over samples estimates KL(pi || pi_sft) per response.
      */
     double[][] klToSft(Gpt sft, Samples s, float temperature) {
-        int k = s.texts()[0].length;
         double[] ref = Scoring.responseLogprobs(sft, kernels, s.rollouts(), temperature, eval.batch());
-        double[][] kl = new double[s.texts().length][k];
-        for (int i = 0; i < ref.length; i++) {
-            double own = 0;
-            for (float lp : s.rollouts().get(i).logprobs()) own += lp;
-            kl[i / k][i % k] = own - ref[i];
+        double[][] kl = new double[s.texts().length][];
+        for (int i = 0, at = 0; i < kl.length; i++) {
+            kl[i] = new double[s.texts()[i].length];
+            for (int j = 0; j < kl[i].length; j++, at++) {
+                double own = 0;
+                for (float lp : s.rollouts().get(at).logprobs()) own += lp;
+                kl[i][j] = own - ref[at];
+            }
         }
         return kl;
     }
 
     /** KL(BoN || base) of best-of-N: log N - (N - 1) / N (Stiennon et al. 2020; exact without ties), the same for every sample. */
-    static double[][] bestOfNKl(int inputs, int k, int n) {
-        double[][] kl = new double[inputs][k];
-        for (double[] row : kl) Arrays.fill(row, Math.log(n) - (n - 1.0) / n);
+    static double[][] bestOfNKl(String[][] texts, int n) {
+        double[][] kl = new double[texts.length][];
+        for (int i = 0; i < kl.length; i++) {
+            kl[i] = new double[texts[i].length];
+            Arrays.fill(kl[i], Math.log(n) - (n - 1.0) / n);
+        }
         return kl;
     }
 
@@ -92,16 +105,19 @@ final class Methods {
     }
 
     /**
-     * Best-of-N from K * N samples per input: output j is the RM's best of samples [j N, (j + 1) N),
-     * so the K outputs come from K disjoint groups of fresh samples and are as independent as
-     * the SFT policy's own.
+     * Best-of-N from k * N samples per input (k may differ by input): output j is the RM's best of
+     * samples [j N, (j + 1) N), so the k outputs come from k disjoint groups of fresh samples and
+     * are as independent as the SFT policy's own.
      */
-    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int k, int n) {
-        String[][] texts = new String[pool.length][k];
-        float[][] scores = new float[pool.length][k];
+    static Evaluation.Outputs bestOfN(String[][] pool, float[][] poolScores, int n) {
+        String[][] texts = new String[pool.length][];
+        float[][] scores = new float[pool.length][];
         for (int i = 0; i < pool.length; i++) {
-            if (pool[i].length != k * n) throw new IllegalArgumentException("input " + i + " has " + pool[i].length
-                    + " samples for Best-of-N, not K * N = " + k * n);
+            if (pool[i].length % n != 0 || pool[i].length == 0) throw new IllegalArgumentException("input " + i + " has "
+                    + pool[i].length + " samples for Best-of-N, not a multiple of N = " + n);
+            int k = pool[i].length / n;
+            texts[i] = new String[k];
+            scores[i] = new float[k];
             for (int j = 0; j < k; j++) {
                 int best = BestOfN.best(poolScores[i], j * n, n);
                 texts[i][j] = pool[i][best];
@@ -130,20 +146,22 @@ final class Methods {
     }
 
     /**
-     * Every method's K outputs per prompt on a split, with their RM scores: K * N SFT samples per
-     * prompt in K groups of N; SFT's outputs are each group's first sample, BoN's each group's
-     * best; and K PPO samples.
+     * Every method's outputs on a split, with their RM scores: k * N SFT samples per prompt in k
+     * groups of N (k = K on the ID split's diversity inputs, win_rate_samples elsewhere); SFT's
+     * outputs are each group's first sample, BoN's each group's best; and k PPO samples.
      */
     Map<String, Evaluation.Outputs> outputs(Gpt sft, Gpt ppo, RewardModel rm, Tokenizer tok, List<String> prompts, long seed,
             String task, String split) {
         var e = eval;
-        String[][] pool = sample(sft, tok, prompts, e.samples() * e.bonN(), e.temperature(), seed * 1009 + split.hashCode());
+        int[] k = e.samplesPerInput(split.equals("id"), prompts.size()), pooled = k.clone();
+        for (int i = 0; i < pooled.length; i++) pooled[i] *= e.bonN();
+        String[][] pool = draw(sft, tok, prompts, pooled, e.temperature(), seed * 1009 + split.hashCode()).texts();
         float[][] poolScores = score(rm, tok, prompts, pool);
         Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
         outputs.put("sft", firstOfGroups(pool, poolScores, e.bonN()));
-        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.samples(), e.bonN());
-        outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(pool.length, e.samples(), e.bonN())));
-        Samples ppoSamples = draw(ppo, tok, prompts, e.samples(), e.temperature(), seed * 2003 + split.hashCode());
+        Evaluation.Outputs bon = bestOfN(pool, poolScores, e.bonN());
+        outputs.put("bon", new Evaluation.Outputs(bon.texts(), bon.rmScores(), bestOfNKl(bon.texts(), e.bonN())));
+        Samples ppoSamples = draw(ppo, tok, prompts, k, e.temperature(), seed * 2003 + split.hashCode());
         String[][] ppoTexts = ppoSamples.texts();
         outputs.put("ppo", new Evaluation.Outputs(ppoTexts, score(rm, tok, prompts, ppoTexts), klToSft(sft, ppoSamples, e.temperature())));
         return outputs;

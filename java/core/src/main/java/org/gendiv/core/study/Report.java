@@ -59,7 +59,9 @@ public final class Report {
             md.append(InstrumentTable.markdown(t.getAsJsonObject("instruments")));
 
             String judge = t.has("judge") ? t.get("judge").getAsString() : "gold judge";
-            md.append("### Generalisation: win rate against the reference (").append(judge).append(")\n\n| method |");
+            JsonObject idBlock = split(methods, methods.keySet().iterator().next(), "id");
+            md.append("### Generalisation: win rate against the reference (").append(judge)
+                    .append(counts(idBlock, "inputs", "; %d inputs per split, 95%% CI over inputs")).append(")\n\n| method |");
             for (String s : splits.keySet()) md.append(' ').append(s).append(" |");
             md.append(" gap (ID - mean OOD) |\n|---|");
             for (int i = 0; i <= splits.size(); i++) md.append("---|");
@@ -70,7 +72,10 @@ public final class Report {
                 JsonObject gap = methods.getAsJsonObject(m).getAsJsonObject("generalisation_gap");
                 md.append(' ').append(gap == null ? "-" : cell(gap)).append(" |\n");
             }
-            md.append("\n### Diversity on the ID split (K samples per input; across-input: each input's first sample)\n\n");
+            md.append("\n### Diversity on the ID split (").append(idBlock.has("diversity_inputs")
+                    ? String.format(Locale.ROOT, "its first %d inputs, %d samples each", idBlock.get("diversity_inputs").getAsInt(),
+                            idBlock.get("diversity_samples").getAsInt())
+                    : "K samples per input").append("; across-input: each input's first sample)\n\n");
             String[] per = present(methods, "per_input", "ead", "distinct", "self_bleu", "compression", "semantic", "embedding", "nli");
             String[] across = present(methods, "across_input", "ead", "distinct", "semantic", "embedding");
             md.append("| method |");
@@ -172,6 +177,11 @@ public final class Report {
     private static String verdict(boolean direction, boolean separated, String claim) {
         if (!direction) return "not confirmed";
         return separated ? "**confirmed** (" + claim + ", clear)" : "same direction (" + claim + "), within noise";
+    }
+
+    /** format applied to block's integer key, or "" when the block has none (results written before it). */
+    private static String counts(JsonObject block, String key, String format) {
+        return block.has(key) ? String.format(Locale.ROOT, format, block.get(key).getAsInt()) : "";
     }
 
     /** The metrics, of those named, that the first method's ID block reports under block (per_input or across_input). */

@@ -26,7 +26,7 @@ import org.gendiv.core.world.World;
  * method and split has them). input_id is "SPLIT-i" or i, the input's index in the split as
  * {@code gendiv world} writes it to eval.jsonl; the world regenerates the inputs and references
  * from the config's seed and sizes. Lines of method "reference" are skipped. Each method needs
- * every input of each split it has, the same number of samples per input, and the ID split.
+ * every input of each split it has (a sample at least) and the ID split.
  */
 public final class SampleEvaluation {
     private SampleEvaluation() {}
@@ -93,11 +93,14 @@ public final class SampleEvaluation {
         return block;
     }
 
-    /** texts[input][k] of one method on one split, sorted by sample index; every input, K each. */
+    /**
+     * texts[input][j] of one method on one split, sorted by sample index; every input has some.
+     * Diversity is read on the leading inputs with as many samples as input 0 (all of them when
+     * every input has the same count; the study's own ID split: its diversity inputs).
+     */
     private static Evaluation.Outputs outputs(Path file, long seed, String task, String method, String split,
             Map<Integer, List<Sample>> byInput, int inputs) {
         String where = file + ": seed " + seed + ", " + task + ", method " + method + ", split " + split;
-        int k = -1;
         String[][] texts = new String[inputs][];
         float[][] rm = new float[inputs][];
         double[][] kl = new double[inputs][];
@@ -106,9 +109,7 @@ public final class SampleEvaluation {
             List<Sample> ss = byInput.get(i);
             if (ss == null) throw new Configs.BadConfig(where + ": input " + i + " has no samples (the split has " + inputs + " inputs)");
             ss.sort(Comparator.comparingInt(Sample::index));
-            if (k < 0) k = ss.size();
-            if (ss.size() != k)
-                throw new Configs.BadConfig(where + ": input " + i + " has " + ss.size() + " samples, input 0 has " + k + "; each input needs the same number");
+            int k = ss.size();
             texts[i] = new String[k];
             rm[i] = new float[k];
             kl[i] = new double[k];

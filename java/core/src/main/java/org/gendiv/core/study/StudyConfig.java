@@ -83,18 +83,33 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
      * the world's exact semantic diversity), as the study reported it.
      */
     public record Eval(int inputs, int samples, float temperature, int bonN, int maxNewTokens, int bootstrap, int batch,
-            boolean embedding, int packResponses) {
+            boolean embedding, int packResponses, int diversityInputs, int winRateSamples) {
         public static Eval defaults() {
             return new Eval(
-                    64,     // inputs per split
-                    16,     // samples: K per input (per-input diversity is over these)
+                    256,    // inputs per split: win rates are over all of them (their CI over inputs about +-0.05)
+                    16,     // samples: K per diversity input (per-input diversity is over these sets)
                     1.0f,   // temperature of every method's sampling
                     16,     // bon_n: Best-of-N's N
                     24,     // max_new_tokens per output
                     1000,   // bootstrap draws for the CIs over inputs
                     128,    // batch: rows per sampling / scoring batch
                     true,   // embedding: all-MiniLM-L6-v2 embedding diversity
-                    4);     // pack_responses: RM scoring packs this many responses to a prompt in one row (0 = one row each; 4 is fastest)
+                    4,      // pack_responses: RM scoring packs this many responses to a prompt in one row (0 = one row each; 4 is fastest)
+                    64,     // diversity_inputs: the ID split's first inputs (all, when fewer) get K samples; diversity is read on them
+                    4);     // win_rate_samples: samples of every other input (and the OOD splits' smaller diversity sets)
+        }
+
+        /** How many of a split's first inputs get K samples and carry its diversity: diversity_inputs on ID (at most inputs), 0 elsewhere. */
+        public int diversityInputs(boolean id, int n) {
+            return id ? Math.min(diversityInputs, n) : 0;
+        }
+
+        /** Samples per input on a split of n inputs: K for its diversity inputs, win_rate_samples for the rest. */
+        public int[] samplesPerInput(boolean id, int n) {
+            int[] k = new int[n];
+            int d = diversityInputs(id, n);
+            for (int i = 0; i < n; i++) k[i] = i < d ? samples : winRateSamples;
+            return k;
         }
 
         public Eval {
@@ -106,6 +121,10 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
             if (bootstrap < 0) throw new IllegalArgumentException("bootstrap must be >= 0, got " + bootstrap);
             if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
             if (packResponses < 0) throw new IllegalArgumentException("pack_responses must be >= 0 (0 = off), got " + packResponses);
+            if (diversityInputs < 2) throw new IllegalArgumentException("diversity_inputs must be >= 2, got " + diversityInputs);
+            if (winRateSamples < 2)
+                throw new IllegalArgumentException("win_rate_samples must be >= 2 (the OOD splits' per-input diversity needs a set), got "
+                        + winRateSamples);
         }
     }
 

@@ -115,11 +115,13 @@ public final class Sweeps {
             TestSplit s = splits.get(shift);
             String split = s.name();
             List<String> prompts = s.prompts();
-            int k = c.eval().samples();
+            int[] k = c.eval().samplesPerInput(split.equals("id"), prompts.size());
             Evaluation.Outputs o;
             if (bonN > 0) {
-                String[][] pool = study.methods.sample(policy, tok, prompts, k * bonN, temperature, seed * 1009 + split.hashCode());
-                o = Methods.bestOfN(pool, study.methods.score(rm, tok, prompts, pool), k, bonN);
+                int[] pooled = k.clone();
+                for (int i = 0; i < pooled.length; i++) pooled[i] *= bonN;
+                String[][] pool = study.methods.draw(policy, tok, prompts, pooled, temperature, seed * 1009 + split.hashCode()).texts();
+                o = Methods.bestOfN(pool, study.methods.score(rm, tok, prompts, pool), bonN);
             } else {
                 Methods.Samples drawn = study.methods.draw(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());
                 o = new Evaluation.Outputs(drawn.texts(), study.methods.score(rm, tok, prompts, drawn.texts()),

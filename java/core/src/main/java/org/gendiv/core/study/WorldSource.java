@@ -126,7 +126,9 @@ final class WorldSource implements StudySource {
         var onId = judged.get("id");
         JsonObject head = new JsonObject();
         if (c.eval().embedding()) head.addProperty("embedding_model", MiniLm.NAME);
-        head.add("instruments", Instruments.of(rewardModelCheck(rm, tok, rmDir, onId.get("sft")),
+        // The within-input Spearman ranks each input's K samples: the diversity inputs' (the rest have win_rate_samples).
+        List<Evaluation.Judged> sftK = onId.get("sft").stream().filter(j -> j.input() < c.eval().diversityInputs()).toList();
+        head.add("instruments", Instruments.of(rewardModelCheck(rm, tok, rmDir, sftK),
                 Instruments.ppo(onId.get("sft"), onId.get("ppo")), splitChecks));
         return head;
     }

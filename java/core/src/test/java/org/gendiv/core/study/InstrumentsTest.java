@@ -150,7 +150,7 @@ class InstrumentsTest {
     void bestOfNUsesDisjointGroups() {
         String[][] pool = {{"a", "b", "c", "d", "e", "f"}};
         float[][] scores = {{1, 3, 2, 9, 0, 5}};
-        var bon = Methods.bestOfN(pool, scores, 3, 2);
+        var bon = Methods.bestOfN(pool, scores, 2);
         assertEquals(List.of("b", "d", "f"), List.of(bon.texts()[0]));
         var sft = Methods.firstOfGroups(pool, scores, 2);
         assertEquals(List.of("a", "c", "e"), List.of(sft.texts()[0]));

@@ -29,7 +29,7 @@ class StudyTest {
                  "pretrain": {"steps": 12, "layers": 1, "width": 32, "heads": 2, "batch_size": 8},
                  "sft": {"steps": 6, "batch_size": 8}, "rm": {"steps": 6, "batch_size": 8, "normalize_samples": 8},
                  "ppo": {"steps": 2, "rollout_batch": 8, "minibatch": 4, "epochs": 1, "max_new_tokens": 8, "critic": {"warmup_steps": 1}},
-                 "eval": {"inputs": 3, "samples": 3, "bon_n": 2, "max_new_tokens": 8, "bootstrap": 50},
+                 "eval": {"inputs": 3, "samples": 3, "diversity_inputs": 2, "win_rate_samples": 2, "bon_n": 2, "max_new_tokens": 8, "bootstrap": 50},
                  "per_task": {"summarisation": {"sft": {"steps": 7}}}}
                 """);
         return Configs.read(f, StudyConfig.defaults());
@@ -53,9 +53,14 @@ class StudyTest {
         org.gendiv.core.DataStudyTest.assertPublicFormat(r, "summarisation", List.of("id", "ood1", "ood2", "ood3"),
                 List.of("ead", "distinct", "self_bleu", "compression", "semantic", "nli"));
         assertEquals(List.of(1L), List.of(r.getAsJsonArray("seeds").get(0).getAsLong()));
-        // samples.jsonl: every generation, judged: 3 methods x 4 splits x 3 inputs x 3 samples, plus 12 references.
+        // samples.jsonl: every generation, judged: 3 methods x (ID: 2 inputs x 3 samples + 1 x 2; 3 OOD splits x 3 inputs x 2),
+        // plus 12 references.
         List<String> lines = Files.readAllLines(out.resolve("samples.jsonl"));
-        assertEquals(3 * 4 * 3 * 3 + 4 * 3, lines.size());
+        assertEquals(3 * (2 * 3 + 2 + 3 * 3 * 2) + 4 * 3, lines.size());
+        JsonObject sftId = t.getAsJsonObject("methods").getAsJsonObject("sft").getAsJsonObject("splits").getAsJsonObject("id");
+        assertEquals(3, sftId.get("inputs").getAsInt());
+        assertEquals(2, sftId.get("diversity_inputs").getAsInt());
+        assertEquals(8, sftId.get("outputs").getAsInt());
         JsonObject line = JsonParser.parseString(lines.get(0)).getAsJsonObject();
         for (String k : List.of("task", "method", "split", "input_id", "sample_index", "text", "gold")) assertTrue(line.has(k), k);
         assertTrue(Files.readString(out.resolve("report.md")).contains("Findings of STUDY.md"));
@@ -87,7 +92,7 @@ class StudyTest {
 
         // A resume with a changed setting is a new run: refused, naming the key, and config.json is left as it was.
         String stored = Files.readString(out.resolve("config.json"));
-        StudyConfig changed = tiny(dir).withTask("summarisation").withEval(new StudyConfig.Eval(3, 3, 1.0f, 2, 8, 51, 128, true, 0));
+        StudyConfig changed = tiny(dir).withTask("summarisation").withEval(new StudyConfig.Eval(3, 3, 1.0f, 2, 8, 51, 128, true, 0, 2, 2));
         var e = assertThrows(Configs.BadConfig.class, () -> new Study(changed, out).run(true));
         assertTrue(e.getMessage().contains("'eval.bootstrap' (stored 50, now 51)"), e.getMessage());
         assertEquals(stored, Files.readString(out.resolve("config.json")));
