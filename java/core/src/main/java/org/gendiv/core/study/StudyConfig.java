@@ -104,11 +104,11 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
             return id ? Math.min(diversityInputs, n) : 0;
         }
 
-        /** Samples per input on a split of n inputs: K for its diversity inputs, win_rate_samples for the rest. */
+        /** Samples per input on a split of n inputs: K for its diversity inputs, win_rate_samples (at most K) for the rest. */
         public int[] samplesPerInput(boolean id, int n) {
             int[] k = new int[n];
             int d = diversityInputs(id, n);
-            for (int i = 0; i < n; i++) k[i] = i < d ? samples : winRateSamples;
+            for (int i = 0; i < n; i++) k[i] = i < d ? samples : Math.min(winRateSamples, samples);
             return k;
         }
 

@@ -21,6 +21,8 @@ class EvaluationTest {
         assertArrayEquals(new int[] {3, 3, 2, 2, 2}, e.samplesPerInput(true, 5));
         assertArrayEquals(new int[] {2, 2, 2, 2, 2}, e.samplesPerInput(false, 5));
         assertArrayEquals(new int[] {3}, e.samplesPerInput(true, 1));  // fewer inputs than diversity_inputs: all of them
+        var few = new StudyConfig.Eval(3, 2, 1f, 2, 8, 0, 4, false, 0, 2, 4);
+        assertArrayEquals(new int[] {2, 2, 2}, few.samplesPerInput(false, 3));  // never more than K
     }
 
     /**
