@@ -80,6 +80,13 @@ final class Methods {
         return kl;
     }
 
+    /** Each input's count times n: Best-of-N's pool for k outputs per input. */
+    static int[] times(int[] k, int n) {
+        int[] out = new int[k.length];
+        for (int i = 0; i < k.length; i++) out[i] = k[i] * n;
+        return out;
+    }
+
     /** KL(BoN || base) of best-of-N: log N - (N - 1) / N (Stiennon et al. 2020; exact without ties), the same for every sample. */
     static double[][] bestOfNKl(String[][] texts, int n) {
         double[][] kl = new double[texts.length][];
@@ -153,9 +160,8 @@ final class Methods {
     Map<String, Evaluation.Outputs> outputs(Gpt sft, Gpt ppo, RewardModel rm, Tokenizer tok, List<String> prompts, long seed,
             String task, String split) {
         var e = eval;
-        int[] k = e.samplesPerInput(split.equals("id"), prompts.size()), pooled = k.clone();
-        for (int i = 0; i < pooled.length; i++) pooled[i] *= e.bonN();
-        String[][] pool = draw(sft, tok, prompts, pooled, e.temperature(), seed * 1009 + split.hashCode()).texts();
+        int[] k = e.samplesPerInput(split.equals("id"), prompts.size());
+        String[][] pool = draw(sft, tok, prompts, times(k, e.bonN()), e.temperature(), seed * 1009 + split.hashCode()).texts();
         float[][] poolScores = score(rm, tok, prompts, pool);
         Map<String, Evaluation.Outputs> outputs = new LinkedHashMap<>();
         outputs.put("sft", firstOfGroups(pool, poolScores, e.bonN()));

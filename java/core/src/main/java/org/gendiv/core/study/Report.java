@@ -91,6 +91,7 @@ public final class Report {
                 for (String k : across) md.append(' ').append(num(id.getAsJsonObject("across_input").get(k).getAsDouble())).append(" |");
                 md.append('\n');
             }
+            md.append(shortOutputsNote(methods));
             md.append('\n').append(findings(t)).append('\n');
             if (t.has("training")) {
                 md.append("Training: ");
@@ -178,6 +179,24 @@ public final class Report {
         if (!direction) return "not confirmed";
         return separated ? "**confirmed** (" + claim + ", clear)" : "same direction (" + claim + "), within noise";
     }
+
+    /** Outputs shorter than BLEU-4's window on ID: Self-BLEU then mostly measures length; a note saying so, else "". */
+    static String shortOutputsNote(JsonObject methods) {
+        List<String> shortest = new ArrayList<>();
+        for (String m : methods.keySet()) {
+            JsonObject length = split(methods, m, "id").getAsJsonObject("length");
+            if (length != null && length.get("mean").getAsDouble() < SHORT_FOR_BLEU)
+                shortest.add(String.format(Locale.ROOT, "%s %.1f", label(m), length.get("mean").getAsDouble()));
+        }
+        if (shortest.isEmpty() || !split(methods, methods.keySet().iterator().next(), "id").getAsJsonObject("per_input").has("self_bleu"))
+            return "";
+        return "\nSelf-BLEU is BLEU-4: outputs this short on ID (mean words: " + String.join(", ", shortest)
+                + ") have few or no 4-grams, so their Self-BLEU falls with their length; read EAD and the semantic columns for"
+                + " their diversity.\n";
+    }
+
+    /** Mean output length (words) below which Self-BLEU's 4-grams are too few to read. */
+    static final double SHORT_FOR_BLEU = 5;
 
     /** format applied to block's integer key, or "" when the block has none (results written before it). */
     private static String counts(JsonObject block, String key, String format) {

@@ -118,9 +118,8 @@ public final class Sweeps {
             int[] k = c.eval().samplesPerInput(split.equals("id"), prompts.size());
             Evaluation.Outputs o;
             if (bonN > 0) {
-                int[] pooled = k.clone();
-                for (int i = 0; i < pooled.length; i++) pooled[i] *= bonN;
-                String[][] pool = study.methods.draw(policy, tok, prompts, pooled, temperature, seed * 1009 + split.hashCode()).texts();
+                String[][] pool = study.methods.draw(policy, tok, prompts, Methods.times(k, bonN), temperature,
+                        seed * 1009 + split.hashCode()).texts();
                 o = Methods.bestOfN(pool, study.methods.score(rm, tok, prompts, pool), bonN);
             } else {
                 Methods.Samples drawn = study.methods.draw(policy, tok, prompts, k, temperature, seed * 3001 + split.hashCode());

@@ -1,6 +1,5 @@
 package org.gendiv.core.train;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.bytedeco.pytorch.BoolOptional;
@@ -14,10 +13,11 @@ import org.gendiv.core.model.Devices;
 /**
  * A training batch's gradient computed in shards side by side, one per core, each shard's
  * forward and backward on one LibTorch and one OpenBLAS thread ({@link BatchWorkers}), then summed
- * into the parameters' gradients in shard order. At this project's model sizes a product split
- * over two threads spends much of its time waiting (bench/README.md, "Data parallelism": two
- * single-threaded processes train SFT 13-22% faster than one on two threads, all-reduces
- * included); two threads in one process need no all-reduce.
+ * into the parameters' gradients in shard order. At this project's model sizes the ops split over
+ * two threads pay for it in synchronisation: a training step of 16 rows x 40 tokens (PPO's
+ * minibatch on instructions) is 1.23x faster in two shards side by side, one of 32 x 100
+ * (summarisation's SFT) 1.07x (bench/README.md, GradientShardsAb); two threads in one process need
+ * no all-reduce, as two ranks of gendiv launch do.
  *
  * <p>The number of shards is fixed ({@link #SHARDS} on the CPU, 1 on CUDA), not the number of
  * workers, and each shard's gradient is its own tensor until they are added in order, so a step's
@@ -96,10 +96,5 @@ public final class GradientShards {
             }
         }
         return stats;
-    }
-
-    /** Rows [from, to) of a list, for a shard. */
-    public static <E> List<E> rows(List<E> all, int from, int to) {
-        return new ArrayList<>(all.subList(from, to));
     }
 }
