@@ -33,6 +33,14 @@ import org.bytedeco.pytorch.global.torch;
 public final class BatchWorkers {
     private BatchWorkers() {}
 
+    /** LibTorch's thread count when gendiv first ran batches (the cores, or a rank's share under gendiv launch). */
+    private static final int CORES = Math.max(1, torch.get_num_threads());
+
+    /** The cores this process runs on: LibTorch's thread count before any batch changed it. */
+    public static int cores() {
+        return CORES;
+    }
+
     /**
      * How many batches run at once: the system property {@code gendiv.workers} when set (1 runs
      * them in turn), else LibTorch's thread count on the CPU (gendiv launch gives each rank its
@@ -41,7 +49,7 @@ public final class BatchWorkers {
     public static int count() {
         if (Devices.cuda()) return 1;
         String set = System.getProperty("gendiv.workers");
-        if (set == null || set.isBlank()) return Math.max(1, torch.get_num_threads());
+        if (set == null || set.isBlank()) return CORES;
         try {
             int n = Integer.parseInt(set.strip());
             if (n >= 1) return n;

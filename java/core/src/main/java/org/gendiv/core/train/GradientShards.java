@@ -19,21 +19,19 @@ import org.gendiv.core.model.Devices;
  * (summarisation's SFT) 1.07x (bench/README.md, GradientShardsAb); two threads in one process need
  * no all-reduce, as two ranks of gendiv launch do.
  *
- * <p>The number of shards is fixed ({@link #SHARDS} on the CPU, 1 on CUDA), not the number of
- * workers, and each shard's gradient is its own tensor until they are added in order, so a step's
- * numbers do not depend on how many workers ran it (1 runs the shards in turn) or on the machine's
- * cores. The shards' losses must be scaled so that they sum to the batch's loss (a mean over the
- * whole batch divides each shard's sum by the batch's count).
+ * <p>The number of shards is the machine's cores (1 on CUDA), not the number of workers, and each
+ * shard's gradient is its own tensor until they are added in order, so a step's numbers do not
+ * depend on how many workers ran it (1 runs the shards in turn); like LibTorch's thread count
+ * before, the cores are part of the platform that decides the last bits. The shards' losses must
+ * be scaled so that they sum to the batch's loss (a mean over the whole batch divides each shard's
+ * sum by the batch's count).
  */
 public final class GradientShards {
     private GradientShards() {}
 
-    /** Shards of a batch on the CPU. */
-    public static final int SHARDS = 2;
-
-    /** How many shards a batch of n rows is cut into: {@link #SHARDS} on the CPU (fewer when n is smaller), 1 on CUDA. */
+    /** How many shards a batch of n rows is cut into: one per core on the CPU (fewer when n is smaller), 1 on CUDA. */
     public static int count(int n) {
-        return Devices.cuda() ? 1 : Math.max(1, Math.min(SHARDS, n));
+        return Devices.cuda() ? 1 : Math.max(1, Math.min(BatchWorkers.cores(), n));
     }
 
     /**
