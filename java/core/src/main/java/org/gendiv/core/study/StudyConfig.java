@@ -86,7 +86,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
             boolean embedding, int packResponses, int diversityInputs, int winRateSamples) {
         public static Eval defaults() {
             return new Eval(
-                    256,    // inputs per split: win rates are over all of them (their CI over inputs about +-0.05)
+                    512,    // inputs per split: win rates are over all of them (CI over inputs at most about +-0.04 on seed 2)
                     16,     // samples: K per diversity input (per-input diversity is over these sets)
                     1.0f,   // temperature of every method's sampling
                     16,     // bon_n: Best-of-N's N
@@ -96,7 +96,7 @@ public record StudyConfig(String task, int seeds, long seed, WorldData world, Pr
                     true,   // embedding: all-MiniLM-L6-v2 embedding diversity
                     4,      // pack_responses: RM scoring packs this many responses to a prompt in one row (0 = one row each; 4 is fastest)
                     64,     // diversity_inputs: the ID split's first inputs (all, when fewer) get K samples; diversity is read on them
-                    4);     // win_rate_samples: samples of every other input (and the OOD splits' smaller diversity sets)
+                    2);     // win_rate_samples: samples of every other input (and the OOD splits' smaller diversity sets)
         }
 
         /** How many of a split's first inputs get K samples and carry its diversity: diversity_inputs on ID (at most inputs), 0 elsewhere. */
