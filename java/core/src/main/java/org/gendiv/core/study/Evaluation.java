@@ -162,10 +162,11 @@ public final class Evaluation {
             Map<String, double[]> perInput) {
         int n = o.texts().length;
         String[][] meaning = meanings(o, judged);
+        int d = diversityInputs(o);
         JsonObject b = new JsonObject();
         b.addProperty("shift", shift);
         b.addProperty("inputs", n);
-        b.addProperty("diversity_inputs", diversityInputs(o));
+        b.addProperty("diversity_inputs", d);
         b.addProperty("diversity_samples", o.texts()[0].length);  // K: outputs of each diversity input
         b.addProperty("outputs", judged.size());
         b.add("win_rate", summary(Summary.of(perInput(judged, n, Judged::win), bootstrap, seed)));
@@ -178,7 +179,6 @@ public final class Evaluation {
         perInput.forEach((key, v) -> pi.add(key, summary(Summary.of(v, bootstrap, seed + 3))));
         b.add("per_input", pi);
 
-        int d = diversityInputs(o);
         List<String> firsts = new ArrayList<>();
         String[] firstMeanings = new String[d];
         for (int i = 0; i < d; i++) {

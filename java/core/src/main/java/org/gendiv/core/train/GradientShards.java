@@ -62,10 +62,10 @@ public final class GradientShards {
     /** As above on a given number of workers. */
     public static <T> List<T> backward(List<Tensor> params, int n, int workers, Shard<T> shard) {
         int shards = count(n);
-        Tensor[][] grads = new Tensor[shards][params.size()];
+        Tensor[][] grads = new Tensor[shards][params.size()];  // only the entries a shard reached are written and read
         try (var noGrad = new NoGradGuard()) {
             for (Tensor[] g : grads)
-                for (int i = 0; i < g.length; i++) g[i] = torch.zeros_like(params.get(i));
+                for (int i = 0; i < g.length; i++) g[i] = torch.empty_like(params.get(i));
         }
         boolean[][] reached = new boolean[shards][params.size()];
         TensorVector inputs = new TensorVector(params.toArray(Tensor[]::new));
@@ -82,15 +82,14 @@ public final class GradientShards {
             }
             return part.stats();
         }, null);
-        try (var noGrad = new NoGradGuard()) {
+        try (var noGrad = new NoGradGuard()) {  // added in shard order, into the gradient itself
             for (int i = 0; i < params.size(); i++) {
-                Tensor sum = null;
-                for (int s = 0; s < shards; s++)
-                    if (reached[s][i]) sum = sum == null ? grads[s][i] : sum.add(grads[s][i]);
-                if (sum == null) continue;
                 Tensor p = params.get(i);
-                if (p.grad().defined()) p.grad().add_(sum);
-                else p.mutable_grad().put(sum);
+                for (int s = 0; s < shards; s++) {
+                    if (!reached[s][i]) continue;
+                    if (p.grad().defined()) p.grad().add_(grads[s][i]);
+                    else p.mutable_grad().put(grads[s][i]);
+                }
             }
         }
         return stats;
