@@ -135,7 +135,8 @@ public final class GptCheckpoint {
     }
 
     /**
-     * Writes config.json and model.safetensors; extra tensors (a head) go beside the trunk's, which
+     * Writes config.json, then model.safetensors (last: a study takes a model directory with it as
+     * finished); extra tensors (a head) go beside the trunk's, which
      * then take the "transformer." prefix, as GPT2ForSequenceClassification saves them.
      */
     public static void save(Gpt model, Map<String, Tensor> extra, Path dir) throws IOException {
@@ -145,8 +146,8 @@ public final class GptCheckpoint {
         model.namedParameters().forEach((k, v) -> all.put(prefix + k, v));
         all.putAll(extra);
         boolean gpt2 = model.config.family() == Arch.Family.GPT2;
+        AtomicFiles.writeString(dir.resolve("config.json"), HfConfig.write(model.config) + "\n");
         TensorFiles.write(dir.resolve("model.safetensors"), all, gpt2 ? GptCheckpoint::conv1d : name -> false,
                 Map.of("format", "pt", "writer", "gendiv"));
-        AtomicFiles.writeString(dir.resolve("config.json"), HfConfig.write(model.config) + "\n");
     }
 }

@@ -60,17 +60,24 @@ public final class ModelDir {
         return rm;
     }
 
+    /**
+     * The model directory's model.safetensors is written last: a study keeps a stage whose model
+     * has it as finished, so a run killed while exporting must not leave it beside missing files
+     * (a reward model read without its reward.json scores with other pooling).
+     */
     public static void savePolicy(Gpt model, Path tokenizerFile, Path dir) throws IOException {
-        GptCheckpoint.save(model, dir);
+        Files.createDirectories(dir);
         copyTokenizer(tokenizerFile, dir);
+        GptCheckpoint.save(model, dir);
     }
 
     public static void saveRewardModel(RewardModel rm, Path tokenizerFile, Path dir) throws IOException {
-        GptCheckpoint.save(rm.trunk, head(rm), dir);
+        Files.createDirectories(dir);
         if (rm.reference() != null) GptCheckpoint.save(rm.reference(), dir.resolve(REFERENCE));
         AtomicFiles.writeString(dir.resolve(REWARD_JSON), "{\"pooling\": \"" + rm.pooling.key() + "\""
                 + (rm.reference() != null ? ", \"logratio\": " + rm.logratio() : "") + "}\n");
         copyTokenizer(tokenizerFile, dir);
+        GptCheckpoint.save(rm.trunk, head(rm), dir);
     }
 
     private static final String REWARD_JSON = "reward.json", REFERENCE = "reference";
