@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.gendiv.core.semantic.Embedder;
+import org.gendiv.core.semantic.MemoEmbedder;
 import org.gendiv.core.semantic.MiniLm;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +67,50 @@ class MiniLmTest {
             for (int i = 0; i < of.length; i++) assertArrayEquals(distinct[of[i]], repeated[i], "text " + i);
             assertNotSame(repeated[0], repeated[2]);
         }
+    }
+
+    @Test
+    void workersGiveTheSameBits() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 11; i++) texts.add("a text of " + "some ".repeat(i % 4) + "length " + i);
+        String before = System.getProperty("gendiv.workers");
+        try (MiniLm m = MiniLm.load(3)) {
+            System.setProperty("gendiv.workers", "1");
+            float[][] one = m.embed(texts);
+            System.setProperty("gendiv.workers", "2");
+            float[][] two = m.embed(texts);
+            for (int i = 0; i < texts.size(); i++) assertArrayEquals(one[i], two[i], "text " + i);
+        } finally {
+            if (before == null) System.clearProperty("gendiv.workers");
+            else System.setProperty("gendiv.workers", before);
+        }
+    }
+
+    @Test
+    void memoReadsEachTextOnceAndForgetsWhatIsNotPrepared() {
+        List<List<String>> calls = new ArrayList<>();
+        Embedder counting = new Embedder() {
+            public float[][] embed(List<String> texts) {
+                calls.add(List.copyOf(texts));
+                float[][] e = new float[texts.size()][];
+                for (int i = 0; i < e.length; i++) e[i] = new float[] {texts.get(i).length(), 1};
+                return e;
+            }
+
+            public String name() {
+                return "counting";
+            }
+
+            public void close() {}
+        };
+        MemoEmbedder memo = new MemoEmbedder(counting);
+        memo.prepare(List.of("a", "bb", "a", "ccc"));
+        assertEquals(List.of(List.of("a", "bb", "ccc")), calls);          // one call, each text once
+        assertArrayEquals(new float[] {2, 1}, memo.embed(List.of("bb"))[0]);
+        assertEquals(1, calls.size());                                     // answered from memory
+        memo.prepare(List.of("ccc", "dddd"));
+        assertEquals(List.of("dddd"), calls.get(1));                       // ccc still known
+        memo.embed(List.of("a"));
+        assertEquals(List.of("a"), calls.get(2));                          // a was forgotten
     }
 }

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import org.gendiv.core.model.BatchWorkers;
 
 /**
  * all-MiniLM-L6-v2, the sentence-transformers model, with no download: its ONNX export and
@@ -22,8 +25,8 @@ import ai.onnxruntime.OrtSession;
  * and ONNX Runtime (a dependency of that jar) runs it. As sentence-transformers computes it: the
  * tokenizer's [CLS] ... [SEP], at most {@link #MAX_TOKENS} tokens, the last hidden states averaged
  * over the real tokens, then scaled to unit length. Texts are embedded in batches padded to the
- * longest; an empty text is [CLS] [SEP], as the tokenizer gives it. ONNX Runtime runs on one thread,
- * so the same texts give the same bits every time.
+ * longest; an empty text is [CLS] [SEP], as the tokenizer gives it. ONNX Runtime runs each batch on
+ * one thread, so the same texts give the same bits every time.
  */
 public final class MiniLm implements Embedder {
     public static final String NAME = "all-MiniLM-L6-v2";
@@ -112,23 +115,35 @@ public final class MiniLm implements Embedder {
         return Embedder.once(texts, this::embedAll);
     }
 
+    /**
+     * The texts tokenized here, ordered by length (so a batch pads little), then batch by batch
+     * side by side on {@link BatchWorkers#count()} workers, each batch's run on one thread: the
+     * batches are the same for any worker count, and so are the numbers.
+     */
     private float[][] embedAll(List<String> texts) {
-        float[][] out = new float[texts.size()][];
-        for (int at = 0; at < texts.size(); at += batch) {
-            List<String> part = texts.subList(at, Math.min(texts.size(), at + batch));
-            float[][] e = embedBatch(part);
-            System.arraycopy(e, 0, out, at, e.length);
+        int n = texts.size();
+        Encoding[] enc = new Encoding[n];
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            enc[i] = tokenizer.encode(texts.get(i));
+            order[i] = i;
         }
+        Arrays.sort(order, Comparator.comparingInt(i -> enc[i].getIds().length));
+        int batches = (n + batch - 1) / batch;
+        List<float[][]> parts = BatchWorkers.map(batches, BatchWorkers.count(), b -> {
+            Encoding[] part = new Encoding[Math.min(n, (b + 1) * batch) - b * batch];
+            for (int i = 0; i < part.length; i++) part[i] = enc[order[b * batch + i]];
+            return embedBatch(part);
+        }, null);
+        float[][] out = new float[n][];
+        for (int b = 0; b < batches; b++)
+            for (int i = 0; i < parts.get(b).length; i++) out[order[b * batch + i]] = parts.get(b)[i];
         return out;
     }
 
-    private float[][] embedBatch(List<String> texts) {
-        int b = texts.size(), t = 1;
-        Encoding[] enc = new Encoding[b];
-        for (int i = 0; i < b; i++) {
-            enc[i] = tokenizer.encode(texts.get(i));
-            t = Math.max(t, enc[i].getIds().length);
-        }
+    private float[][] embedBatch(Encoding[] enc) {
+        int b = enc.length, t = 1;
+        for (Encoding e : enc) t = Math.max(t, e.getIds().length);
         long[] ids = new long[b * t], mask = new long[b * t], types = new long[b * t];
         for (int r = 0; r < b; r++) {
             long[] id = enc[r].getIds(), ty = enc[r].getTypeIds();

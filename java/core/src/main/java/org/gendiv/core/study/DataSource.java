@@ -15,6 +15,7 @@ import org.gendiv.core.judge.Judge;
 import org.gendiv.core.judge.RewardModelJudge;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.semantic.Embedder;
+import org.gendiv.core.semantic.MemoEmbedder;
 import org.gendiv.core.semantic.MiniLm;
 import org.gendiv.core.semantic.NliModel;
 import org.gendiv.core.tokenizer.Tokenizer;
@@ -136,10 +137,15 @@ final class DataSource implements StudySource {
      * (unless eval.embedding is false); NLI diversity from the MNLI classifier it names (per input).
      */
     private Evaluation.Semantics semantics(int batch) throws IOException {
-        Embedder embedder = spec.embeddingModel() != null || c.eval().embedding() ? Embedder.open(spec.embeddingModel(), batch) : null;
+        MemoEmbedder embedder = spec.embeddingModel() != null || c.eval().embedding()
+                ? new MemoEmbedder(Embedder.open(spec.embeddingModel(), batch)) : null;
         NliModel nli = spec.nliModel() == null ? null : new NliModel(spec.nliModel());
         if (embedder == null && nli == null) return Evaluation.Semantics.NONE;
         return new Evaluation.Semantics() {
+            public void prepare(List<String> texts) {
+                if (embedder != null) embedder.prepare(texts);
+            }
+
             public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
                 Map<String, Double> m = new LinkedHashMap<>();
                 if (embedder != null) m.put("embedding", embedder.diversity(set));

@@ -14,6 +14,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.gendiv.core.judge.Judge;
 import org.gendiv.core.semantic.Embedder;
+import org.gendiv.core.semantic.MemoEmbedder;
 import org.gendiv.core.world.World;
 import org.gendiv.diversity.DiversityReport;
 import org.gendiv.diversity.NliDiversity;
@@ -51,6 +52,12 @@ public final class Evaluation {
      * scorers when configured. Keys become per_input / across_input entries.
      */
     public interface Semantics {
+        /**
+         * Every text that perInput and across will be asked about for one method on the split,
+         * given first, so that a model reads them in full batches rather than a few at a time.
+         */
+        default void prepare(List<String> texts) {}
+
         Map<String, Double> perInput(int input, List<String> set, String[] meanings);
 
         Map<String, Double> across(List<String> firsts, String[] meanings);
@@ -72,8 +79,13 @@ public final class Evaluation {
     }
 
     /** The world's exact semantics, and the embedder's embedding diversity beside them when one is given. */
-    public static Semantics of(World w, List<World.Example> inputs, Embedder embedder) {
+    public static Semantics of(World w, List<World.Example> inputs, Embedder model) {
+        MemoEmbedder embedder = model == null ? null : new MemoEmbedder(model);
         return new Semantics() {
+            public void prepare(List<String> texts) {
+                if (embedder != null) embedder.prepare(texts);
+            }
+
             public Map<String, Double> perInput(int input, List<String> set, String[] meanings) {
                 World.Example e = inputs.get(input);
                 Map<String, Double> m = new LinkedHashMap<>();
@@ -140,6 +152,9 @@ public final class Evaluation {
     static Map<String, double[]> perInputDiversity(Outputs o, List<Judged> judged, Semantics semantics) {
         int n = diversityInputs(o);
         String[][] meaning = meanings(o, judged);
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) all.addAll(List.of(o.texts()[i]));
+        semantics.prepare(all);
         Map<String, double[]> perInput = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             List<String> set = List.of(o.texts()[i]);
