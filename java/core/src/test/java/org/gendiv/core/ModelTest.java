@@ -26,6 +26,7 @@ import org.gendiv.core.checkpoint.GptCheckpoint;
 import org.gendiv.core.checkpoint.Safetensors;
 import org.gendiv.core.model.Flops;
 import org.gendiv.core.model.Generator;
+import org.gendiv.core.model.KvCache;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
 import org.gendiv.core.model.GptConfig;
@@ -307,6 +308,31 @@ class ModelTest {
         var s1 = gen.generate(prompts, 6, Params.Sampling.of(1.0f, 3), -1, 0, true);
         var s2 = gen.generate(prompts, 6, Params.Sampling.of(1.0f, 3), -1, 0, false);
         for (int r = 0; r < prompts.length; r++) assertArrayEquals(s2.tokens()[r], s1.tokens()[r], "sampled row " + r);
+    }
+
+    /**
+     * The cache that writes each step into buffers of its capacity gives the bits of the one that
+     * concatenates (the simple form): the same hidden states, pass by pass, over a prompt and 4 steps.
+     */
+    @Test
+    void kvCacheBuffersMatchConcatenation() {
+        Gpt m = model(11);
+        try (var g = new NoGradGuard(); KvCache grow = new KvCache(TINY.layers()); KvCache buffers = new KvCache(TINY.layers(), 8)) {
+            long[][] steps = {{1, 2, 3, 4, 5, 6, 7, 8}, {9, 10}, {3, 1}, {4, 1}, {5, 9}};
+            int at = 0;
+            for (long[] s : steps) {
+                int t = s.length / 2;
+                long[] pos = new long[s.length];
+                for (int r = 0; r < 2; r++) for (int i = 0; i < t; i++) pos[r * t + i] = at + i;
+                Tensor tokens = Tensor.create(s, 2, t), positions = Tensor.create(pos, 2, t);
+                float[] a = values(m.hidden(tokens, positions, null, grow)), b = values(m.hidden(tokens, positions, null, buffers));
+                assertArrayEquals(a, b, "pass at position " + at);
+                at += t;
+            }
+            assertEquals(8, buffers.length());
+            assertThrows(IllegalStateException.class, () -> m.hidden(Tensor.create(new long[] {1, 2}, 2, 1),
+                    Tensor.create(new long[] {8, 8}, 2, 1), null, buffers));
+        }
     }
 
     /**

@@ -71,8 +71,9 @@ abstract class Block extends org.bytedeco.pytorch.Module {
     /** Scaled dot-product attention over the cache (if any) plus the new keys; [B, T, heads * head_dim] out. */
     Tensor attend(Tensor q, Tensor k, Tensor v, Tensor attnMask, KvCache.Layer cache) {
         if (cache != null) {
-            k = cache.append(k, 0);
-            v = cache.append(v, 1);
+            Tensor[] kv = cache.append(k, v);
+            k = kv[0];
+            v = kv[1];
         }
         double p = is_training() ? dropout : 0.0;
         boolean gqa = kvHeads != heads;

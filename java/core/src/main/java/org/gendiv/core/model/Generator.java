@@ -74,7 +74,7 @@ public final class Generator {
         boolean wasTraining = model.is_training();
         if (wasTraining) model.eval();  // only then: batches sampled side by side share the module (BatchWorkers)
         try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined();
-                KvCache cache = useCache ? new KvCache(model.config.layers()) : null) {
+                KvCache cache = useCache ? new KvCache(model.config.layers(), total) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
             for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, firstRow + r);
             // a prompt repeated in the batch (K samples of one input) is read once, its cache copied to each row
