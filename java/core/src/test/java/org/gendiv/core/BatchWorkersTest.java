@@ -30,6 +30,23 @@ class BatchWorkersTest {
     }
 
     /** A batch's tensors are freed when the batch ends, in turn and side by side (scoring keeps no batch's activations alive). */
+    /** A rank working alone runs on every core of the machine, then on its share again; gendiv.workers still decides. */
+    @Test
+    void onAllCoresUsesTheMachinesCores() throws Exception {
+        String before = System.getProperty("gendiv.workers");
+        try {
+            System.clearProperty("gendiv.workers");
+            assertEquals(BatchWorkers.cores(), BatchWorkers.count());
+            assertEquals(Runtime.getRuntime().availableProcessors(), (int) BatchWorkers.onAllCores(BatchWorkers::count));
+            assertEquals(BatchWorkers.cores(), BatchWorkers.count());
+            System.setProperty("gendiv.workers", "1");
+            assertEquals(1, (int) BatchWorkers.onAllCores(BatchWorkers::count));
+        } finally {
+            if (before == null) System.clearProperty("gendiv.workers");
+            else System.setProperty("gendiv.workers", before);
+        }
+    }
+
     @Test
     void aBatchsTensorsAreFreedWithIt() {
         for (int workers : new int[] {1, 2}) {

@@ -392,13 +392,17 @@ public class FamiliesTest {
         return GptCheckpoint.load(dir.resolve(name));
     }
 
-    /** Greedy decoding with and without the KV cache, and a prompt alone or left-padded in a batch, agree (rotary positions included). */
+    /**
+     * Greedy decoding with and without the KV cache, and a prompt alone or left-padded in a batch,
+     * agree (rotary positions included); repeated prompts are read once and their cache copied to
+     * their rows (with LLaMA's grouped-query heads).
+     */
     @Test
     void cacheAndPaddingChangeNothingInEachFamily() throws IOException {
         Gpt[] models = {load(dir, "o", OPT.json(), OPT.shapes(), 7), load(dir, "l", LLAMA.json(), LLAMA.shapes(), 8)};
         for (Gpt m : models) {
             var gen = new Generator(m, Kernels.cpu());
-            int[][] prompts = {{1, 2, 3}, {4}, {5, 6, 7, 8, 9}};
+            int[][] prompts = {{1, 2, 3}, {4}, {5, 6, 7, 8, 9}, {1, 2, 3}, {4}, {1, 2, 3}};
             var p = Params.Sampling.of(0.0f, 1);
             var with = gen.generate(prompts, 6, p, -1, 0, true);
             var without = gen.generate(prompts, 6, p, -1, 0, false);

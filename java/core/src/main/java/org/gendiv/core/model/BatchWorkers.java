@@ -41,15 +41,18 @@ public final class BatchWorkers {
         return CORES;
     }
 
+    /** The machine's cores while {@link #onAllCores} runs (0: none given). */
+    private static volatile int allCores;
+
     /**
      * How many batches run at once: the system property {@code gendiv.workers} when set (1 runs
      * them in turn), else LibTorch's thread count on the CPU (gendiv launch gives each rank its
-     * share of the cores); 1 on CUDA.
+     * share of the cores), or the machine's cores inside {@link #onAllCores}; 1 on CUDA.
      */
     public static int count() {
         if (Devices.cuda()) return 1;
         String set = System.getProperty("gendiv.workers");
-        if (set == null || set.isBlank()) return CORES;
+        if (set == null || set.isBlank()) return allCores > 0 ? allCores : CORES;
         try {
             int n = Integer.parseInt(set.strip());
             if (n >= 1) return n;
@@ -57,6 +60,26 @@ public final class BatchWorkers {
             // fall through to the error below
         }
         throw new IllegalArgumentException("gendiv.workers must be a whole number >= 1, got '" + set + "'");
+    }
+
+    /** Work that may throw an IOException. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws java.io.IOException;
+    }
+
+    /**
+     * Runs work with as many batches at once as the machine has cores: for one rank that works
+     * alone while the others wait (a distributed study's evaluation), where its own share would
+     * leave the other ranks' cores idle. Results do not depend on the worker count.
+     */
+    public static <T> T onAllCores(Work<T> work) throws java.io.IOException {
+        allCores = Runtime.getRuntime().availableProcessors();
+        try {
+            return work.run();
+        } finally {
+            allCores = 0;
+        }
     }
 
     /**

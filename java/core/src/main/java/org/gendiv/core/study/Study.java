@@ -17,6 +17,7 @@ import org.gendiv.core.dist.Group;
 import org.gendiv.core.io.Configs;
 import org.gendiv.core.io.ModelDir;
 import org.gendiv.core.io.RunDir;
+import org.gendiv.core.model.BatchWorkers;
 import org.gendiv.core.model.Flops;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
@@ -38,8 +39,9 @@ import org.gendiv.kernels.Kernels;
  * so a killed study resumes where it stopped.
  *
  * <p>On several ranks ({@link #distributed}) every training stage runs data-parallel on all of
- * them; rank 0 alone writes (the run directory must be shared) and evaluates, while the others
- * wait for it before the next task's stages.
+ * them; rank 0 alone writes (the run directory must be shared) and evaluates, on all the
+ * machine's cores ({@link BatchWorkers#onAllCores}), while the others wait for it before the next
+ * task's stages.
  */
 public final class Study {
     public static final List<String> METHODS = Methods.NAMES;
@@ -166,7 +168,11 @@ public final class Study {
             Path sft = trainSft(task, seed, base, td);
             Path rm = trainRm(task, seed, sft, td);
             Path ppo = trainPpo(task, seed, sft, rm, td.resolve("ppo"), c.forTask(task).ppo());
-            if (group.isMain()) tasks.add(task, evaluate(task, seed, sft, rm, ppo, samples));
+            if (group.isMain()) {  // alone: the other ranks wait, so their cores are rank 0's
+                var block = group.size() > 1 ? BatchWorkers.onAllCores(() -> evaluate(task, seed, sft, rm, ppo, samples))
+                        : evaluate(task, seed, sft, rm, ppo, samples);
+                tasks.add(task, block);
+            }
             group.await("evaluated/" + seed + "/" + task, EVALUATION_WAIT);
         }
         JsonObject o = new JsonObject();
