@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.gendiv.core.data.Distinct;
 import org.gendiv.core.io.Progress;
 import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.RewardModel;
@@ -97,17 +98,30 @@ final class Methods {
         return kl;
     }
 
+    /**
+     * The RM's score of every output, each input's distinct texts scored once (a policy repeats
+     * itself; Best-of-N's pools more so) and equal texts given the same score, so they tie exactly
+     * wherever scores are ranked.
+     */
     float[][] score(RewardModel rm, Tokenizer tok, List<String> prompts, String[][] texts) {
         List<String> ps = new ArrayList<>(), ts = new ArrayList<>();
-        for (int i = 0; i < texts.length; i++)
-            for (String t : texts[i]) {
+        List<Distinct<String>> distinct = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            Distinct<String> d = Distinct.of(List.of(texts[i]), t -> t);
+            distinct.add(d);
+            for (String t : d.items()) {
                 ps.add(prompts.get(i));
                 ts.add(t);
             }
+        }
         float[] flat = eval.packResponses() > 0 ? Scoring.packedScores(rm, tok, ps, ts, eval.packResponses(), eval.batch())
                 : Scoring.scores(rm, tok, ps, ts, eval.batch());
         float[][] out = new float[texts.length][];
-        for (int i = 0, at = 0; i < texts.length; at += texts[i].length, i++) out[i] = Arrays.copyOfRange(flat, at, at + texts[i].length);
+        for (int i = 0, at = 0; i < texts.length; at += distinct.get(i).items().size(), i++) {
+            int[] of = distinct.get(i).of();
+            out[i] = new float[of.length];
+            for (int k = 0; k < of.length; k++) out[i][k] = flat[at + of[k]];
+        }
         return out;
     }
 
