@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.global.torch;
  * With a capacity (the positions decoding will reach), each layer's keys and values live in one
  * buffer of that length, allocated at the first pass, and a step writes its new position in place;
  * without one (0), every step concatenates the new position onto a copy of the old cache (the
- * simple form, kept as the reference: KvCacheTest). Decoding runs one PointerScope per step; the
+ * simple form, kept as the reference: ModelTest, bench KvCacheAb). Decoding runs one PointerScope per step; the
  * cached tensors are retained past it (and the previous ones released), so only the cache outlives
  * a step. Close it when done.
  */
