@@ -3,7 +3,6 @@ package org.gendiv.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.global.torch;
@@ -39,17 +38,12 @@ public final class PackSizeAb {
             }, null);
     }
 
-    /** Scoring 128 random responses, perRow to each of 128 / perRow random prompts. */
+    /** Scoring 128 random responses, perRow to each of 128 / perRow random prompts (drawn as RewardPackingAb draws them). */
     static Runnable score(RewardModel rm, int promptLength, int responseLength, int perRow) {
-        SplittableRandom rng = new SplittableRandom(1);
         List<int[]> prompts = new ArrayList<>();
         List<List<int[]>> responses = new ArrayList<>();
-        for (int g = 0; g < 128 / perRow; g++) {
-            prompts.add(rng.ints(promptLength, 1, 2048).toArray());
-            List<int[]> rs = new ArrayList<>();
-            for (int k = 0; k < perRow; k++) rs.add(rng.ints(responseLength - rng.nextInt(responseLength / 2 + 1), 1, 2048).toArray());
-            responses.add(rs);
-        }
+        RewardPackingAb.draw(rm.trunk.config.vocab(), promptLength, responseLength, 128 / perRow, perRow, prompts, responses,
+                new ArrayList<>());
         return () -> {
             try (var g = new NoGradGuard()) {
                 rm.packedScores(prompts, responses, 0).sum().item_float();

@@ -57,7 +57,7 @@ public final class RewardPackingAb {
     }
 
     /** Random prompts of promptLength tokens, each with perPrompt responses of responseLength / 2 to responseLength tokens. */
-    private static void draw(int vocab, int promptLength, int responseLength, int groups, int perPrompt, List<int[]> prompts,
+    static void draw(int vocab, int promptLength, int responseLength, int groups, int perPrompt, List<int[]> prompts,
             List<List<int[]>> responses, List<long[]> rows) {
         SplittableRandom rng = new SplittableRandom(1);
         for (int g = 0; g < groups; g++) {
