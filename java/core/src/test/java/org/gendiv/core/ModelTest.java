@@ -355,6 +355,35 @@ class ModelTest {
         }
     }
 
+    /**
+     * Rows that stopped leave the batch (their cache rows dropped): every row's tokens are those of
+     * the simple form, which keeps every row to the last step, and its log-probs the same to float
+     * rounding, with and without the cache, shared prompts among them; rows did stop at different steps.
+     */
+    @Test
+    void stoppedRowsLeaveTheBatch() {
+        Gpt m = new Gpt(new GptConfig(11, 16, 2, 2, 8, 0.0));
+        int[][] prompts = new int[24][];
+        for (int r = 0; r < prompts.length; r++) prompts[r] = r % 3 == 0 ? new int[] {1, 2, 3} : new int[] {4 + r % 5, 1 + r % 7};
+        int eos = 5, max = 10;
+        var fast = new Generator(m, Kernels.cpu());
+        var simple = Generator.keepingStoppedRows(m, Kernels.cpu());
+        java.util.Set<Integer> lengths = new java.util.TreeSet<>();
+        for (boolean cache : new boolean[] {true, false})
+            for (long seed : new long[] {1, 2, 3}) {
+                var p = Params.Sampling.of(1.0f, seed);
+                var a = fast.generate(prompts, max, p, eos, 0, cache, 7);
+                var b = simple.generate(prompts, max, p, eos, 0, cache, 7);
+                for (int r = 0; r < prompts.length; r++) {
+                    assertArrayEquals(b.tokens()[r], a.tokens()[r], "cache " + cache + ", seed " + seed + ", row " + r);
+                    for (int j = 0; j < a.logprobs()[r].length; j++)  // a smaller batch's products round differently (1 ulp seen)
+                        assertEquals(b.logprobs()[r][j], a.logprobs()[r][j], 1e-5, "cache " + cache + ", seed " + seed + ", row " + r);
+                    lengths.add(a.tokens()[r].length);
+                }
+            }
+        assertTrue(lengths.size() >= 4 && lengths.contains(max), "rows stopped at " + lengths);
+    }
+
     /** Left padding does not change a prompt's next-token distribution. */
     @Test
     void leftPaddingChangesNothing() {

@@ -21,15 +21,30 @@ import org.gendiv.kernels.Params;
  * step = the decoding step, so a prompt's samples do not depend on the batch). A row stops at
  * EOS; all stop at maxNewTokens. With the cache, a prompt that several rows share (K samples of
  * one input) is read once: the first pass runs over the distinct prompts, and its keys, values
- * and logits are copied to every row that shares them.
+ * and logits are copied to every row that shares them. Rows that stopped leave the batch once a
+ * quarter of it has (their cache rows dropped), so a batch of short answers does not run every
+ * step over the rows that finished. A row's draws do not depend on the batch, so its tokens are
+ * those of {@link #keepingStoppedRows}, the simple form, and its log-probs too, to float rounding
+ * (a smaller batch's matrix products may round differently: ModelTest).
  */
 public final class Generator {
     private final Gpt model;
     private final Kernels kernels;
+    private final boolean dropStopped;
 
     public Generator(Gpt model, Kernels kernels) {
+        this(model, kernels, true);
+    }
+
+    private Generator(Gpt model, Kernels kernels, boolean dropStopped) {
         this.model = model;
         this.kernels = kernels;
+        this.dropStopped = dropStopped;
+    }
+
+    /** The simple form, kept as the reference: every row stays in the batch to the last step (tests, benches). */
+    public static Generator keepingStoppedRows(Gpt model, Kernels kernels) {
+        return new Generator(model, kernels, false);
     }
 
     /** The sampler found no finite logit in a row: the model's output is not a distribution. */
@@ -76,6 +91,9 @@ public final class Generator {
         try (var noGrad = new NoGradGuard(); Arena arena = Arena.ofConfined();
                 KvCache cache = useCache ? new KvCache(model.config.layers(), total) : null) {
             MemorySegment rowIds = arena.allocate(8L * b), tok = arena.allocate(4L * b), lp = arena.allocate(4L * b);
+            int[] live = new int[b];  // the batch's rows still decoding, in order: live[i] is the original row of row i
+            int n = b;
+            for (int r = 0; r < b; r++) live[r] = r;
             for (int r = 0; r < b; r++) rowIds.setAtIndex(ValueLayout.JAVA_LONG, r, firstRow + r);
             // a prompt repeated in the batch (K samples of one input) is read once, its cache copied to each row
             Distinct<int[]> distinct = useCache ? Distinct.of(Arrays.asList(prompts), IntBuffer::wrap) : null;
@@ -87,39 +105,60 @@ public final class Generator {
                     if (step == 0 && distinct != null && distinct.repeats()) {
                         int[][] unique = distinct.items().toArray(int[][]::new);
                         Layout u = leftPad(unique, longest, total, padId);
-                        int n = unique.length;
-                        Tensor hidden = model.hidden(slice(u.tokens, n, total, 0, end), slice(u.position, n, total, 0, end),
-                                mask(u.valid, n, total, 0, end), cache);
+                        int k = unique.length;
+                        Tensor hidden = model.hidden(slice(u.tokens, identity(k), k, total, 0, end), slice(u.position, identity(k), k, total, 0, end),
+                                mask(u.valid, identity(k), k, total, 0, end), cache);
                         Tensor rows = Devices.to(Tensor.create(Arrays.stream(distinct.of()).asLongStream().toArray(), b));
                         cache.selectRows(rows);
                         last = model.lmHead(hidden.select(1, end - 1)).index_select(0, rows);  // the head on the last position alone
                     } else {
-                        Tensor hidden = model.hidden(slice(tokens, b, total, start, end),
-                                slice(position, b, total, start, end), mask(valid, b, total, start, end), cache);
+                        Tensor hidden = model.hidden(slice(tokens, live, n, total, start, end),
+                                slice(position, live, n, total, start, end), mask(valid, live, n, total, start, end), cache);
                         last = model.lmHead(hidden.select(1, end - start - 1));
                     }
                     last = Devices.cpu(last).contiguous();  // the sampling kernel reads host memory
-                    kernels.sampling().sample(Tensors.segment(last), Dtype.F32, b, model.config.vocab(), model.config.vocab(), rowIds,
+                    kernels.sampling().sample(Tensors.segment(last), Dtype.F32, n, model.config.vocab(), model.config.vocab(), rowIds,
                             sampling.withStep(step), tok, lp, null);
                 }
-                boolean all = true;
-                for (int r = 0; r < b; r++) {
-                    int i = r * total + end;
-                    if (done[r]) continue;
-                    int t = tok.getAtIndex(ValueLayout.JAVA_INT, r);
+                int stopped = 0;
+                for (int i = 0; i < n; i++) {
+                    int r = live[i], at = r * total + end;
+                    if (done[r]) {  // stopped at an earlier step, not yet out of the batch
+                        stopped++;
+                        continue;
+                    }
+                    int t = tok.getAtIndex(ValueLayout.JAVA_INT, i);
                     if (t < 0)
                         throw new NoFiniteLogit("the model's next-token logits for prompt " + r + " have no finite value at step "
                                 + step + " (NaN or infinite weights: a diverged model?)");
                     out[r][length[r]] = t;
-                    lps[r][length[r]] = lp.getAtIndex(ValueLayout.JAVA_FLOAT, r);
+                    lps[r][length[r]] = lp.getAtIndex(ValueLayout.JAVA_FLOAT, i);
                     length[r]++;
-                    tokens[i] = t;
-                    valid[i] = true;
-                    position[i] = prompts[r].length + step;
-                    if (t == eosId) done[r] = true;
-                    all &= done[r];
+                    tokens[at] = t;
+                    valid[at] = true;
+                    position[at] = prompts[r].length + step;
+                    if (t == eosId) {
+                        done[r] = true;
+                        stopped++;
+                    }
                 }
-                if (all) break;
+                if (stopped == n) break;
+                // rows that stopped leave once they are a quarter of the batch (or at once without a cache, which holds no rows)
+                if (dropStopped && stopped > 0 && (cache == null || 4 * stopped >= n)) {
+                    int kept = 0;
+                    long[] keep = new long[n - stopped];
+                    for (int i = 0; i < n; i++)
+                        if (!done[live[i]]) {
+                            keep[kept] = i;
+                            rowIds.setAtIndex(ValueLayout.JAVA_LONG, kept, firstRow + live[i]);
+                            live[kept++] = live[i];
+                        }
+                    n = kept;
+                    if (cache != null)
+                        try (PointerScope scope = new PointerScope()) {
+                            cache.selectRows(Devices.to(Tensor.create(keep, keep.length)));
+                        }
+                }
             }
         } finally {
             if (wasTraining) model.train(true);
@@ -137,8 +176,9 @@ public final class Generator {
         for (int[] p : prompts) longest = Math.max(longest, p.length);
         Layout lay = leftPad(prompts, longest, longest, padId);
         try (var noGrad = new NoGradGuard()) {
-            return model.forward(slice(lay.tokens, b, longest, 0, longest), slice(lay.position, b, longest, 0, longest),
-                    mask(lay.valid, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
+            int[] rows = identity(b);
+            return model.forward(slice(lay.tokens, rows, b, longest, 0, longest), slice(lay.position, rows, b, longest, 0, longest),
+                    mask(lay.valid, rows, b, longest, 0, longest), null).select(1, longest - 1).contiguous();
         }
     }
 
@@ -161,25 +201,33 @@ public final class Generator {
         return new Layout(tokens, valid, position);
     }
 
-    private static Tensor slice(long[] a, int b, int total, int start, int end) {
-        long[] s = new long[b * (end - start)];
-        for (int r = 0; r < b; r++) System.arraycopy(a, r * total + start, s, r * (end - start), end - start);
-        return Tensor.create(s, b, end - start);
+    private static int[] identity(int n) {
+        int[] rows = new int[n];
+        for (int r = 0; r < n; r++) rows[r] = r;
+        return rows;
+    }
+
+    /** Columns [start, end) of the first n of the given rows of a (rows of width total): [n, end - start]. */
+    private static Tensor slice(long[] a, int[] rows, int n, int total, int start, int end) {
+        long[] s = new long[n * (end - start)];
+        for (int i = 0; i < n; i++) System.arraycopy(a, rows[i] * total + start, s, i * (end - start), end - start);
+        return Tensor.create(s, n, end - start);
     }
 
     /**
-     * Attention mask [B, 1, queries, keys] (true = may attend) for queries [start, end) over keys
-     * [0, end): causal, real keys only; a padding query sees itself so its row is never empty.
+     * Attention mask [n, 1, queries, keys] (true = may attend) of the first n of the given rows, for
+     * queries [start, end) over keys [0, end): causal, real keys only; a padding query sees itself
+     * so its row is never empty.
      */
-    private static Tensor mask(boolean[] valid, int b, int total, int start, int end) {
+    private static Tensor mask(boolean[] valid, int[] rows, int n, int total, int start, int end) {
         int q = end - start;
-        boolean[] m = new boolean[b * q * end];
-        for (int r = 0; r < b; r++)
-            for (int i = 0; i < q; i++) {
-                int qi = start + i;
-                for (int j = 0; j <= qi; j++) m[(r * q + i) * end + j] = valid[r * total + j];
-                m[(r * q + i) * end + qi] = true;
+        boolean[] m = new boolean[n * q * end];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < q; j++) {
+                int qj = start + j;
+                for (int k = 0; k <= qj; k++) m[(i * q + j) * end + k] = valid[rows[i] * total + k];
+                m[(i * q + j) * end + qj] = true;
             }
-        return Tensor.create(m, b, 1, q, end);
+        return Tensor.create(m, n, 1, q, end);
     }
 }
