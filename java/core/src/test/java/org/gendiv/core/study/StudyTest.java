@@ -230,24 +230,24 @@ class StudyTest {
         Path written = dir.resolve("config.json");
         Files.writeString(written, Configs.pretty(Configs.toJson(c)));
         assertEquals(c, Configs.read(written, StudyConfig.defaults()));
-        // The defaults train summarisation's reward model shorter; a file that writes rm.steps for both tasks means it for
-        // both, and one that writes other rm keys keeps the default per-task steps.
+        // The defaults train summarisation's SFT longer; a file that writes sft.steps for both tasks means it for both,
+        // and one that writes other sft keys keeps the default per-task steps.
         StudyConfig d = StudyConfig.defaults();
-        assertEquals(d.sft().steps(), d.forTask("summarisation").sft().steps());
+        assertEquals(2400, d.forTask("summarisation").sft().steps());
         assertEquals(d.sft().steps(), d.forTask("instructions").sft().steps());
         assertEquals(1200, d.forTask("summarisation").rm().steps());
         assertEquals(2400, d.forTask("instructions").rm().steps());
         assertEquals(120, d.forTask("instructions").ppo().steps());
         assertEquals(d.ppo().steps(), d.forTask("summarisation").ppo().steps());
-        Files.writeString(f, "{\"rm\": {\"steps\": 6, \"optim\": {\"lr\": 0.01}}}");
+        Files.writeString(f, "{\"sft\": {\"steps\": 6, \"optim\": {\"lr\": 0.01}}}");
         c = Configs.read(f, d);
-        assertEquals(6, c.forTask("summarisation").rm().steps());
-        assertEquals("{\"instructions\":{\"ppo\":{\"steps\":120}}}", c.perTask().toString(),
-                "the file's rm keys drop per_task's rm, not its ppo");
-        Files.writeString(f, "{\"rm\": {\"batch_size\": 8}}");
+        assertEquals(6, c.forTask("summarisation").sft().steps());
+        assertEquals("{\"summarisation\":{\"rm\":{\"steps\":1200}},\"instructions\":{\"ppo\":{\"steps\":120}}}", c.perTask().toString(),
+                "the file's sft keys drop per_task's sft, not its rm or ppo");
+        Files.writeString(f, "{\"sft\": {\"batch_size\": 8}}");
         c = Configs.read(f, d);
-        assertEquals(1200, c.forTask("summarisation").rm().steps());
-        assertEquals(8, c.forTask("summarisation").rm().batchSize());
+        assertEquals(2400, c.forTask("summarisation").sft().steps());
+        assertEquals(8, c.forTask("summarisation").sft().batchSize());
         Files.writeString(written, Configs.pretty(Configs.toJson(d)));
         assertEquals(d, Configs.read(written, StudyConfig.defaults()), "the defaults' config.json reads back to the defaults");
         String[][] bad = {
