@@ -20,7 +20,8 @@ import org.gendiv.kernels.Params;
  * Evaluation's sampling on a trained policy, whose answers stop at different lengths: batches of
  * 128 rows, 16 samples of each of 8 prompts, 24 new tokens, KV cache, one thread (as
  * {@link BatchWorkers} runs a batch). A keeps every row to the batch's last step (the simple
- * form); B drops the rows that stopped once they are a quarter of the batch. Args: a model
+ * form, as training samples); B drops the rows that stopped once they are a quarter of the batch
+ * ({@link Generator#droppingStoppedRows}, as evaluation samples). Args: a model
  * directory (a study's sft/model), a JSONL file with "prompt" (e.g. gendiv world's eval.jsonl),
  * and batches (default 4).
  */
@@ -38,7 +39,7 @@ public final class StoppedRowsAb {
         int[][][] batch = new int[batches][128][];
         for (int b = 0; b < batches; b++)
             for (int r = 0; r < 128; r++) batch[b][r] = prompts.get((b * 8 + r / 16) % prompts.size());
-        Generator simple = Generator.keepingStoppedRows(model, Kernels.cpu()), dropping = new Generator(model, Kernels.cpu());
+        Generator simple = new Generator(model, Kernels.cpu()), dropping = Generator.droppingStoppedRows(model, Kernels.cpu());
         Runnable a = () -> {
             for (int b = 0; b < batches; b++) simple.generate(batch[b], 24, Params.Sampling.of(1f, b), tok.eosId(), tok.padId(), true);
         };

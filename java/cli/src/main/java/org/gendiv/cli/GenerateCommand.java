@@ -59,7 +59,7 @@ final class GenerateCommand implements Callable<Integer> {
         var bar = new Progress("generate", repeated.size());
         List<Rollouts.Rollout> rollouts;
         try {
-            rollouts = Rollouts.generate(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,
+            rollouts = Rollouts.sample(policy, Kernels.cpu(), tok, repeated, sampling.params(), sampling.batch,
                     sampling.maxNewTokens(policy), done -> bar.update(done, 0, "samples"));
         } catch (Generator.NoFiniteLogit e) {
             throw new IllegalArgumentException(model + ": " + e.getMessage());

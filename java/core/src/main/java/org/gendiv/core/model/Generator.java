@@ -21,11 +21,13 @@ import org.gendiv.kernels.Params;
  * step = the decoding step, so a prompt's samples do not depend on the batch). A row stops at
  * EOS; all stop at maxNewTokens. With the cache, a prompt that several rows share (K samples of
  * one input) is read once: the first pass runs over the distinct prompts, and its keys, values
- * and logits are copied to every row that shares them. Rows that stopped leave the batch once a
- * quarter of it has (their cache rows dropped), so a batch of short answers does not run every
- * step over the rows that finished. A row's draws do not depend on the batch, so its tokens are
- * those of {@link #keepingStoppedRows}, the simple form, and its log-probs too, to float rounding
- * (a smaller batch's matrix products may round differently: ModelTest).
+ * and logits are copied to every row that shares them. {@link #droppingStoppedRows} makes a
+ * generator whose rows leave the batch once a quarter of it has stopped (their cache rows
+ * dropped), so a batch of short answers does not run every step over the rows that finished. A
+ * row's random stream does not depend on the batch, so it draws the same tokens as here, and
+ * their log-probs to float rounding (a smaller batch's matrix products may round differently:
+ * ModelTest), unless a draw lands within that rounding of a boundary between two tokens: for
+ * evaluation and inference, not for training, whose results the last bits move.
  */
 public final class Generator {
     private final Gpt model;
@@ -33,7 +35,7 @@ public final class Generator {
     private final boolean dropStopped;
 
     public Generator(Gpt model, Kernels kernels) {
-        this(model, kernels, true);
+        this(model, kernels, false);
     }
 
     private Generator(Gpt model, Kernels kernels, boolean dropStopped) {
@@ -42,9 +44,9 @@ public final class Generator {
         this.dropStopped = dropStopped;
     }
 
-    /** The simple form, kept as the reference: every row stays in the batch to the last step (tests, benches). */
-    public static Generator keepingStoppedRows(Gpt model, Kernels kernels) {
-        return new Generator(model, kernels, false);
+    /** A generator whose rows that stopped leave the batch (above); the constructor's keeps every row to the last step. */
+    public static Generator droppingStoppedRows(Gpt model, Kernels kernels) {
+        return new Generator(model, kernels, true);
     }
 
     /** The sampler found no finite logit in a row: the model's output is not a distribution. */
@@ -106,8 +108,9 @@ public final class Generator {
                         int[][] unique = distinct.items().toArray(int[][]::new);
                         Layout u = leftPad(unique, longest, total, padId);
                         int k = unique.length;
-                        Tensor hidden = model.hidden(slice(u.tokens, identity(k), k, total, 0, end), slice(u.position, identity(k), k, total, 0, end),
-                                mask(u.valid, identity(k), k, total, 0, end), cache);
+                        int[] each = identity(k);
+                        Tensor hidden = model.hidden(slice(u.tokens, each, k, total, 0, end), slice(u.position, each, k, total, 0, end),
+                                mask(u.valid, each, k, total, 0, end), cache);
                         Tensor rows = Devices.to(Tensor.create(Arrays.stream(distinct.of()).asLongStream().toArray(), b));
                         cache.selectRows(rows);
                         last = model.lmHead(hidden.select(1, end - 1)).index_select(0, rows);  // the head on the last position alone

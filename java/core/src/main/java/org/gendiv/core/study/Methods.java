@@ -41,7 +41,7 @@ final class Methods {
         List<String> prompts = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) for (int j = 0; j < k[i]; j++) prompts.add(inputs.get(i));
         var bar = new Progress("sample", prompts.size());
-        var rollouts = Rollouts.generate(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), eval.batch(),
+        var rollouts = Rollouts.sample(model, kernels, tok, prompts, Params.Sampling.of(temperature, seed), eval.batch(),
                 eval.maxNewTokens(), done -> bar.update(done, 0, describe(k)));
         String[] flat = Rollouts.texts(tok, rollouts);
         String[][] out = new String[inputs.size()][];

@@ -41,7 +41,7 @@ public final class BestOfN {
         List<String> repeated = new ArrayList<>(prompts.size() * n);
         for (String p : prompts) for (int i = 0; i < n; i++) repeated.add(p);
         var bar = new Progress("bon", repeated.size());
-        var rollouts = Rollouts.generate(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens,
+        var rollouts = Rollouts.sample(policy, kernels, tok, repeated, sampling, batchSize, maxNewTokens,
                 done -> bar.update(done, 0, "samples"));
         float[] scores = Scoring.rolloutScores(rm, tok, rollouts, batchSize);
         String[] texts = Rollouts.texts(tok, rollouts);

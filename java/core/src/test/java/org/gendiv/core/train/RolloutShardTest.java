@@ -55,8 +55,8 @@ class RolloutShardTest {
         List<String> prompts = prompts(45, 5);  // 6 batches of 8, the last short
         Params.Sampling sampling = Params.Sampling.of(1f, 78);
         List<Integer> heard = new ArrayList<>();
-        var inTurn = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 8, 10, null, 0, 1);
-        var sideBySide = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 8, 10, heard::add, 0, 2);
+        var inTurn = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 8, 10, null, 0, 1, true);
+        var sideBySide = Rollouts.generate(model, Kernels.cpu(), task.tok, prompts, sampling, 8, 10, heard::add, 0, 2, true);
         assertEquals(prompts.size(), sideBySide.size());
         for (int i = 0; i < prompts.size(); i++) {
             assertArrayEquals(inTurn.get(i).prompt(), sideBySide.get(i).prompt(), "row " + i);

@@ -41,7 +41,7 @@ class ScoringTest {
                 prompts.add(p);
                 texts.add(TinyTask.response(rng));
             }
-        var rollouts = Rollouts.generate(policy, Kernels.cpu(), task.tok, prompts, Params.Sampling.of(1f, 5), 8, 6, null, 0, 1);
+        var rollouts = Rollouts.generate(policy, Kernels.cpu(), task.tok, prompts, Params.Sampling.of(1f, 5), 8, 6, null, 0, 1, false);
         float[][] scores = new float[2][], packed = new float[2][], rolloutScores = new float[2][];
         double[][] logprobs = new double[2][];
         for (int w = 0; w < 2; w++) {
