@@ -13,7 +13,7 @@ import org.gendiv.core.model.RewardModel;
 
 /**
  * The evaluation's reward-model scoring (eval.pack_responses) with A responses packed after their
- * prompt to a row against B, on the study's reward model as it was until 2026-12-07 (context 112, 4 layers, 4 heads, width
+ * prompt to a row against B, on the study's reward model (context 112, 4 layers, 4 heads, width
  * 128, vocabulary 2048, mean pooling, the log-ratio term's reference read in the batch): 128
  * responses a batch, on one thread, as {@link BatchWorkers} runs a batch. Args: prompt tokens,
  * the longest response (responses draw half to all of it), A and B (default: summarisation's 76
