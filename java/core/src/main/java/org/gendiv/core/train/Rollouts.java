@@ -59,8 +59,8 @@ public final class Rollouts {
      * As {@link #generate(Gpt, Kernels, Tokenizer, List, Params.Sampling, int, int, IntConsumer)}
      * for evaluation and inference: the rows that stopped leave their batch early
      * ({@link Generator#droppingStoppedRows}; 1.16x sampling at summarisation's answers, 1.35x at
-     * instructions', bench StoppedRowsAb). The same tokens; their log-probs to float rounding, so not for
-     * training, whose results the last bits move.
+     * instructions', bench StoppedRowsAb on 64-wide policies). The same tokens; their log-probs to
+     * float rounding, so not for training, whose results the last bits move.
      */
     public static List<Rollout> sample(Gpt model, Kernels kernels, Tokenizer tok, List<String> prompts,
             Params.Sampling sampling, int batchSize, int maxNewTokens, IntConsumer progress) {
