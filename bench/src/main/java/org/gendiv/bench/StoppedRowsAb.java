@@ -40,21 +40,22 @@ public final class StoppedRowsAb {
         for (int b = 0; b < batches; b++)
             for (int r = 0; r < 128; r++) batch[b][r] = prompts.get((b * 8 + r / 16) % prompts.size());
         Generator simple = new Generator(model, Kernels.cpu()), dropping = Generator.droppingStoppedRows(model, Kernels.cpu());
-        Runnable a = () -> {
-            for (int b = 0; b < batches; b++) simple.generate(batch[b], 24, Params.Sampling.of(1f, b), tok.eosId(), tok.padId(), true);
-        };
-        Runnable bb = () -> {
-            for (int b = 0; b < batches; b++) dropping.generate(batch[b], 24, Params.Sampling.of(1f, b), tok.eosId(), tok.padId(), true);
-        };
+        Runnable a = () -> sample(simple, batch, tok), b = () -> sample(dropping, batch, tok);
         BatchWorkers.map(1, 1, i -> {
             Ab.compare(String.format(Locale.ROOT, "sampling %d batches of 128 rows from %s, 24 new tokens, one thread", batches, dir),
-                    "every row to the end", a, "stopped rows dropped", bb);
+                    "every row to the end", a, "stopped rows dropped", b);
             return null;
         }, null);
         long tokens = 0;
-        for (int b = 0; b < batches; b++)
-            for (int[] t : dropping.generate(batch[b], 24, Params.Sampling.of(1f, b), tok.eosId(), tok.padId(), true).tokens())
-                tokens += t.length;
+        for (int[][] t : sample(dropping, batch, tok)) for (int[] row : t) tokens += row.length;
         System.out.printf(Locale.ROOT, "rows stop after %.1f of 24 tokens on average%n", tokens / (double) (batches * 128));
+    }
+
+    /** Each batch sampled in turn (seed = its index), 24 new tokens: each batch's tokens. */
+    private static int[][][] sample(Generator gen, int[][][] batch, Tokenizer tok) {
+        int[][][] out = new int[batch.length][][];
+        for (int b = 0; b < batch.length; b++)
+            out[b] = gen.generate(batch[b], 24, Params.Sampling.of(1f, b), tok.eosId(), tok.padId(), true).tokens();
+        return out;
     }
 }
