@@ -233,7 +233,7 @@ class StudyTest {
         // The defaults train summarisation's SFT longer; a file that writes sft.steps for both tasks means it for both,
         // and one that writes other sft keys keeps the default per-task steps.
         StudyConfig d = StudyConfig.defaults();
-        assertEquals(2400, d.forTask("summarisation").sft().steps());
+        assertEquals(3600, d.forTask("summarisation").sft().steps());
         assertEquals(d.sft().steps(), d.forTask("instructions").sft().steps());
         assertEquals(1200, d.forTask("summarisation").rm().steps());
         assertEquals(2400, d.forTask("instructions").rm().steps());
@@ -246,7 +246,7 @@ class StudyTest {
                 "the file's sft keys drop per_task's sft, not its rm or ppo");
         Files.writeString(f, "{\"sft\": {\"batch_size\": 8}}");
         c = Configs.read(f, d);
-        assertEquals(2400, c.forTask("summarisation").sft().steps());
+        assertEquals(3600, c.forTask("summarisation").sft().steps());
         assertEquals(8, c.forTask("summarisation").sft().batchSize());
         Files.writeString(written, Configs.pretty(Configs.toJson(d)));
         assertEquals(d, Configs.read(written, StudyConfig.defaults()), "the defaults' config.json reads back to the defaults");
