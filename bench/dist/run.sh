@@ -14,7 +14,7 @@ cat > "$work/sizes.json" <<J
 {"world": {"corpus_docs": 2000, "sft_examples": 512, "sft_eval": 8, "rm_prompts": 64, "rm_eval_prompts": 8, "ppo_prompts": 256}}
 J
 "$g" world --out "$work/data" --task summarisation --config "$work/sizes.json" >/dev/null
-pre() {  # a base model of the given width (the study's: 4 layers, 4 heads, width 128, context 112)
+pre() {  # a base model of the given width (the study's: 4 layers, 4 heads, width 64, context 112)
   cat > "$work/pre$1.json" <<J
 {"data": "$work/data/corpus.jsonl", "tokenizer": "$work/data/tokenizer.json", "steps": 2, "layers": 4, "width": $1, "heads": 4, "context": 112, "batch_size": 8}
 J

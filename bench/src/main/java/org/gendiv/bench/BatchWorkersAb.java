@@ -12,7 +12,7 @@ import org.gendiv.kernels.Kernels;
 import org.gendiv.kernels.Params;
 
 /**
- * Evaluation's sampling on the study's model (context 112, 4 layers, 4 heads, width 128,
+ * Evaluation's sampling on the study's model as it was until f3fb865 (context 112, 4 layers, 4 heads, width 128,
  * vocabulary 2048): batches of 128 prompts, 16 rows a prompt, 24 new tokens, KV cache. A samples
  * the batches one after another with every product split over all the cores (as evaluation did);
  * B side by side, one batch per core, each product on one thread ({@link BatchWorkers}). Args:

@@ -13,7 +13,7 @@ import org.gendiv.core.train.GradientShards;
 import org.gendiv.core.train.OptimConfig;
 
 /**
- * A training step (forward, backward, AdamW) of the study's model (context 112, 4 layers, 4 heads,
+ * A training step (forward, backward, AdamW) of the study's model as it was until f3fb865 (context 112, 4 layers, 4 heads,
  * width 128, vocabulary 2048) on a batch of rows x tokens, next-token loss on every position. A:
  * the whole batch at once, every product split over all the cores (as training did); B: the batch
  * in {@link GradientShards} side by side, a core each. Args: rows (default 32, then 16), tokens

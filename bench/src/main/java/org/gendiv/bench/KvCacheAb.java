@@ -11,7 +11,7 @@ import org.gendiv.core.model.GptConfig;
 import org.gendiv.core.model.KvCache;
 
 /**
- * Decoding with the KV cache on the study's model (context 112, 4 layers, 4 heads, width 128,
+ * Decoding with the KV cache on the study's model as it was until f3fb865 (context 112, 4 layers, 4 heads, width 128,
  * vocabulary 2048), as evaluation samples: 128 rows, a prompt of 76 tokens (summarisation's),
  * then 24 steps of one token, each on one thread (as {@link BatchWorkers} runs a batch). A: the
  * cache that concatenates every step; B: buffers of the capacity, written in place.

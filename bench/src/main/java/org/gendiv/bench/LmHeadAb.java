@@ -9,7 +9,7 @@ import org.gendiv.core.model.Gpt;
 import org.gendiv.core.model.GptConfig;
 
 /**
- * An SFT step's loss, forward and backward, on the study's model (context 112, 4 layers, 4 heads,
+ * An SFT step's loss, forward and backward, on the study's model as it was until f3fb865 (context 112, 4 layers, 4 heads,
  * width 128, vocabulary 2048): the LM head and log-softmax at every position with the prompt and
  * padding masked out (A, as LanguageModelling computed it before) against the head on the learned
  * positions alone (B, as it does now). Batch 32; args: prompt and response tokens (default:

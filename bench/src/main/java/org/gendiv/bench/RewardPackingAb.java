@@ -15,7 +15,7 @@ import org.gendiv.core.model.RewardModel;
 
 /**
  * The reward model's scores one row per sequence (A, the reference) against each prompt packed
- * once with its responses after it (B), on the study's model (context 112, 4 layers, 4 heads,
+ * once with its responses after it (B), on the study's model as it was until f3fb865 (context 112, 4 layers, 4 heads,
  * width 128): a training step's forward and backward (16 prompts with 4 responses each, as
  * rm.batch_size and world.rm_samples; rm.pack_responses) and the evaluation's scoring without
  * gradients (a 128-row batch, pack_responses responses to a row: 8 prompts with 16 each by

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch;
  * Independent batches of inference (sampling, scoring) or of a training step's shards
  * ({@code GradientShards}) run side by side, one per core, each on
  * one LibTorch thread and one OpenBLAS thread, instead of one after another on all the cores.
- * At this project's model sizes (128-wide layers, a few hundred rows) a matrix product split
+ * At this project's model sizes (64- to 128-wide layers, a few hundred rows) a matrix product split
  * over two threads spends much of its time waiting: perf put half of generation's samples in
  * OpenBLAS's threaded GEMM's wait loops. Two whole batches on two cores do not wait.
  *
