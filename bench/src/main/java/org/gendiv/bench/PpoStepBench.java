@@ -34,9 +34,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One PPO step of the embedded study at its default size and settings (summarisation prompts,
  * rollout batch 32, minibatch 16, 4 epochs, 24 new tokens; policy, reference, critic and reward
- * model of 4 layers x 128): the fused-kernel loss path against the LibTorch-composite path
- * (log_softmax, gather, ratio, clamp, autograd) on the same steps. {@link #main} prints the step
- * broken down by phase (rollout, policy scoring, reference log-probs, reward, GAE, update).
+ * model of the shape StudyConfig's pretrain block builds, 4 layers x 64): the fused-kernel loss
+ * path against the LibTorch-composite path (log_softmax, gather, ratio, clamp, autograd) on the
+ * same steps. {@link #main} prints the step broken down by phase (rollout, policy scoring,
+ * reference log-probs, reward, GAE, update).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,7 +67,7 @@ public class PpoStepBench {
         World w = World.of("summarisation");
         SplittableRandom rng = new SplittableRandom(1);
         WordTokenizer tok = WordTokenizer.train(w.vocabularyTexts(rng, 2000), 1024, 1);
-        GptConfig c = GptConfig.embeddedDefault(Math.max(vocab, tok.vocabSize()));
+        GptConfig c = StudyConfig.defaults().pretrain().model(Math.max(vocab, tok.vocabSize()));  // the study's model
         List<String> prompts = new ArrayList<>();
         for (int i = 0; i < 256; i++) prompts.add(w.example("id", rng).prompt());
         Gpt policy = new Gpt(c), reference = new Gpt(c);

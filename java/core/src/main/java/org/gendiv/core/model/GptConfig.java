@@ -11,11 +11,6 @@ public record GptConfig(int vocab, int context, int layers, int heads, int width
         this(vocab, context, layers, heads, width, dropout, Arch.gpt2(heads, width));
     }
 
-    /** The embedded study's default size (StudyConfig's pretrain block): about 0.8M parameters with its ~300-word vocabulary. */
-    public static GptConfig embeddedDefault(int vocab) {
-        return new GptConfig(vocab, 112, 4, 4, 128, 0.0);
-    }
-
     public GptConfig check() {
         if (vocab < 2) throw new IllegalArgumentException("vocab must be >= 2, got " + vocab);
         if (context < 1) throw new IllegalArgumentException("context must be >= 1, got " + context);

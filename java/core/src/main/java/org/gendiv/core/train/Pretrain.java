@@ -47,7 +47,8 @@ public final class Pretrain {
             new GptConfig(vocabSize, context, layers, heads, width, dropout).check();
         }
 
-        GptConfig model(int vocab) {
+        /** The model these settings pretrain, for a tokenizer of vocab words. */
+        public GptConfig model(int vocab) {
             return new GptConfig(vocab, context, layers, heads, width, dropout).check();
         }
     }
